@@ -1,0 +1,1 @@
+"""The command line: transport only — parse, call the engine or a service, print."""

@@ -1,0 +1,86 @@
+"""What every command shares: the language switch and turning user errors into messages, never tracebacks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from zhijiao.engine.errors import InputError, PolicyError
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def say(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang is Lang.zh else en
+
+
+@contextmanager
+def user_errors(lang: Lang) -> Iterator[None]:
+    """Bad input ends with every problem named on stderr and exit code 2; nothing half-done is printed."""
+    try:
+        yield
+    except InputError as error:
+        err.print(say(lang, "[bold red]输入有误，未进行计算：[/]", "[bold red]Input refused, nothing calculated:[/]"))
+        for message in error.messages(lang.value):
+            err.print(f"  • {message}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except PolicyError as error:
+        err.print(say(lang, "[bold red]无法计算：[/]", "[bold red]Cannot calculate:[/]"), str(error), markup=True)
+        raise typer.Exit(2) from None
+
+
+def read_json(path: str, lang: Lang, what: str) -> Any:  # noqa: ANN401 -- a JSON document of any shape
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: PTH123, SIM115
+    except OSError as error:
+        err.print(say(lang, f"无法读取{what} {path}：{error.strerror}", f"Cannot read {what} {path}: {error.strerror}"))
+        raise typer.Exit(2) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        err.print(say(lang, f"{what} {path} 不是有效的 JSON：第{error.lineno}行第{error.colno}列，{error.msg}",
+                      f"{what} {path} is not valid JSON: line {error.lineno} column {error.colno}, {error.msg}"))
+        raise typer.Exit(2) from None
+
+
+def read_document(path: str, lang: Lang, what: str) -> Any:  # noqa: ANN401 -- YAML or JSON
+    if path.endswith((".yaml", ".yml")):
+        import yaml  # noqa: PLC0415 -- only reforms written as YAML need it
+
+        try:
+            with open(path, encoding="utf-8") as handle:  # noqa: PTH123
+                return json.loads(json.dumps(yaml.safe_load(handle), default=str))
+        except (OSError, yaml.YAMLError) as error:
+            err.print(say(lang, f"无法读取{what} {path}：{error}", f"Cannot read {what} {path}: {error}"))
+            raise typer.Exit(2) from None
+    return read_json(path, lang, what)
+
+
+def parse_options(pairs: list[str] | None, lang: Lang) -> dict[str, str]:
+    options = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            err.print(say(lang, f"--option 应为 名称=取值，实为 {pair!r}", f"--option takes NAME=VALUE, got {pair!r}"))
+            raise typer.Exit(2)
+        options[name.strip()] = value.strip()
+    return options
+
+
+def print_json(document: Any) -> None:  # noqa: ANN401 -- JSON
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+Command = Callable[..., None]

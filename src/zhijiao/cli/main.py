@@ -1,0 +1,19 @@
+"""The ``zhijiao`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from zhijiao.cli import policy
+from zhijiao.cli.calc import calc
+from zhijiao.cli.examples import examples
+
+app = typer.Typer(
+    name="zhijiao",
+    help="职教政策落实平台 / zhijiao — Wenzhou vocational-education plan 2023–2025 (温政办〔2023〕32号)",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(calc)
+app.command()(examples)
+app.add_typer(policy.app, name="policy")

@@ -1,0 +1,91 @@
+"""``zhijiao policy``: show the plan's articles, parameters and options; run its worked examples."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zhijiao.cli.common import Lang, print_json, say
+from zhijiao.engine.cases import check_case, load_cases
+from zhijiao.engine.explain import article_name
+from zhijiao.engine.policy import Policy
+from zhijiao.policies.wenzhou_vet_2023 import load
+
+app = typer.Typer(help="政策包 / the policy package", no_args_is_help=True)
+out = Console()
+
+
+def describe(policy: Policy) -> dict[str, Any]:
+    """The policy as data: document facts, articles, parameters with dated cited values, options."""
+    meta = policy.metadata
+    return {
+        "name": policy.name,
+        "rule_set": policy.rule_set,
+        "document": meta.get("document"),
+        "parts": meta.get("parts"),
+        "articles": meta.get("articles"),
+        "breakthroughs": meta.get("breakthroughs"),
+        "targets": meta.get("targets"),
+        "clauses": meta.get("clauses"),
+        "parameters": [p.as_dict() for p in policy.parameters],
+        "options": [o.as_dict() for o in policy.options],
+    }
+
+
+@app.command()
+def show(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+    lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh,
+) -> None:
+    """条款、参数（含生效日期与出处）、口径 / articles, parameters with dates and citations, options."""
+    policy = load()
+    data = describe(policy)
+    if as_json:
+        print_json(data)
+        return
+    doc = data["document"]
+    out.print(f"[bold]{doc['title'][lang.value]}[/]  {doc['number']}  {policy.rule_set}")
+    articles = Table(title=say(lang, "条款", "Articles"))
+    for column in (say(lang, "条", "Art."), say(lang, "标题", "Title"), say(lang, "计算", "Computes / system")):
+        articles.add_column(column)
+    for art in data["articles"]:
+        title = (art.get("title") or {}).get(lang.value, say(lang, "（起草说明未载）", "(not in the explanation)"))
+        what = ", ".join(art.get("computes", [])) or (art.get("system") or {}).get(lang.value, "")
+        articles.add_row(article_name(f"art{art['number']}", lang.value), title, what)
+    out.print(articles)
+    params = Table(title=say(lang, "参数", "Parameters"))
+    for column in ("id", say(lang, "取值", "value"), say(lang, "生效日期", "from"), say(lang, "出处", "citation")):
+        params.add_column(column)
+    for p in data["parameters"]:
+        for v in p["values"]:
+            cite = " ".join(x for x in (v["citation"].get("document"), v["citation"].get("article")) if x)
+            params.add_row(p["id"], f"{v['value']} {p['unit']}", v["effective_from"] or "—", cite)
+    out.print(params)
+    options = Table(title=say(lang, "口径", "Options"))
+    for zh, en in (("口径", "option"), ("默认", "default"), ("可选", "choices"), ("原因", "why")):
+        options.add_column(say(lang, zh, en))
+    for o in data["options"]:
+        choices = " | ".join(o["choices"]) or "YYYY-MM-DD..YYYY-MM-DD"
+        options.add_row(o["name"], o["default"], choices, o["why"][lang.value])
+    out.print(options)
+
+
+@app.command("test")
+def run_cases(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh) -> None:
+    """运行政策包的算例 / run the package's worked examples."""
+    policy = load()
+    cases = load_cases(policy)
+    failed = 0
+    for case in cases:
+        failures = check_case(policy, case)
+        mark = "[green]✓[/]" if not failures else "[red]✗[/]"
+        out.print(f"{mark} {case.source}: {case.name}", highlight=False)
+        for failure in failures:
+            out.print(f"    {failure}", markup=False, highlight=False)
+        failed += bool(failures)
+    out.print(say(lang, f"{len(cases) - failed} 通过，{failed} 失败", f"{len(cases) - failed} passed, {failed} failed"))
+    if failed or not cases:
+        raise typer.Exit(1)

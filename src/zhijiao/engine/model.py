@@ -1,0 +1,70 @@
+"""What a policy package declares: its entities and their input variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from zhijiao.engine.units import Unit
+
+Label = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An input of an entity. ``choices`` for codes; ``references`` for a link to another entity."""
+
+    name: str
+    unit: Unit
+    label: Label
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    references: str | None = None
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A kind of record the rules run over. A child (``parent`` set) is nested in its parent's input."""
+
+    name: str
+    plural: str
+    label: Label
+    inputs: tuple[Variable, ...]
+    parent: str | None = None
+    link: str | None = None
+    nested_key: str | None = None
+    key: str = "id"
+
+    def input(self, name: str) -> Variable | None:
+        return next((v for v in self.inputs if v.name == name), None)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.inputs)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Why a result is zero or capped, and what would change it."""
+
+    zh: str
+    en: str
+    change_zh: str = ""
+    change_en: str = ""
+
+    def as_dict(self, lang: str) -> dict[str, str]:
+        text, change = (self.zh, self.change_zh) if lang == "zh" else (self.en, self.change_en)
+        return {"why": text, "would_change": change} if change else {"why": text}
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """An output that is public money: who pays, for which article, in which county."""
+
+    entity: str
+    output: str
+    article: str
+    payer: str  # a column of the entity holding the payer, or a constant prefixed with '='
+    county: str  # a column of the entity
+    label: Label = field(default_factory=dict)

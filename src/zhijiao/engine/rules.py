@@ -1,0 +1,200 @@
+"""Rules and the other formulas of the rule graph.
+
+A rule is a small pure function that builds a Polars expression. The names of its positional
+arguments are the variables it reads; the parameters and options it may consult are declared,
+so the graph and every explanation know them before anything runs::
+
+    @rule(entity="school", unit=Unit.RATE, article="art20", clauses=("C1",),
+          parameters=("art20.appropriation_uplift.national",), label={...})
+    def appropriation_uplift_rate(ownership: pl.Expr, double_high: pl.Expr, ctx: RuleContext) -> pl.Expr:
+        ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from zhijiao.engine.errors import PolicyError
+from zhijiao.engine.model import Label, Note
+from zhijiao.engine.options import OptionValue
+from zhijiao.engine.parameters import ParameterSet
+from zhijiao.engine.units import Unit
+
+
+class RuleContext:
+    """What a rule may consult besides its inputs: its declared parameters and options, the period."""
+
+    def __init__(
+        self,
+        formula: Formula,
+        parameters: ParameterSet,
+        options: Mapping[str, OptionValue],
+        period: Period,
+    ) -> None:
+        self._formula = formula
+        self._parameters = parameters
+        self._options = options
+        self.period = period
+
+    def _declared(self, parameter_id: str) -> None:
+        if parameter_id not in self._formula.parameters:
+            raise PolicyError(f"rule {self._formula.output} reads undeclared parameter {parameter_id}")
+
+    def param(self, parameter_id: str) -> pl.Expr:
+        """The parameter in force on the calculation date, as an exact integer literal."""
+        self._declared(parameter_id)
+        value = self._parameters[parameter_id].scaled_on(self.period.as_of)
+        return pl.lit(value, dtype=pl.Int64)
+
+    def param_on(self, parameter_id: str, dates: pl.Expr) -> pl.Expr:
+        """The parameter in force on each row's date (null where none was)."""
+        self._declared(parameter_id)
+        return self._parameters[parameter_id].expr_on(dates)
+
+    def option(self, name: str) -> OptionValue:
+        if name not in self._formula.options:
+            raise PolicyError(f"rule {self._formula.output} reads undeclared option {name}")
+        return self._options[name]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, or one day of it. Yearly values use the parameters in force on ``as_of``."""
+
+    year: int
+    day: dt.date | None = None
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.day or self.end
+
+    def label(self) -> str:
+        return self.day.isoformat() if self.day else str(self.year)
+
+
+# Why a result is zero or capped: the decoded row and the circumstances in, notes out.
+WhyNot = Callable[[Mapping[str, Any], "ExplainContext"], list[Note]]
+
+
+@dataclass(frozen=True)
+class ExplainContext:
+    options: Mapping[str, OptionValue]
+    parameters: ParameterSet
+    period: Period
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A node of the rule graph: it produces ``output`` on ``entity`` from what it ``reads``."""
+
+    entity: str
+    output: str
+    unit: Unit
+    reads: tuple[str, ...]
+    article: str = ""
+    clauses: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    label: Label = field(default_factory=dict)
+    formula: Label = field(default_factory=dict)
+    internal: bool = False
+    dated_by: str | None = None  # parameters resolved on this column's date instead of the period's
+    why: WhyNot | None = None
+
+    @property
+    def node(self) -> str:
+        return f"{self.entity}.{self.output}"
+
+    def dependencies(self) -> list[str]:
+        return [f"{self.entity}.{name}" for name in self.reads]
+
+
+@dataclass(frozen=True)
+class Rule(Formula):
+    function: Callable[..., pl.Expr] | None = None
+
+    def build(self, ctx: RuleContext) -> pl.Expr:
+        assert self.function is not None  # noqa: S101 -- set by the decorator, the only constructor used
+        return self.function(*(pl.col(name) for name in self.reads), ctx=ctx).alias(self.output)
+
+
+@dataclass(frozen=True)
+class Aggregate(Formula):
+    """Sum of a child entity's variable over each parent (e.g. certifications → enterprise)."""
+
+    source_entity: str = ""
+
+    def dependencies(self) -> list[str]:
+        return [f"{self.source_entity}.{name}" for name in self.reads]
+
+
+@dataclass(frozen=True)
+class Lookup(Formula):
+    """A variable of the entity a link points at, falling back to the entity's own column."""
+
+    target_entity: str = ""
+    link: str = ""
+    fallback: str | None = None
+
+    def dependencies(self) -> list[str]:
+        own = [f"{self.entity}.{self.link}"] + ([f"{self.entity}.{self.fallback}"] if self.fallback else [])
+        return own + [f"{self.target_entity}.{name}" for name in self.reads]
+
+
+def rule(
+    *,
+    entity: str,
+    unit: Unit,
+    article: str,
+    clauses: tuple[str, ...] = (),
+    parameters: tuple[str, ...] = (),
+    options: tuple[str, ...] = (),
+    label: Label,
+    formula: Label | None = None,
+    internal: bool = False,
+    dated_by: str | None = None,
+    why: WhyNot | None = None,
+) -> Callable[[Callable[..., pl.Expr]], Rule]:
+    """Declare a rule; the output is named after the function, the reads after its arguments."""
+
+    def wrap(function: Callable[..., pl.Expr]) -> Rule:
+        signature = inspect.signature(function)
+        reads = tuple(
+            name
+            for name, p in signature.parameters.items()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and name != "ctx"
+        )
+        if "ctx" not in signature.parameters:
+            raise PolicyError(f"rule {function.__name__}: takes no ctx argument")
+        return Rule(
+            entity=entity,
+            output=function.__name__,
+            unit=unit,
+            reads=reads,
+            article=article,
+            clauses=clauses,
+            parameters=parameters,
+            options=options,
+            label=label,
+            formula=formula or {},
+            internal=internal,
+            dated_by=dated_by,
+            why=why,
+            function=function,
+        )
+
+    return wrap

@@ -1,0 +1,75 @@
+"""The situation contract: one JSON document in, one calculation out (``zhijiao calc``, the API, cases).
+
+    {"year": 2024 | "date": "2024-06-30", "options": {...}, "reform": {...},
+     "<entity plural>": [ {...}, ... ], ...}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from zhijiao.engine.calculate import Comparison, compare
+from zhijiao.engine.errors import InputError, PolicyError, Problem
+from zhijiao.engine.inputs import frames_from_situation
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.reform import Reform, parse_reform
+from zhijiao.engine.rules import Period
+
+_WHERE = {"zh": "输入", "en": "input"}
+
+
+def _period(situation: Mapping[str, Any]) -> Period:
+    year, day = situation.get("year"), situation.get("date")
+    if (year is None) == (day is None):
+        raise InputError([Problem(_WHERE, "year", "须给出 year 或 date 之一", "give exactly one of year or date")])
+    if day is not None:
+        try:
+            parsed = dt.date.fromisoformat(day) if isinstance(day, str) and len(day) == 10 else None  # noqa: PLR2004
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise InputError([Problem(_WHERE, "date", f"“{day}” 不是日期（YYYY-MM-DD）", f"{day!r} is not a date")])
+        return Period(parsed.year, parsed)
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:  # noqa: PLR2004
+        raise InputError([Problem(_WHERE, "year", f"“{year}” 不是年份", f"{year!r} is not a year")])
+    return Period(year)
+
+
+def _policy_problem(field: str, error: PolicyError) -> InputError:
+    return InputError([Problem(_WHERE, field, str(error), str(error))])
+
+
+def calculate_situation(
+    policy: Policy,
+    situation: object,
+    *,
+    options: Mapping[str, object] | None = None,
+    reform: Mapping[str, Any] | None = None,
+) -> Comparison:
+    """Validate a situation and calculate it; ``options`` and ``reform`` override the document's own."""
+    if not isinstance(situation, Mapping):
+        raise InputError([Problem(_WHERE, "", "应为 JSON 对象", "expected a JSON object")])
+    known = {"year", "date", "options", "reform"} | {e.plural for e in policy.top_entities()}
+    unknown = sorted(set(situation) - known)
+    if unknown:
+        raise InputError([Problem(_WHERE, name, "未知字段", "unknown field") for name in unknown])
+    period = _period(situation)
+    chosen = {**(situation.get("options") or {}), **(options or {})}
+    try:
+        policy.options.resolve(chosen)
+    except PolicyError as error:
+        raise _policy_problem("options", error) from None
+    reform_raw = reform if reform is not None else situation.get("reform")
+    parsed: Reform | None = None
+    if reform_raw is not None:
+        try:
+            parsed = parse_reform(reform_raw, policy)
+        except PolicyError as error:
+            raise _policy_problem("reform", error) from None
+    frames = frames_from_situation(policy.entities, situation)
+    try:
+        return compare(policy, frames, period, chosen, parsed)
+    except PolicyError as error:  # e.g. a parameter not in force in the requested year
+        raise _policy_problem("year", error) from None

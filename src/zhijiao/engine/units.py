@@ -1,0 +1,91 @@
+"""Units and exact fixed-point arithmetic.
+
+Every number the engine computes is an integer: money in fen, rates in millionths, full-time
+equivalents in hundredths. Floats never carry money, so 1.1 × 2500 is 2750.00 exactly.
+The one rounding rule: a product with a rate is rounded half up to the unit's last place
+(四舍五入到分 for money). Inputs are validated non-negative, so floor division is safe.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+import polars as pl
+
+
+class Unit(StrEnum):
+    YUAN = "yuan"
+    RATE = "rate"
+    COUNT = "count"
+    FTE = "fte"
+    CODE = "code"
+    DATE = "date"
+    TEXT = "text"
+    BOOL = "bool"
+
+    @property
+    def scale(self) -> int:
+        return _SCALE.get(self, 1)
+
+    @property
+    def numeric(self) -> bool:
+        return self in _SCALE
+
+
+_SCALE = {Unit.YUAN: 100, Unit.RATE: 1_000_000, Unit.COUNT: 1, Unit.FTE: 100}
+RATE_ONE = _SCALE[Unit.RATE]
+
+
+class PrecisionError(ValueError):
+    """A number has more decimal places than its unit can hold exactly."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Read a number without going through binary float error (0.1 stays 0.1)."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            result = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return result
+    raise TypeError(f"not a number: {value!r}")
+
+
+def to_scaled(value: object, unit: Unit) -> int:
+    """The exact integer of ``value`` in the unit's smallest step; refuses to round silently."""
+    decimal = to_decimal(value) * unit.scale
+    if decimal != decimal.to_integral_value():
+        places = len(str(unit.scale)) - 1
+        raise PrecisionError(f"{value} has more than {places} decimal places for unit {unit.value}")
+    return int(decimal)
+
+
+def from_scaled(number: int, unit: Unit) -> Decimal:
+    if unit.scale == 1:
+        return Decimal(number)
+    places = len(str(unit.scale)) - 1
+    return (Decimal(number) / unit.scale).quantize(Decimal(1).scaleb(-places))
+
+
+def mul_rate(amount: pl.Expr, rate: pl.Expr | int) -> pl.Expr:
+    """amount × rate, with the rate in millionths; rounded half up to the amount's last place."""
+    rate_expr = rate if isinstance(rate, pl.Expr) else pl.lit(rate, dtype=pl.Int64)
+    return (amount * rate_expr + RATE_ONE // 2) // RATE_ONE
+
+
+def round_div(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
+    """numerator ÷ denominator rounded half up, for non-negative integers."""
+    return (numerator * 2 + denominator) // (denominator * 2)
+
+
+def mul_fte(amount: pl.Expr, fte: pl.Expr) -> pl.Expr:
+    """amount × full-time equivalents (in hundredths), rounded half up."""
+    scale = Unit.FTE.scale
+    return (amount * fte + scale // 2) // scale

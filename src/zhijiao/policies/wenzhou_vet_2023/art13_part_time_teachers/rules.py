@@ -1,0 +1,112 @@
+"""第十三条 探索专业教师评聘制度改革 — C7–C10.
+
+The cap is the largest whole P with P ÷ (F + P) ≤ r. Rearranged, P ≤ r·F ÷ (1 − r); with r held in
+millionths this is an exact integer floor division, so F = 100 gives 42 and never 42.857… rounded.
+Under full-time equivalents each part-time teacher counts as E ÷ P, which multiplies the denominator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from zhijiao.engine.model import Note
+from zhijiao.engine.rules import ExplainContext, RuleContext, rule
+from zhijiao.engine.units import RATE_ONE, Unit, round_div
+from zhijiao.policies.wenzhou_vet_2023.explain_notes import missing
+
+ART = "art13"
+CAP = "art13.part_time_share_cap"
+FTE_ONE = Unit.FTE.scale
+
+
+def _fte(part_time_teachers: pl.Expr, part_time_teacher_fte: pl.Expr) -> pl.Expr:
+    """Part-time teachers in hundredths of a full-time equivalent; each counts as one when not given."""
+    return part_time_teacher_fte.fill_null(part_time_teachers.fill_null(0) * FTE_ONE)
+
+
+@rule(entity="school", unit=Unit.COUNT, article=ART, clauses=("C7",), parameters=(CAP,),
+      options=("part_time_denominator",),
+      label={"zh": "可聘兼职教师上限（人）", "en": "cap on part-time teachers (persons)"},
+      formula={"zh": "满足 兼职 ÷（专任 + 兼职）≤ 30% 的最大整数，即 ⌊30% × 专任 ÷ 70%⌋",
+               "en": "largest whole P with P ÷ (full-time + P) ≤ 30%, i.e. ⌊30% × full-time ÷ 70%⌋"})
+def part_time_teacher_cap(
+    full_time_teachers: pl.Expr, part_time_teachers: pl.Expr, part_time_teacher_fte: pl.Expr, ctx: RuleContext
+) -> pl.Expr:
+    rate = ctx.param(CAP)
+    full_time = full_time_teachers.fill_null(0)
+    by_headcount = (rate * full_time) // (RATE_ONE - rate)
+    if ctx.option("part_time_denominator") == "headcount":
+        return by_headcount
+    persons = part_time_teachers.fill_null(0)
+    fte = _fte(part_time_teachers, part_time_teacher_fte)
+    # Each person counts E/P: P·(E/P) ≤ r·F/(1−r)  ⇔  P ≤ r·F·P·100 / ((1−r)·E).
+    by_fte = (rate * full_time * persons * FTE_ONE) // ((RATE_ONE - rate) * fte)
+    return pl.when(persons == 0).then(by_headcount).when(fte == 0).then(persons).otherwise(by_fte)
+
+
+def _why_funded(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+    hired, cap = row["part_time_teachers"] or 0, row["part_time_teacher_cap"]
+    if hired > cap:
+        rate = ctx.parameters[CAP].value_on(ctx.period.as_of)
+        # The fewest full-time teachers F with ⌊r·F ÷ (1 − r)⌋ ≥ hired.
+        needed = math.ceil(hired * (1 - rate) / rate) if rate else None
+        more = needed - (row["full_time_teachers"] or 0) if needed is not None else None
+        change_zh = f"专任教师增加到{needed}人（再增{more}人），上限即可覆盖全部{hired}名兼职教师。" if more else ""
+        change_en = f"With {needed} full-time teachers ({more} more) the cap covers all {hired}." if more else ""
+        return [
+            Note(
+                f"聘任兼职教师{hired}人，超过上限{cap}人，超出的{hired - cap}人不纳入经费保障。",
+                f"{hired} part-time teachers hired, over the cap of {cap}: the {hired - cap} over it are not funded.",
+                change_zh,
+                change_en,
+            )
+        ]
+    return missing(row, {"part_time_teachers": ("兼职教师数", "part-time teachers")})
+
+
+@rule(entity="school", unit=Unit.COUNT, article=ART, clauses=("C8",), why=_why_funded,
+      label={"zh": "纳入经费保障的兼职教师（人）", "en": "funded part-time teachers"},
+      formula={"zh": "min（兼职教师数，上限）", "en": "min(part-time teachers, cap)"})
+def funded_part_time_teachers(
+    part_time_teachers: pl.Expr, part_time_teacher_cap: pl.Expr, ctx: RuleContext
+) -> pl.Expr:
+    return pl.min_horizontal(part_time_teachers.fill_null(0), part_time_teacher_cap)
+
+
+def _why_funding(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+    notes = _why_funded(row, ctx)
+    return notes + missing(row, {"local_avg_teacher_salary": ("当地同类学校编制内教师平均工资", "average salary")})
+
+
+@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C9",), options=("part_time_denominator",),
+      why=_why_funding,
+      label={"zh": "兼职教师经费（同级财政）", "en": "part-time teacher funding (same-level finance)"},
+      formula={"zh": "纳入保障的兼职教师 × 当地同类学校编制内教师平均工资（按折合全职口径时再乘每人折合数）",
+               "en": "funded part-time teachers × average in-establishment salary (× each one's FTE under fte)"})
+def part_time_teacher_funding(
+    funded_part_time_teachers: pl.Expr,
+    local_avg_teacher_salary: pl.Expr,
+    part_time_teachers: pl.Expr,
+    part_time_teacher_fte: pl.Expr,
+    ctx: RuleContext,
+) -> pl.Expr:
+    by_headcount = funded_part_time_teachers * local_avg_teacher_salary.fill_null(0)
+    if ctx.option("part_time_denominator") == "headcount":
+        return by_headcount
+    persons = part_time_teachers.fill_null(0)
+    fte = _fte(part_time_teachers, part_time_teacher_fte)
+    by_fte = round_div(by_headcount * fte, persons * FTE_ONE)
+    return pl.when(persons == 0).then(0).otherwise(by_fte)
+
+
+@rule(entity="school", unit=Unit.COUNT, article=ART, clauses=("C10",),
+      label={"zh": "超出上限的兼职教师（合规提示）", "en": "part-time teachers over the cap (compliance finding)"},
+      formula={"zh": "max（0，兼职教师数 − 上限）", "en": "max(0, part-time teachers − cap)"})
+def part_time_teachers_over_cap(
+    part_time_teachers: pl.Expr, part_time_teacher_cap: pl.Expr, ctx: RuleContext
+) -> pl.Expr:
+    return pl.max_horizontal(part_time_teachers.fill_null(0) - part_time_teacher_cap, pl.lit(0, dtype=pl.Int64))

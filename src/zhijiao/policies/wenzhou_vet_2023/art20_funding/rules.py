@@ -1,0 +1,161 @@
+"""第二十条 加大经费保障 — C1–C5 and C11."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from zhijiao.engine.model import Note
+from zhijiao.engine.rules import ExplainContext, RuleContext, rule
+from zhijiao.engine.units import RATE_ONE, Unit, mul_rate
+from zhijiao.policies.wenzhou_vet_2023.explain_notes import missing, not_public
+
+ART = "art20"
+UPLIFT = ("art20.appropriation_uplift.provincial", "art20.appropriation_uplift.national")
+
+
+def _why_rate(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
+    if row["ownership"] != "public":
+        return [not_public(row["ownership"], "第二十条“双高”生均拨款上浮", "the Art. 20 double-high uplift")]
+    if row["double_high"] in (None, "none"):
+        return [
+            Note(
+                "未进入全国或省级“双高计划”建设单位，生均财政拨款不上浮。",
+                "Not a national or provincial double-high school: no uplift.",
+                "入选省级“双高计划”上浮10%，全国上浮20%。",
+                "Selection into the provincial plan uplifts by 10%, the national plan by 20%.",
+            )
+        ]
+    return []
+
+
+@rule(entity="school", unit=Unit.RATE, article=ART, clauses=("C1",), parameters=UPLIFT, why=_why_rate,
+      label={"zh": "生均财政拨款上浮比例", "en": "per-student appropriation uplift rate"},
+      formula={"zh": "公办且全国“双高”→20%；公办且省级“双高”→10%；否则0",
+               "en": "public and national double-high → 20%; public and provincial → 10%; otherwise 0"})
+def appropriation_uplift_rate(ownership: pl.Expr, double_high: pl.Expr, ctx: RuleContext) -> pl.Expr:
+    public = ownership == "public"
+    return (
+        pl.when(public & (double_high == "national")).then(ctx.param("art20.appropriation_uplift.national"))
+        .when(public & (double_high == "provincial")).then(ctx.param("art20.appropriation_uplift.provincial"))
+        .otherwise(0)
+    )
+
+
+@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C2",),
+      label={"zh": "上浮后生均财政拨款", "en": "per-student appropriation after uplift"},
+      formula={"zh": "生均财政拨款 ×（1 + 上浮比例）",
+               "en": "base per-student appropriation × (1 + uplift rate)"})
+def per_student_appropriation(
+    base_appropriation_per_student: pl.Expr, appropriation_uplift_rate: pl.Expr, ctx: RuleContext
+) -> pl.Expr:
+    return mul_rate(base_appropriation_per_student.fill_null(0), appropriation_uplift_rate + RATE_ONE)
+
+
+def _why_amount(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+    notes = _why_rate(row, ctx)
+    if notes:
+        return notes
+    if ctx.options["double_high_scope"] == "group" and not row["double_high_group_students"]:
+        return [
+            Note(
+                "口径为“仅入选专业群”，但未填写专业群在校生数，按0计。",
+                "Scope is 'group' but the group's students are not given: counted as 0.",
+                "填写“双高”专业群在校生数。",
+                "Enter the number of students of the double-high group.",
+            )
+        ]
+    return missing(row, {"students": ("在校生数", "students"),
+                         "base_appropriation_per_student": ("生均财政拨款",
+                                                            "base per-student appropriation")})
+
+
+@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C3",), options=("double_high_scope",), why=_why_amount,
+      label={"zh": "生均财政拨款上浮新增支出", "en": "added cost of the appropriation uplift"},
+      formula={"zh": "在校生数（或“双高”专业群在校生数）× 生均财政拨款 × 上浮比例",
+               "en": "students (or the double-high group's students) × base per-student appropriation × uplift rate"})
+def appropriation_uplift_amount(
+    students: pl.Expr,
+    double_high_group_students: pl.Expr,
+    base_appropriation_per_student: pl.Expr,
+    appropriation_uplift_rate: pl.Expr,
+    ctx: RuleContext,
+) -> pl.Expr:
+    counted = double_high_group_students if ctx.option("double_high_scope") == "group" else students
+    return mul_rate(counted.fill_null(0) * base_appropriation_per_student.fill_null(0), appropriation_uplift_rate)
+
+
+def _scope_types(ctx: RuleContext) -> list[str]:
+    return ["secondary", "technical"] if ctx.option("public_expenditure_scope") == "secondary_and_technical" else [
+        "secondary"
+    ]
+
+
+def _why_public_expenditure(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+    if row["ownership"] != "public":
+        return [not_public(row["ownership"], "第二十条生均公用经费上浮", "the Art. 20 public-expenditure uplift")]
+    scope = ctx.options["public_expenditure_scope"]
+    if row["school_type"] == "technical" and scope == "secondary":
+        return [
+            Note(
+                "技工院校：按当前口径（public_expenditure_scope = secondary）仅公办中职学校适用。",
+                "Technical school: under the option public_expenditure_scope = secondary only public secondary "
+                "schools qualify.",
+                "若口径改为 secondary_and_technical，技工院校也适用。",
+                "With public_expenditure_scope = secondary_and_technical technical schools qualify too.",
+            )
+        ]
+    if row["school_type"] == "higher":
+        return [Note("高职院校：第二十条生均公用经费上浮仅适用于中等职业学校。",
+                     "Higher vocational college: the Art. 20 public-expenditure uplift is for secondary schools only.")]
+    return []
+
+
+@rule(entity="school", unit=Unit.BOOL, article=ART, clauses=("C4",), options=("public_expenditure_scope",),
+      internal=True, why=_why_public_expenditure,
+      label={"zh": "适用生均公用经费上浮", "en": "qualifies for the public-expenditure uplift"},
+      formula={"zh": "公办，且为中职学校（口径含技工院校时亦可）",
+               "en": "public, and a secondary school (or technical, by option)"})
+def public_expenditure_eligible(ownership: pl.Expr, school_type: pl.Expr, ctx: RuleContext) -> pl.Expr:
+    return (ownership == "public") & school_type.is_in(_scope_types(ctx))
+
+
+PUBLIC_EXPENDITURE = ("art20.public_expenditure_base", "art20.public_expenditure_uplift")
+
+
+@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C4",), parameters=PUBLIC_EXPENDITURE,
+      why=_why_public_expenditure,
+      label={"zh": "上浮后生均公用经费", "en": "per-student public expenditure after uplift"},
+      formula={"zh": "省定基准 2500 ×（1 + 20%）；不适用则为0",
+               "en": "provincial base 2,500 × (1 + 20%); 0 if not eligible"})
+def public_expenditure_per_student(public_expenditure_eligible: pl.Expr, ctx: RuleContext) -> pl.Expr:
+    base = ctx.param("art20.public_expenditure_base")
+    uplifted = mul_rate(base, ctx.param("art20.public_expenditure_uplift") + RATE_ONE)
+    return pl.when(public_expenditure_eligible).then(uplifted).otherwise(0)
+
+
+@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C5",), parameters=PUBLIC_EXPENDITURE,
+      why=_why_public_expenditure,
+      label={"zh": "生均公用经费上浮新增支出", "en": "added cost of the public-expenditure uplift"},
+      formula={"zh": "在校生数 × 省定基准 × 上浮比例", "en": "students × provincial base × uplift rate"})
+def public_expenditure_uplift_amount(
+    students: pl.Expr, public_expenditure_eligible: pl.Expr, ctx: RuleContext
+) -> pl.Expr:
+    added = mul_rate(students.fill_null(0) * ctx.param("art20.public_expenditure_base"),
+                     ctx.param("art20.public_expenditure_uplift"))
+    return pl.when(public_expenditure_eligible).then(added).otherwise(0)
+
+
+def _why_matching(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
+    return missing(row, {"capital_donations": ("社会捐赠资金资本性支出", "donations spent on capital")})
+
+
+@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C11",), parameters=("art20.donation_matching_rate",),
+      why=_why_matching,
+      label={"zh": "社会捐赠配套资金（下限）", "en": "minimum donation matching"},
+      formula={"zh": "社会捐赠资金资本性支出 × 50%（“不低于”，为下限）",
+               "en": "donations spent on capital × 50% (a floor: 'not less than')"})
+def donation_matching_min(capital_donations: pl.Expr, ctx: RuleContext) -> pl.Expr:
+    return mul_rate(capital_donations.fill_null(0), ctx.param("art20.donation_matching_rate"))

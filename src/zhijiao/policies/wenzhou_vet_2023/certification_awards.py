@@ -1,0 +1,118 @@
+"""One-time awards for certifications (Art. 3 platforms, Art. 7 enterprises): one logic, two articles.
+
+A certification pays once, in the year of its date, if its date lies in the plan window. Each level
+pays once per entity. Under ``upgrade_payment = difference`` a higher level pays only what exceeds
+the largest amount the entity already received under the plan; certifications are ordered by date,
+and by level on the same date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from zhijiao.engine.model import Note
+from zhijiao.engine.options import DateRange
+from zhijiao.engine.rules import ExplainContext, RuleContext
+
+LEVEL_ZH = {"city": "市级", "provincial": "省级", "national": "国家级"}
+LEVEL_RANK = {"city": 1, "provincial": 2, "national": 3}
+
+
+def window(ctx: RuleContext | ExplainContext) -> DateRange:
+    value = ctx.option("plan_window") if isinstance(ctx, RuleContext) else ctx.options["plan_window"]
+    assert isinstance(value, DateRange)  # noqa: S101 -- plan_window is a date-range option by declaration
+    return value
+
+
+def in_window(date: pl.Expr, ctx: RuleContext) -> pl.Expr:
+    span = window(ctx)
+    return date.is_between(pl.lit(span.start), pl.lit(span.end))
+
+
+def level_amount(level: pl.Expr, date: pl.Expr, ctx: RuleContext, prefix: str, levels: Sequence[str]) -> pl.Expr:
+    amount: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    for name in levels:
+        amount = pl.when(level == name).then(ctx.param_on(f"{prefix}.{name}", date)).otherwise(amount)
+    return amount.fill_null(0)
+
+
+def _rank(level: pl.Expr) -> pl.Expr:
+    return level.replace_strict(LEVEL_RANK, return_dtype=pl.Int64)
+
+
+def payable(
+    amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, link: pl.Expr, ctx: RuleContext
+) -> pl.Expr:
+    counted = pl.when(qualifies).then(amount).otherwise(0)
+    order = [date, _rank(level)]
+    if ctx.option("upgrade_payment") == "difference":
+        received = counted.cum_max().shift(1).over(link, order_by=order).fill_null(0)
+        return pl.max_horizontal(counted - received, pl.lit(0, dtype=pl.Int64))
+    first_of_level = qualifies.cast(pl.Int64).cum_sum().over([link, level], order_by=order) == 1
+    return pl.when(qualifies & first_of_level).then(amount).otherwise(0)
+
+
+def due(payable_amount: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
+    return pl.when(date.dt.year() == ctx.period.year).then(payable_amount).otherwise(0)
+
+
+# --- why not ---------------------------------------------------------------------------------------
+
+
+def why_window(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+    span = window(ctx)
+    day = row["date"]
+    if day < span.start:
+        return [Note(f"认定日期 {day} 早于方案实施期（{span.start} 至 {span.end}），不予奖补。",
+                     f"Certified {day}, before the plan window ({span.start} … {span.end}): no award.",
+                     "口径 plan_window 可调整适用的认定日期范围。",
+                     "The option plan_window sets which certification dates qualify.")]
+    if day > span.end:
+        return [Note(f"认定日期 {day} 晚于方案实施期（{span.start} 至 {span.end}），不予奖补。",
+                     f"Certified {day}, after the plan window ({span.start} … {span.end}): no award.",
+                     "后续政策另行规定；口径 plan_window 可调整适用的认定日期范围。",
+                     "A later policy would decide; the option plan_window sets which dates qualify.")]
+    return []
+
+
+def why_payable(row: Mapping[str, Any], ctx: ExplainContext, amount_output: str, payable_output: str) -> list[Note]:
+    notes = why_window(row, ctx)
+    if notes:
+        return notes
+    amount: Decimal = row[amount_output]
+    paid: Decimal = row[payable_output]
+    level = LEVEL_ZH.get(row["level"], row["level"])
+    if paid == 0:
+        return [Note(f"该主体已获{level}认定奖补，一次性奖补不重复兑现。",
+                     f"The {row['level']} award was already paid to this entity: a one-time award is paid once.")]
+    if paid < amount:
+        return [Note(f"口径 upgrade_payment = difference：{level}标准 {amount} 元，扣除已获奖补后补差 {paid} 元。",
+                     f"upgrade_payment = difference: the {row['level']} amount {amount} less what was already "
+                     f"received leaves {paid}.",
+                     "口径改为 full 时各级全额给予。", "With upgrade_payment = full each level pays in full.")]
+    return []
+
+
+def why_due(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+    year = row["date"].year
+    if year != ctx.period.year:
+        return [Note(f"一次性奖补在认定当年（{year}年）兑现，不计入{ctx.period.year}年。",
+                     f"A one-time award counts in the year of its date ({year}), not in {ctx.period.year}.")]
+    return []
+
+
+
+def why_nothing_due(output: str, what_zh: str, what_en: str) -> Any:  # noqa: ANN401 -- a WhyNot callable
+    def why(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+        if row[output]:
+            return []
+        return [Note(f"{ctx.period.year}年无应兑现的{what_zh}；各项认定的原因见明细。",
+                     f"No {what_en} falls due in {ctx.period.year}; each certification's reason is in the details.",
+                     "在方案实施期内新获认定，于认定当年兑现。",
+                     "A new certification inside the plan window pays in the year of its date.")]
+
+    return why
