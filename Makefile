@@ -24,6 +24,7 @@ run: install
 	$(BIN)/zhijiao examples
 
 lint: install
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
 
 typecheck: install

@@ -52,14 +52,24 @@ def calc(
     reform_raw = read_document(reform, lang, say(lang, "改革方案", "reform")) if reform else None
     if given:
         if situation is not None or year is None or out is None or output_format not in ("csv", "parquet"):
-            err.print(say(lang, "人群模式需要 --year 和 --out（--format 为 csv 或 parquet），且不带情形文件。",
-                          "Population mode needs --year and --out (--format csv or parquet), and no situation file."))
+            err.print(
+                say(
+                    lang,
+                    "人群模式需要 --year 和 --out（--format 为 csv 或 parquet），且不带情形文件。",
+                    "Population mode needs --year and --out (--format csv or parquet), and no situation file.",
+                )
+            )
             raise typer.Exit(2)
         _population(given, year, out, output_format, options, reform_raw, lang)
         return
     if situation is None:
-        err.print(say(lang, "请给出情形 JSON 文件，或人群文件（--schools 等）。",
-                      "Give a situation JSON file, or population files (--schools …)."))
+        err.print(
+            say(
+                lang,
+                "请给出情形 JSON 文件，或人群文件（--schools 等）。",
+                "Give a situation JSON file, or population files (--schools …).",
+            )
+        )
         raise typer.Exit(2)
     document = read_json(situation, lang, say(lang, "情形文件", "situation"))
     with user_errors(lang):
@@ -77,9 +87,12 @@ def _population(
     lang: Lang,
 ) -> None:
     policy = load()
-    with user_errors(lang), Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False
-    ) as progress:
+    with (
+        user_errors(lang),
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False
+        ) as progress,
+    ):
         task = progress.add_task(say(lang, "读取并校验输入", "reading and validating inputs"), total=4)
         frames = frames_from_files(policy.entities, paths)
         reform = parse_reform(reform_raw, policy) if reform_raw is not None else None

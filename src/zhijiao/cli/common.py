@@ -7,12 +7,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 
 from zhijiao.engine.errors import InputError, PolicyError
+from zhijiao.engine.explain import shown
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -43,15 +45,20 @@ def user_errors(lang: Lang) -> Iterator[None]:
 
 def read_json(path: str, lang: Lang, what: str) -> Any:  # noqa: ANN401 -- a JSON document of any shape
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: PTH123, SIM115
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as error:
         err.print(say(lang, f"无法读取{what} {path}：{error.strerror}", f"Cannot read {what} {path}: {error.strerror}"))
         raise typer.Exit(2) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        err.print(say(lang, f"{what} {path} 不是有效的 JSON：第{error.lineno}行第{error.colno}列，{error.msg}",
-                      f"{what} {path} is not valid JSON: line {error.lineno} column {error.colno}, {error.msg}"))
+        err.print(
+            say(
+                lang,
+                f"{what} {path} 不是有效的 JSON：第{error.lineno}行第{error.colno}列，{error.msg}",
+                f"{what} {path} is not valid JSON: line {error.lineno} column {error.colno}, {error.msg}",
+            )
+        )
         raise typer.Exit(2) from None
 
 
@@ -80,7 +87,7 @@ def parse_options(pairs: list[str] | None, lang: Lang) -> dict[str, str]:
 
 
 def print_json(document: Any) -> None:  # noqa: ANN401 -- JSON
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=shown) + "\n")
 
 
 Command = Callable[..., None]

@@ -33,11 +33,17 @@ def examples(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lan
     """计算政策包的全部算例并列表 / calculate every worked example and print the table."""
     policy = load()
     plurals = [e.plural for e in policy.top_entities()]
-    table = Table(title=say(lang, f"算例测算结果（{policy.rule_set}）", f"Worked examples ({policy.rule_set})"),
-                  show_lines=True)
-    for column in ("#", say(lang, "算例",
-                            "case"), say(lang, "年度", "year"), say(lang, "非零结果（元）", "non-zero outputs"),
-                   say(lang, "财政成本", "fiscal cost"), say(lang, "核对", "check")):
+    table = Table(
+        title=say(lang, f"算例测算结果（{policy.rule_set}）", f"Worked examples ({policy.rule_set})"), show_lines=True
+    )
+    for column in (
+        "#",
+        say(lang, "算例", "case"),
+        say(lang, "年度", "year"),
+        say(lang, "非零结果（元）", "non-zero outputs"),
+        say(lang, "财政成本", "fiscal cost"),
+        say(lang, "核对", "check"),
+    ):
         table.add_column(column, overflow="fold")
     failed = 0
     for number, case in enumerate(load_cases(policy), start=1):
@@ -47,13 +53,19 @@ def examples(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lan
         try:
             document = calculate_situation(policy, case.situation).as_json()
         except InputError as error:
-            table.add_row(str(number), case.name, "—", say(lang, "拒绝：", "refused: ") + error.messages(lang.value)[0],
-                          "—", mark)
+            table.add_row(
+                str(number), case.name, "—", say(lang, "拒绝：", "refused: ") + error.messages(lang.value)[0], "—", mark
+            )
             continue
         year = str(document.get("date") or document["year"])
-        runs = [("", document)] if "baseline" not in document else [
-            (say(lang, "基线 ",
-                 "baseline "), document["baseline"]), (say(lang, "改革 ", "reform "), document["reform"])]
+        runs = (
+            [("", document)]
+            if "baseline" not in document
+            else [
+                (say(lang, "基线 ", "baseline "), document["baseline"]),
+                (say(lang, "改革 ", "reform "), document["reform"]),
+            ]
+        )
         outputs = "\n".join(f"{label}{_nonzero(run, plurals)}" for label, run in runs)
         cost = "\n".join(f"{label}{fmt(run['totals']['fiscal_cost'], Unit.YUAN, lang.value)}" for label, run in runs)
         table.add_row(str(number), case.name, year, outputs, cost, mark)

@@ -57,8 +57,9 @@ def show(
         articles.add_row(article_name(f"art{art['number']}", lang.value), title, what)
     out.print(articles)
     params = Table(title=say(lang, "参数", "Parameters"))
-    for column in ("id", say(lang, "取值", "value"), say(lang, "生效日期", "from"), say(lang, "出处", "citation")):
-        params.add_column(column)
+    params.add_column("id", no_wrap=True)
+    for zh, en in (("取值", "value"), ("生效日期", "from"), ("出处", "citation")):
+        params.add_column(say(lang, zh, en))
     for p in data["parameters"]:
         for v in p["values"]:
             cite = " ".join(x for x in (v["citation"].get("document"), v["citation"].get("article")) if x)

@@ -24,11 +24,7 @@ def _aggregate(lazy: dict[str, pl.LazyFrame], entities: Mapping[str, Entity], f:
     child = entities[f.source_entity]
     parent = entities[f.entity]
     assert child.link is not None  # noqa: S101 -- the graph checked that the source is a child
-    sums = (
-        lazy[f.source_entity]
-        .group_by(pl.col(child.link).alias(_KEY))
-        .agg(pl.col(f.reads[0]).sum().alias(f.output))
-    )
+    sums = lazy[f.source_entity].group_by(pl.col(child.link).alias(_KEY)).agg(pl.col(f.reads[0]).sum().alias(f.output))
     return (
         lazy[f.entity]
         .join(sums, left_on=parent.key, right_on=_KEY, how="left", maintain_order="left")

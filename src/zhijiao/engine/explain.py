@@ -95,11 +95,18 @@ def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: st
     zh = lang == "zh"
     units = {v.name: v.unit for v in policy.entities[formula.entity].inputs}
     units.update({f.output: f.unit for f in policy.graph.for_entity(formula.entity)})
-    head = f"{article_name(formula.article, lang)}（{'、'.join(formula.clauses)}）" if zh else (
-        f"{article_name(formula.article, lang)} ({', '.join(formula.clauses)}) ")
+    head = (
+        f"{article_name(formula.article, lang)}（{'、'.join(formula.clauses)}）"
+        if zh
+        else (f"{article_name(formula.article, lang)} ({', '.join(formula.clauses)}) ")
+    )
     parts = [f"{head}{step['label']} = {step['formula']}" if step["formula"] else f"{head}{step['label']}"]
-    inputs = [f"{_label(policy, formula, k, lang)} {fmt(v, units.get(k), lang)}" for k, v in step["inputs"].items()
-              if k in units]
+    entity = policy.entities[formula.entity]
+    inputs = []
+    for name, value in step["inputs"].items():
+        variable = entity.input(name)
+        value_shown = variable.shown(value, lang) if variable else value
+        inputs.append(f"{_label(policy, formula, name, lang)} {fmt(value_shown, units.get(name), lang)}")
     if inputs:
         parts.append(("依据：" if zh else "inputs: ") + ("；" if zh else "; ").join(inputs))
     params = []
@@ -107,8 +114,11 @@ def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: st
         since = p["effective_from"]
         when = (f"{since}起施行" if zh else f"in force from {since}") if since else ("原有标准" if zh else "standing")
         cite = (p["citation"] or {}).get("document", "") + " " + (p["citation"] or {}).get("article", "")
-        params.append(f"{p['label']} {fmt(p['value'], Unit(p['unit']), lang)}（{when}，{cite.strip()}）" if zh
-                      else f"{p['label']} {fmt(p['value'], Unit(p['unit']), lang)} ({when}, {cite.strip()})")
+        params.append(
+            f"{p['label']} {fmt(p['value'], Unit(p['unit']), lang)}（{when}，{cite.strip()}）"
+            if zh
+            else f"{p['label']} {fmt(p['value'], Unit(p['unit']), lang)} ({when}, {cite.strip()})"
+        )
     if params:
         parts.append(("参数：" if zh else "parameters: ") + ("；" if zh else "; ").join(params))
     if step["options"]:
@@ -153,6 +163,12 @@ def fmt(value: object, unit: Unit | None, lang: str) -> str:
     return str(value)
 
 
+def _not_in_force(parameter: Mapping[str, Any], lang: str) -> dict[str, str]:
+    if lang == "zh":
+        return {"why": f"{parameter['label']}在 {parameter['on']} 未施行，按0计。"}
+    return {"why": f"{parameter['label']} is not in force on {parameter['on']}: counted as 0."}
+
+
 def _step(
     policy: Policy,
     formula: Formula,
@@ -176,10 +192,11 @@ def _step(
     missing = [name for name in formula.reads if row.get(name) is None and not isinstance(formula, Aggregate)]
     if missing:
         step["not_given"] = missing
+    notes = [_not_in_force(p, lang) for p in step["parameters"] if p["value"] is None]
     if formula.why is not None:
-        notes = formula.why(row, ExplainContext(options, policy.parameters, period))
-        if notes:
-            step["why_not"] = [n.as_dict(lang) for n in notes]
+        notes += [n.as_dict(lang) for n in formula.why(row, ExplainContext(options, policy.parameters, period))]
+    if notes:
+        step["why_not"] = notes
     if details is not None:
         step["details"] = details
     step["text"] = sentence(policy, formula, step, lang)

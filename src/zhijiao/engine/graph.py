@@ -80,11 +80,7 @@ def build_graph(
     remaining = dict(by_node)
     layers: list[tuple[Formula, ...]] = []
     while remaining:
-        ready = [
-            f
-            for f in remaining.values()
-            if all(d in inputs or d in depth for d in f.dependencies())
-        ]
+        ready = [f for f in remaining.values() if all(d in inputs or d in depth for d in f.dependencies())]
         if not ready:
             cycle = ", ".join(sorted(f"rule {f.output} ({f.entity})" for f in remaining.values()))
             raise PolicyError(f"the rules form a cycle: {cycle}")

@@ -49,7 +49,16 @@ class _RefusedError(ValueError):
         self.zh, self.en = zh, en
 
 
-def _number(unit: Unit, raw: object) -> int:
+def _number(variable: Variable, raw: object) -> int:
+    scaled = _scaled(variable.unit, raw)
+    if variable.maximum is not None and scaled > variable.maximum * variable.unit.scale:
+        raise _RefusedError(
+            f"超过上限 {variable.maximum:,}（{raw}）", f"exceeds the maximum of {variable.maximum:,} ({raw})"
+        )
+    return scaled
+
+
+def _scaled(unit: Unit, raw: object) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise _RefusedError(f"应为数字，实为 {raw!r}", f"expected a number, got {raw!r}")
     if unit is Unit.COUNT and isinstance(raw, float) and not raw.is_integer():
@@ -75,7 +84,7 @@ def _date(raw: str) -> dt.date:
 
 def _parse(variable: Variable, raw: object) -> object:
     if variable.unit.numeric:
-        return _number(variable.unit, raw)
+        return _number(variable, raw)
     if not isinstance(raw, str):
         raise _RefusedError(f"应为文本，实为 {raw!r}", f"expected text, got {raw!r}")
     if variable.unit is Unit.DATE:
@@ -96,9 +105,7 @@ def _value(variable: Variable, raw: object, where: dict[str, str], problems: lis
         return None
 
 
-def _records(
-    entity: Entity, items: object, where: dict[str, str], problems: list[Problem]
-) -> list[dict[str, Any]]:
+def _records(entity: Entity, items: object, where: dict[str, str], problems: list[Problem]) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         problems.append(Problem(where, entity.nested_key or entity.plural, "应为列表", "expected a list"))
         return []
@@ -129,9 +136,7 @@ def _row(
     return row
 
 
-def frames_from_situation(
-    entities: Mapping[str, Entity], situation: Mapping[str, Any]
-) -> dict[str, pl.DataFrame]:
+def frames_from_situation(entities: Mapping[str, Entity], situation: Mapping[str, Any]) -> dict[str, pl.DataFrame]:
     """Frames from the entity lists of a situation; raises InputError naming every problem."""
     children: dict[str, list[Entity]] = {}
     for e in entities.values():
@@ -239,9 +244,13 @@ def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.Dat
         checks = [(missing, "必填项缺失", "is required")] if variable.required else []
         malformed, zh, en = _invalid(variable)
         checks.append((~missing & malformed, zh, en))
+        if variable.maximum is not None and variable.unit.numeric:
+            over = ~missing & ~malformed & (_converted(variable) > variable.maximum * variable.unit.scale)
+            checks.append((over, f"超过上限 {variable.maximum:,}", f"exceeds the maximum of {variable.maximum:,}"))
         for condition, text_zh, text_en in checks:
-            bad = table.filter(condition).select("__row", entity.key if entity.key in table.columns else "__row",
-                                                 variable.name).head(MAX_REPORTED)
+            key = pl.col(entity.key) if entity.key in table.columns else pl.col("__row").cast(pl.String)
+            bad = table.filter(condition).select("__row", key.alias("__key"), pl.col(variable.name).alias("__value"))
+            bad = bad.head(MAX_REPORTED)
             for row_number, ident, value in bad.iter_rows():
                 where = {"zh": f"{source} 第{row_number}行（{ident}）", "en": f"{source} row {row_number} ({ident})"}
                 problems.append(Problem(where, variable.name, f"{text_zh}：{value!r}", f"{text_en}: {value!r}"))
@@ -249,8 +258,10 @@ def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.Dat
         raise InputError(problems[:MAX_REPORTED])
     present = [v for v in entity.inputs if v.name in table.columns]
     absent = [pl.lit(v.default, dtype=dtype(v.unit)).alias(v.name) for v in entity.inputs if v not in present]
-    blanks = [pl.when(pl.col(v.name).str.strip_chars() == "").then(None).otherwise(pl.col(v.name)).alias(v.name)
-              for v in present]
+    blanks = [
+        pl.when(pl.col(v.name).str.strip_chars() == "").then(None).otherwise(pl.col(v.name)).alias(v.name)
+        for v in present
+    ]
     return table.with_columns(blanks).select([_converted(v) for v in present] + absent).select(entity.input_names)
 
 
@@ -295,8 +306,9 @@ def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) 
     """
     unknown = set(paths) - set(entities)
     if unknown:
-        raise InputError([Problem({"zh": "输入", "en": "input"}, name, "未知的表", "unknown table")
-                          for name in sorted(unknown)])
+        raise InputError(
+            [Problem({"zh": "输入", "en": "input"}, name, "未知的表", "unknown table") for name in sorted(unknown)]
+        )
     frames: dict[str, pl.DataFrame] = {}
     problems: list[Problem] = []
     for name, entity in entities.items():

@@ -21,6 +21,13 @@ class Variable:
     choices: tuple[str, ...] = ()
     references: str | None = None
     default: object = None
+    choice_labels: Mapping[str, Label] = field(default_factory=dict)
+    maximum: int | None = None  # in the unit's natural value (yuan, persons); bounds keep every result exact
+
+    def shown(self, value: object, lang: str) -> object:
+        """A code as its reader sees it (public → 公办); anything else unchanged."""
+        labels = self.choice_labels.get(str(value))
+        return labels.get(lang, value) if labels else value
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class Parameter:
     unit: Unit
     label: Mapping[str, str]
     values: tuple[DatedValue, ...]
+    maximum: int | None = None  # scaled; a reform above it is refused (a 30% cap of 100% divides by zero)
 
     def entry_on(self, on: dt.date) -> DatedValue | None:
         found = None
@@ -100,9 +101,7 @@ class Parameter:
             "label": dict(self.label),
             "values": [
                 {
-                    "effective_from": None
-                    if e.effective_from == OPEN_START
-                    else e.effective_from.isoformat(),
+                    "effective_from": None if e.effective_from == OPEN_START else e.effective_from.isoformat(),
                     "value": None if e.scaled is None else from_scaled(e.scaled, self.unit),
                     "citation": e.citation.as_dict(),
                 }
@@ -130,9 +129,7 @@ class ParameterSet:
     def schedule(self, prefix: str, on: dt.date) -> dict[str, Decimal]:
         """Values keyed by level: ``schedule("art07.integration_subsidy", d)`` → {city: …, …}."""
         head = prefix + "."
-        return {
-            pid.removeprefix(head): p.value_on(on) for pid, p in self.parameters.items() if pid.startswith(head)
-        }
+        return {pid.removeprefix(head): p.value_on(on) for pid, p in self.parameters.items() if pid.startswith(head)}
 
     def merged(self, other: ParameterSet) -> ParameterSet:
         clash = set(self.parameters) & set(other.parameters)
@@ -197,13 +194,12 @@ def load_parameters(raw: Mapping[str, Any], source: str) -> ParameterSet:
         except ValueError:
             raise PolicyError(f"{what}: unknown unit {node.get('unit')!r}") from None
         label = node.get("label") or {}
+        maximum = None if node.get("maximum") is None else to_scaled(node["maximum"], unit)
         if "levels" in node:
             for level, sub in node["levels"].items():
-                sub_label = {lang: f"{text}（{level}）" for lang, text in label.items()}
-                sub_label.update(sub.get("label") or {})
-                out[f"{pid}.{level}"] = Parameter(
-                    f"{pid}.{level}", unit, sub_label, _dated_values(sub.get("values"), unit, f"{what}.{level}")
-                )
+                sub_label = sub.get("label") or {lang: f"{text} ({level})" for lang, text in label.items()}
+                values = _dated_values(sub.get("values"), unit, f"{what}.{level}")
+                out[f"{pid}.{level}"] = Parameter(f"{pid}.{level}", unit, sub_label, values, maximum)
         else:
-            out[pid] = Parameter(pid, unit, label, _dated_values(node.get("values"), unit, what))
+            out[pid] = Parameter(pid, unit, label, _dated_values(node.get("values"), unit, what), maximum)
     return ParameterSet(out)

@@ -19,7 +19,7 @@ from typing import Any
 from zhijiao.engine.errors import PolicyError
 from zhijiao.engine.parameters import OPEN_START, Citation, DatedValue, ParameterSet, parse_date
 from zhijiao.engine.policy import Policy
-from zhijiao.engine.units import to_scaled
+from zhijiao.engine.units import from_scaled, to_scaled
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,30 @@ class Reform:
         return parameters
 
 
+def _entries(parameter_id: str, value: object, policy: Policy, citation: Citation) -> tuple[DatedValue, ...]:
+    parameter = policy.parameters[parameter_id]
+    items = value if isinstance(value, list) else [{"effective_from": None, "value": value}]
+    entries = []
+    for item in items:
+        if not isinstance(item, Mapping) or "value" not in item:
+            raise PolicyError(f"reform: {parameter_id}: expected {{effective_from, value}}")
+        try:
+            scaled = to_scaled(item["value"], parameter.unit)
+        except (TypeError, ValueError) as exc:
+            raise PolicyError(f"reform: {parameter_id}: {exc}") from None
+        if scaled < 0:
+            raise PolicyError(f"reform: {parameter_id}: a negative value is not allowed")
+        if parameter.maximum is not None and scaled > parameter.maximum:
+            limit = from_scaled(parameter.maximum, parameter.unit)
+            raise PolicyError(f"reform: {parameter_id}: {item['value']} exceeds the maximum of {limit}")
+        start = item.get("effective_from")
+        day = OPEN_START if start is None else parse_date(start, f"reform: {parameter_id}")
+        entries.append(DatedValue(day, scaled, citation))
+    if not entries:
+        raise PolicyError(f"reform: {parameter_id}: no values")
+    return tuple(sorted(entries, key=lambda e: e.effective_from))
+
+
 def parse_reform(raw: object, policy: Policy) -> Reform:
     if not isinstance(raw, Mapping):
         raise PolicyError("reform: expected an object with 'parameters' and/or 'options'")
@@ -52,24 +76,7 @@ def parse_reform(raw: object, policy: Policy) -> Reform:
     for parameter_id, value in (raw.get("parameters") or {}).items():
         if parameter_id not in policy.parameters:
             raise PolicyError(f"reform: unknown parameter {parameter_id}")
-        unit = policy.parameters[parameter_id].unit
-        items = value if isinstance(value, list) else [{"effective_from": None, "value": value}]
-        entries = []
-        for item in items:
-            if not isinstance(item, Mapping) or "value" not in item:
-                raise PolicyError(f"reform: {parameter_id}: expected {{effective_from, value}}")
-            start = item.get("effective_from")
-            try:
-                scaled = to_scaled(item["value"], unit)
-            except (TypeError, ValueError) as exc:
-                raise PolicyError(f"reform: {parameter_id}: {exc}") from None
-            if scaled < 0:
-                raise PolicyError(f"reform: {parameter_id}: a negative value is not allowed")
-            day = OPEN_START if start is None else parse_date(start, f"reform: {parameter_id}")
-            entries.append(DatedValue(day, scaled, citation))
-        if not entries:
-            raise PolicyError(f"reform: {parameter_id}: no values")
-        parsed[parameter_id] = tuple(sorted(entries, key=lambda e: e.effective_from))
+        parsed[parameter_id] = _entries(parameter_id, value, policy, citation)
     options = dict(raw.get("options") or {})
     policy.options.resolve(options)  # refuses unknown options and values now, not mid-run
     return Reform(name, parsed, options, dict(raw))

@@ -47,10 +47,10 @@ class RuleContext:
             raise PolicyError(f"rule {self._formula.output} reads undeclared parameter {parameter_id}")
 
     def param(self, parameter_id: str) -> pl.Expr:
-        """The parameter in force on the calculation date, as an exact integer literal."""
+        """The parameter in force on the calculation date, as an exact integer literal; null if none is."""
         self._declared(parameter_id)
-        value = self._parameters[parameter_id].scaled_on(self.period.as_of)
-        return pl.lit(value, dtype=pl.Int64)
+        entry = self._parameters[parameter_id].entry_on(self.period.as_of)
+        return pl.lit(entry.scaled if entry else None, dtype=pl.Int64)
 
     def param_on(self, parameter_id: str, dates: pl.Expr) -> pl.Expr:
         """The parameter in force on each row's date (null where none was)."""
@@ -128,8 +128,15 @@ class Rule(Formula):
     function: Callable[..., pl.Expr] | None = None
 
     def build(self, ctx: RuleContext) -> pl.Expr:
+        """The rule's expression. A parameter not in force makes the result null, shown as 0 (or false);
+        the explanation names the parameter and the date."""
         assert self.function is not None  # noqa: S101 -- set by the decorator, the only constructor used
-        return self.function(*(pl.col(name) for name in self.reads), ctx=ctx).alias(self.output)
+        expression = self.function(*(pl.col(name) for name in self.reads), ctx=ctx)
+        if self.unit.numeric:
+            expression = expression.cast(pl.Int64).fill_null(0)
+        elif self.unit is Unit.BOOL:
+            expression = expression.fill_null(value=False)
+        return expression.alias(self.output)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The situation contract: one JSON document in, one calculation out (``zhijiao calc``, the API, cases).
 
-    {"year": 2024 | "date": "2024-06-30", "options": {...}, "reform": {...},
-     "<entity plural>": [ {...}, ... ], ...}
+{"year": 2024 | "date": "2024-06-30", "options": {...}, "reform": {...},
+ "<entity plural>": [ {...}, ... ], ...}
 """
 
 from __future__ import annotations

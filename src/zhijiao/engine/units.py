@@ -74,18 +74,17 @@ def from_scaled(number: int, unit: Unit) -> Decimal:
     return (Decimal(number) / unit.scale).quantize(Decimal(1).scaleb(-places))
 
 
+def mul_div(a: pl.Expr, b: pl.Expr | int, denominator: pl.Expr | int) -> pl.Expr:
+    """a × b ÷ denominator, rounded half up, for non-negative integers.
+
+    The product may pass 2⁶³ before the division brings it back, so it is formed in 128 bits; the
+    input maxima of a policy keep the result itself inside 64 bits.
+    """
+    wide_b = b.cast(pl.Int128) if isinstance(b, pl.Expr) else pl.lit(b, dtype=pl.Int128)
+    wide_d = denominator.cast(pl.Int128) if isinstance(denominator, pl.Expr) else pl.lit(denominator, dtype=pl.Int128)
+    return ((a.cast(pl.Int128) * wide_b * 2 + wide_d) // (wide_d * 2)).cast(pl.Int64)
+
+
 def mul_rate(amount: pl.Expr, rate: pl.Expr | int) -> pl.Expr:
     """amount × rate, with the rate in millionths; rounded half up to the amount's last place."""
-    rate_expr = rate if isinstance(rate, pl.Expr) else pl.lit(rate, dtype=pl.Int64)
-    return (amount * rate_expr + RATE_ONE // 2) // RATE_ONE
-
-
-def round_div(numerator: pl.Expr, denominator: pl.Expr | int) -> pl.Expr:
-    """numerator ÷ denominator rounded half up, for non-negative integers."""
-    return (numerator * 2 + denominator) // (denominator * 2)
-
-
-def mul_fte(amount: pl.Expr, fte: pl.Expr) -> pl.Expr:
-    """amount × full-time equivalents (in hundredths), rounded half up."""
-    scale = Unit.FTE.scale
-    return (amount * fte + scale // 2) // scale
+    return mul_div(amount, rate, RATE_ONE)

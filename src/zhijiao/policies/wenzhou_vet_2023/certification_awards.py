@@ -67,15 +67,23 @@ def why_window(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     span = window(ctx)
     day = row["date"]
     if day < span.start:
-        return [Note(f"认定日期 {day} 早于方案实施期（{span.start} 至 {span.end}），不予奖补。",
-                     f"Certified {day}, before the plan window ({span.start} … {span.end}): no award.",
-                     "口径 plan_window 可调整适用的认定日期范围。",
-                     "The option plan_window sets which certification dates qualify.")]
+        return [
+            Note(
+                f"认定日期 {day} 早于方案实施期（{span.start} 至 {span.end}），不予奖补。",
+                f"Certified {day}, before the plan window ({span.start} … {span.end}): no award.",
+                "口径 plan_window 可调整适用的认定日期范围。",
+                "The option plan_window sets which certification dates qualify.",
+            )
+        ]
     if day > span.end:
-        return [Note(f"认定日期 {day} 晚于方案实施期（{span.start} 至 {span.end}），不予奖补。",
-                     f"Certified {day}, after the plan window ({span.start} … {span.end}): no award.",
-                     "后续政策另行规定；口径 plan_window 可调整适用的认定日期范围。",
-                     "A later policy would decide; the option plan_window sets which dates qualify.")]
+        return [
+            Note(
+                f"认定日期 {day} 晚于方案实施期（{span.start} 至 {span.end}），不予奖补。",
+                f"Certified {day}, after the plan window ({span.start} … {span.end}): no award.",
+                "后续政策另行规定；口径 plan_window 可调整适用的认定日期范围。",
+                "A later policy would decide; the option plan_window sets which dates qualify.",
+            )
+        ]
     return []
 
 
@@ -87,32 +95,48 @@ def why_payable(row: Mapping[str, Any], ctx: ExplainContext, amount_output: str,
     paid: Decimal = row[payable_output]
     level = LEVEL_ZH.get(row["level"], row["level"])
     if paid == 0:
-        return [Note(f"该主体已获{level}认定奖补，一次性奖补不重复兑现。",
-                     f"The {row['level']} award was already paid to this entity: a one-time award is paid once.")]
+        return [
+            Note(
+                f"该主体已获{level}认定奖补，一次性奖补不重复兑现。",
+                f"The {row['level']} award was already paid to this entity: a one-time award is paid once.",
+            )
+        ]
     if paid < amount:
-        return [Note(f"口径 upgrade_payment = difference：{level}标准 {amount} 元，扣除已获奖补后补差 {paid} 元。",
-                     f"upgrade_payment = difference: the {row['level']} amount {amount} less what was already "
-                     f"received leaves {paid}.",
-                     "口径改为 full 时各级全额给予。", "With upgrade_payment = full each level pays in full.")]
+        return [
+            Note(
+                f"口径 upgrade_payment = difference：{level}标准 {amount} 元，扣除已获奖补后补差 {paid} 元。",
+                f"upgrade_payment = difference: the {row['level']} amount {amount} less what was already "
+                f"received leaves {paid}.",
+                "口径改为 full 时各级全额给予。",
+                "With upgrade_payment = full each level pays in full.",
+            )
+        ]
     return []
 
 
 def why_due(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     year = row["date"].year
     if year != ctx.period.year:
-        return [Note(f"一次性奖补在认定当年（{year}年）兑现，不计入{ctx.period.year}年。",
-                     f"A one-time award counts in the year of its date ({year}), not in {ctx.period.year}.")]
+        return [
+            Note(
+                f"一次性奖补在认定当年（{year}年）兑现，不计入{ctx.period.year}年。",
+                f"A one-time award counts in the year of its date ({year}), not in {ctx.period.year}.",
+            )
+        ]
     return []
-
 
 
 def why_nothing_due(output: str, what_zh: str, what_en: str) -> Any:  # noqa: ANN401 -- a WhyNot callable
     def why(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
         if row[output]:
             return []
-        return [Note(f"{ctx.period.year}年无应兑现的{what_zh}；各项认定的原因见明细。",
-                     f"No {what_en} falls due in {ctx.period.year}; each certification's reason is in the details.",
-                     "在方案实施期内新获认定，于认定当年兑现。",
-                     "A new certification inside the plan window pays in the year of its date.")]
+        return [
+            Note(
+                f"{ctx.period.year}年无应兑现的{what_zh}；各项认定的原因见明细。",
+                f"No {what_en} falls due in {ctx.period.year}; each certification's reason is in the details.",
+                "在方案实施期内新获认定，于认定当年兑现。",
+                "A new certification inside the plan window pays in the year of its date.",
+            )
+        ]
 
     return why

@@ -7,18 +7,48 @@ from zhijiao.engine.units import Unit
 
 # 12 county-level units (4 districts, 3 county-level cities, 5 counties), as clauses.md lists them.
 COUNTIES = (
-    "鹿城区", "龙湾区", "瓯海区", "洞头区",
-    "瑞安市", "乐清市", "龙港市",
-    "永嘉县", "平阳县", "苍南县", "文成县", "泰顺县",
+    "鹿城区",
+    "龙湾区",
+    "瓯海区",
+    "洞头区",
+    "瑞安市",
+    "乐清市",
+    "龙港市",
+    "永嘉县",
+    "平阳县",
+    "苍南县",
+    "文成县",
+    "泰顺县",
 )
 CITY_RUN = "市直属"
 SCHOOL_COUNTIES = (*COUNTIES, CITY_RUN)
 
 
+CHOICE_LABELS = {
+    "higher": {"zh": "高职院校", "en": "higher vocational college"},
+    "secondary": {"zh": "中职学校", "en": "secondary vocational school"},
+    "technical": {"zh": "技工院校", "en": "technical school"},
+    "public": {"zh": "公办", "en": "public"},
+    "private": {"zh": "民办", "en": "private"},
+    "mixed": {"zh": "混合所有制", "en": "mixed ownership"},
+    "city": {"zh": "市级", "en": "city"},
+    "county": {"zh": "县级", "en": "county"},
+    "none": {"zh": "无", "en": "none"},
+    "provincial": {"zh": "省级", "en": "provincial"},
+    "national": {"zh": "国家级", "en": "national"},
+    "research": {"zh": "科研平台", "en": "research"},
+    "training": {"zh": "实训平台", "en": "training"},
+}
+
+
 def _v(name: str, unit: Unit, zh: str, en: str, **kwargs: object) -> Variable:
-    return Variable(name, unit, {"zh": zh, "en": en}, **kwargs)  # type: ignore[arg-type]
+    choices = kwargs.get("choices") or ()
+    labels = {c: CHOICE_LABELS[c] for c in choices if c in CHOICE_LABELS}  # type: ignore[attr-defined]
+    return Variable(name, unit, {"zh": zh, "en": en}, choice_labels=labels, **kwargs)  # type: ignore[arg-type]
 
 
+# Maxima sit far above any real school and low enough that every product of the rules stays an exact
+# 64-bit integer of fen (e.g. 10⁶ students × 10⁷ yuan × 100 fen = 10¹⁵).
 SCHOOL = Entity(
     name="school",
     plural="schools",
@@ -27,22 +57,69 @@ SCHOOL = Entity(
         _v("id", Unit.TEXT, "编号", "id", required=True),
         _v("name", Unit.TEXT, "名称", "name"),
         _v("county", Unit.CODE, "所在县（市、区）", "county", required=True, choices=SCHOOL_COUNTIES),
-        _v("school_type", Unit.CODE, "学校类型", "school type", required=True,
-           choices=("higher", "secondary", "technical")),
+        _v(
+            "school_type",
+            Unit.CODE,
+            "学校类型",
+            "school type",
+            required=True,
+            choices=("higher", "secondary", "technical"),
+        ),
         _v("ownership", Unit.CODE, "办学性质", "ownership", required=True, choices=("public", "private", "mixed")),
         _v("sponsor", Unit.CODE, "举办者（同级财政）", "sponsor", required=True, choices=("city", "county")),
-        _v("double_high", Unit.CODE, "“双高计划”建设单位",
-           "double-high plan", choices=("none", "provincial", "national"),
-           default="none"),
-        _v("students", Unit.COUNT, "在校生数", "students"),
-        _v("double_high_group_students", Unit.COUNT, "“双高”专业群在校生数", "students of the double-high group"),
-        _v("base_appropriation_per_student", Unit.YUAN, "生均财政拨款（上浮前）", "base per-student appropriation"),
-        _v("full_time_teachers", Unit.COUNT, "专任教师数", "full-time teachers"),
-        _v("part_time_teachers", Unit.COUNT, "兼职高技能人才数", "part-time teachers"),
-        _v("part_time_teacher_fte", Unit.FTE, "兼职教师折合全职数", "part-time teachers in full-time equivalents"),
-        _v("local_avg_teacher_salary", Unit.YUAN, "当地同类学校编制内教师平均工资", "average in-establishment salary"),
-        _v("market_service_income", Unit.YUAN, "市场委托社会培训和企业服务收入", "market service income"),
-        _v("capital_donations", Unit.YUAN, "社会捐赠资金资本性支出", "donations spent on capital"),
+        _v(
+            "double_high",
+            Unit.CODE,
+            "“双高计划”建设单位",
+            "double-high plan",
+            choices=("none", "provincial", "national"),
+            default="none",
+        ),
+        _v("students", Unit.COUNT, "在校生数", "students", maximum=1_000_000),
+        _v(
+            "double_high_group_students",
+            Unit.COUNT,
+            "“双高”专业群在校生数",
+            "students of the double-high group",
+            maximum=1_000_000,
+        ),
+        _v(
+            "base_appropriation_per_student",
+            Unit.YUAN,
+            "生均财政拨款（上浮前）",
+            "base per-student appropriation",
+            maximum=10_000_000,
+        ),
+        _v("full_time_teachers", Unit.COUNT, "专任教师数", "full-time teachers", maximum=100_000),
+        _v("part_time_teachers", Unit.COUNT, "兼职高技能人才数", "part-time teachers", maximum=100_000),
+        _v(
+            "part_time_teacher_fte",
+            Unit.FTE,
+            "兼职教师折合全职数",
+            "part-time teachers in full-time equivalents",
+            maximum=100_000,
+        ),
+        _v(
+            "local_avg_teacher_salary",
+            Unit.YUAN,
+            "当地同类学校编制内教师平均工资",
+            "average in-establishment salary",
+            maximum=10_000_000,
+        ),
+        _v(
+            "market_service_income",
+            Unit.YUAN,
+            "市场委托社会培训和企业服务收入",
+            "market service income",
+            maximum=100_000_000_000,
+        ),
+        _v(
+            "capital_donations",
+            Unit.YUAN,
+            "社会捐赠资金资本性支出",
+            "donations spent on capital",
+            maximum=100_000_000_000,
+        ),
     ),
 )
 

@@ -18,20 +18,35 @@ PREFIX = "art03.platform_award"
 LEVELS = ("provincial", "national")
 
 
-@rule(entity=ENTITY, unit=Unit.BOOL, article=ART, clauses=("C13",), options=("plan_window",), internal=True,
-      why=awards.why_window,
-      label={"zh": "认定日期在方案实施期内", "en": "certified inside the plan window"},
-      formula={"zh": "方案实施期起 ≤ 认定日期 ≤ 方案实施期止",
-               "en": "window start ≤ certification date ≤ window end"})
+@rule(
+    entity=ENTITY,
+    unit=Unit.BOOL,
+    article=ART,
+    clauses=("C13",),
+    options=("plan_window",),
+    internal=True,
+    why=awards.why_window,
+    label={"zh": "认定日期在方案实施期内", "en": "certified inside the plan window"},
+    formula={"zh": "方案实施期起 ≤ 认定日期 ≤ 方案实施期止", "en": "window start ≤ certification date ≤ window end"},
+)
 def in_plan_window(date: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return awards.in_window(date, ctx)
 
 
-@rule(entity=ENTITY, unit=Unit.YUAN, article=ART, clauses=("C13",), internal=True, dated_by="date",
-      parameters=tuple(f"{PREFIX}.{level}" for level in LEVELS),
-      label={"zh": "该级别奖励标准", "en": "award amount of the level"},
-      formula={"zh": "省级30万元、国家级50万元（按认定日有效的标准）",
-               "en": "provincial 300,000, national 500,000 (as in force on the certification date)"})
+@rule(
+    entity=ENTITY,
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C13",),
+    internal=True,
+    dated_by="date",
+    parameters=tuple(f"{PREFIX}.{level}" for level in LEVELS),
+    label={"zh": "该级别奖励标准", "en": "award amount of the level"},
+    formula={
+        "zh": "省级30万元、国家级50万元（按认定日有效的标准）",
+        "en": "provincial 300,000, national 500,000 (as in force on the certification date)",
+    },
+)
 def platform_award_amount(level: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return awards.level_amount(level, date, ctx, PREFIX, LEVELS)
 
@@ -40,11 +55,20 @@ def _why_payable(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     return awards.why_payable(row, ctx, "platform_award_amount", "platform_award_payable")
 
 
-@rule(entity=ENTITY, unit=Unit.YUAN, article=ART, clauses=("C13",), options=("upgrade_payment",), internal=True,
-      why=_why_payable,
-      label={"zh": "该项认定应得一次性奖励", "en": "one-time award payable for this certification"},
-      formula={"zh": "实施期内且该级别首次认定 → 标准（补差口径：减去已获奖励）",
-               "en": "inside the window and first at this level → the amount (difference: less what was received)"})
+@rule(
+    entity=ENTITY,
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C13",),
+    options=("upgrade_payment",),
+    internal=True,
+    why=_why_payable,
+    label={"zh": "该项认定应得一次性奖励", "en": "one-time award payable for this certification"},
+    formula={
+        "zh": "实施期内且该级别首次认定 → 标准（补差口径：减去已获奖励）",
+        "en": "inside the window and first at this level → the amount (difference: less what was received)",
+    },
+)
 def platform_award_payable(
     platform_award_amount: pl.Expr,
     in_plan_window: pl.Expr,
@@ -56,10 +80,15 @@ def platform_award_payable(
     return awards.payable(platform_award_amount, in_plan_window, level, date, platform_id, ctx)
 
 
-@rule(entity=ENTITY, unit=Unit.YUAN, article=ART, clauses=("C13",), why=awards.why_due,
-      label={"zh": "本年度兑现的奖励", "en": "award due in the year"},
-      formula={"zh": "认定日期在本年度 → 应得奖励，否则0",
-               "en": "certified in the year → payable, else 0"})
+@rule(
+    entity=ENTITY,
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C13",),
+    why=awards.why_due,
+    label={"zh": "本年度兑现的奖励", "en": "award due in the year"},
+    formula={"zh": "认定日期在本年度 → 应得奖励，否则0", "en": "certified in the year → payable, else 0"},
+)
 def platform_award_due(platform_award_payable: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return awards.due(platform_award_payable, date, ctx)
 

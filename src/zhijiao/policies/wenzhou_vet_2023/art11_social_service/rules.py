@@ -17,9 +17,18 @@ def _why(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
     return missing(row, {"market_service_income": ("市场委托社会培训和企业服务收入", "market service income")})
 
 
-@rule(entity="school", unit=Unit.YUAN, article="art11", clauses=("C6",), parameters=("art11.incentive_rate",), why=_why,
-      label={"zh": "社会服务性激励绩效总额上限", "en": "cap of the social-service incentive pool"},
-      formula={"zh": "核定比例 × 市场委托社会培训和企业服务收入（不受绩效工资总量限制）",
-               "en": "rate × market service income (outside the performance-pay cap)"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article="art11",
+    clauses=("C6",),
+    parameters=("art11.incentive_rate",),
+    why=_why,
+    label={"zh": "社会服务性激励绩效总额上限", "en": "cap of the social-service incentive pool"},
+    formula={
+        "zh": "核定比例 × 市场委托社会培训和企业服务收入（不受绩效工资总量限制）",
+        "en": "rate × market service income (outside the performance-pay cap)",
+    },
+)
 def social_service_incentive_cap(market_service_income: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return mul_rate(market_service_income.fill_null(0), ctx.param("art11.incentive_rate"))

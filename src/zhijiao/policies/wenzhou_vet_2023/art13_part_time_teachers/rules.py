@@ -15,7 +15,7 @@ import polars as pl
 
 from zhijiao.engine.model import Note
 from zhijiao.engine.rules import ExplainContext, RuleContext, rule
-from zhijiao.engine.units import RATE_ONE, Unit, round_div
+from zhijiao.engine.units import RATE_ONE, Unit, mul_div
 from zhijiao.policies.wenzhou_vet_2023.explain_notes import missing
 
 ART = "art13"
@@ -28,11 +28,19 @@ def _fte(part_time_teachers: pl.Expr, part_time_teacher_fte: pl.Expr) -> pl.Expr
     return part_time_teacher_fte.fill_null(part_time_teachers.fill_null(0) * FTE_ONE)
 
 
-@rule(entity="school", unit=Unit.COUNT, article=ART, clauses=("C7",), parameters=(CAP,),
-      options=("part_time_denominator",),
-      label={"zh": "可聘兼职教师上限（人）", "en": "cap on part-time teachers (persons)"},
-      formula={"zh": "满足 兼职 ÷（专任 + 兼职）≤ 30% 的最大整数，即 ⌊30% × 专任 ÷ 70%⌋",
-               "en": "largest whole P with P ÷ (full-time + P) ≤ 30%, i.e. ⌊30% × full-time ÷ 70%⌋"})
+@rule(
+    entity="school",
+    unit=Unit.COUNT,
+    article=ART,
+    clauses=("C7",),
+    parameters=(CAP,),
+    options=("part_time_denominator",),
+    label={"zh": "可聘兼职教师上限（人）", "en": "cap on part-time teachers (persons)"},
+    formula={
+        "zh": "满足 兼职 ÷（专任 + 兼职）≤ 30% 的最大整数，即 ⌊30% × 专任 ÷ 70%⌋",
+        "en": "largest whole P with P ÷ (full-time + P) ≤ 30%, i.e. ⌊30% × full-time ÷ 70%⌋",
+    },
+)
 def part_time_teacher_cap(
     full_time_teachers: pl.Expr, part_time_teachers: pl.Expr, part_time_teacher_fte: pl.Expr, ctx: RuleContext
 ) -> pl.Expr:
@@ -68,12 +76,16 @@ def _why_funded(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     return missing(row, {"part_time_teachers": ("兼职教师数", "part-time teachers")})
 
 
-@rule(entity="school", unit=Unit.COUNT, article=ART, clauses=("C8",), why=_why_funded,
-      label={"zh": "纳入经费保障的兼职教师（人）", "en": "funded part-time teachers"},
-      formula={"zh": "min（兼职教师数，上限）", "en": "min(part-time teachers, cap)"})
-def funded_part_time_teachers(
-    part_time_teachers: pl.Expr, part_time_teacher_cap: pl.Expr, ctx: RuleContext
-) -> pl.Expr:
+@rule(
+    entity="school",
+    unit=Unit.COUNT,
+    article=ART,
+    clauses=("C8",),
+    why=_why_funded,
+    label={"zh": "纳入经费保障的兼职教师（人）", "en": "funded part-time teachers"},
+    formula={"zh": "min（兼职教师数，上限）", "en": "min(part-time teachers, cap)"},
+)
+def funded_part_time_teachers(part_time_teachers: pl.Expr, part_time_teacher_cap: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return pl.min_horizontal(part_time_teachers.fill_null(0), part_time_teacher_cap)
 
 
@@ -82,11 +94,19 @@ def _why_funding(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     return notes + missing(row, {"local_avg_teacher_salary": ("当地同类学校编制内教师平均工资", "average salary")})
 
 
-@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C9",), options=("part_time_denominator",),
-      why=_why_funding,
-      label={"zh": "兼职教师经费（同级财政）", "en": "part-time teacher funding (same-level finance)"},
-      formula={"zh": "纳入保障的兼职教师 × 当地同类学校编制内教师平均工资（按折合全职口径时再乘每人折合数）",
-               "en": "funded part-time teachers × average in-establishment salary (× each one's FTE under fte)"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C9",),
+    options=("part_time_denominator",),
+    why=_why_funding,
+    label={"zh": "兼职教师经费（同级财政）", "en": "part-time teacher funding (same-level finance)"},
+    formula={
+        "zh": "纳入保障的兼职教师 × 当地同类学校编制内教师平均工资（按折合全职口径时再乘每人折合数）",
+        "en": "funded part-time teachers × average in-establishment salary (× each one's FTE under fte)",
+    },
+)
 def part_time_teacher_funding(
     funded_part_time_teachers: pl.Expr,
     local_avg_teacher_salary: pl.Expr,
@@ -99,13 +119,18 @@ def part_time_teacher_funding(
         return by_headcount
     persons = part_time_teachers.fill_null(0)
     fte = _fte(part_time_teachers, part_time_teacher_fte)
-    by_fte = round_div(by_headcount * fte, persons * FTE_ONE)
+    by_fte = mul_div(by_headcount, fte, persons * FTE_ONE)
     return pl.when(persons == 0).then(0).otherwise(by_fte)
 
 
-@rule(entity="school", unit=Unit.COUNT, article=ART, clauses=("C10",),
-      label={"zh": "超出上限的兼职教师（合规提示）", "en": "part-time teachers over the cap (compliance finding)"},
-      formula={"zh": "max（0，兼职教师数 − 上限）", "en": "max(0, part-time teachers − cap)"})
+@rule(
+    entity="school",
+    unit=Unit.COUNT,
+    article=ART,
+    clauses=("C10",),
+    label={"zh": "超出上限的兼职教师（合规提示）", "en": "part-time teachers over the cap (compliance finding)"},
+    formula={"zh": "max（0，兼职教师数 − 上限）", "en": "max(0, part-time teachers − cap)"},
+)
 def part_time_teachers_over_cap(
     part_time_teachers: pl.Expr, part_time_teacher_cap: pl.Expr, ctx: RuleContext
 ) -> pl.Expr:

@@ -31,23 +31,38 @@ def _why_rate(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
     return []
 
 
-@rule(entity="school", unit=Unit.RATE, article=ART, clauses=("C1",), parameters=UPLIFT, why=_why_rate,
-      label={"zh": "生均财政拨款上浮比例", "en": "per-student appropriation uplift rate"},
-      formula={"zh": "公办且全国“双高”→20%；公办且省级“双高”→10%；否则0",
-               "en": "public and national double-high → 20%; public and provincial → 10%; otherwise 0"})
+@rule(
+    entity="school",
+    unit=Unit.RATE,
+    article=ART,
+    clauses=("C1",),
+    parameters=UPLIFT,
+    why=_why_rate,
+    label={"zh": "生均财政拨款上浮比例", "en": "per-student appropriation uplift rate"},
+    formula={
+        "zh": "公办且全国“双高”→20%；公办且省级“双高”→10%；否则0",
+        "en": "public and national double-high → 20%; public and provincial → 10%; otherwise 0",
+    },
+)
 def appropriation_uplift_rate(ownership: pl.Expr, double_high: pl.Expr, ctx: RuleContext) -> pl.Expr:
     public = ownership == "public"
     return (
-        pl.when(public & (double_high == "national")).then(ctx.param("art20.appropriation_uplift.national"))
-        .when(public & (double_high == "provincial")).then(ctx.param("art20.appropriation_uplift.provincial"))
+        pl.when(public & (double_high == "national"))
+        .then(ctx.param("art20.appropriation_uplift.national"))
+        .when(public & (double_high == "provincial"))
+        .then(ctx.param("art20.appropriation_uplift.provincial"))
         .otherwise(0)
     )
 
 
-@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C2",),
-      label={"zh": "上浮后生均财政拨款", "en": "per-student appropriation after uplift"},
-      formula={"zh": "生均财政拨款 ×（1 + 上浮比例）",
-               "en": "base per-student appropriation × (1 + uplift rate)"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C2",),
+    label={"zh": "上浮后生均财政拨款", "en": "per-student appropriation after uplift"},
+    formula={"zh": "生均财政拨款 ×（1 + 上浮比例）", "en": "base per-student appropriation × (1 + uplift rate)"},
+)
 def per_student_appropriation(
     base_appropriation_per_student: pl.Expr, appropriation_uplift_rate: pl.Expr, ctx: RuleContext
 ) -> pl.Expr:
@@ -67,15 +82,28 @@ def _why_amount(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
                 "Enter the number of students of the double-high group.",
             )
         ]
-    return missing(row, {"students": ("在校生数", "students"),
-                         "base_appropriation_per_student": ("生均财政拨款",
-                                                            "base per-student appropriation")})
+    return missing(
+        row,
+        {
+            "students": ("在校生数", "students"),
+            "base_appropriation_per_student": ("生均财政拨款", "base per-student appropriation"),
+        },
+    )
 
 
-@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C3",), options=("double_high_scope",), why=_why_amount,
-      label={"zh": "生均财政拨款上浮新增支出", "en": "added cost of the appropriation uplift"},
-      formula={"zh": "在校生数（或“双高”专业群在校生数）× 生均财政拨款 × 上浮比例",
-               "en": "students (or the double-high group's students) × base per-student appropriation × uplift rate"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C3",),
+    options=("double_high_scope",),
+    why=_why_amount,
+    label={"zh": "生均财政拨款上浮新增支出", "en": "added cost of the appropriation uplift"},
+    formula={
+        "zh": "在校生数（或“双高”专业群在校生数）× 生均财政拨款 × 上浮比例",
+        "en": "students (or the double-high group's students) × base per-student appropriation × uplift rate",
+    },
+)
 def appropriation_uplift_amount(
     students: pl.Expr,
     double_high_group_students: pl.Expr,
@@ -88,9 +116,11 @@ def appropriation_uplift_amount(
 
 
 def _scope_types(ctx: RuleContext) -> list[str]:
-    return ["secondary", "technical"] if ctx.option("public_expenditure_scope") == "secondary_and_technical" else [
-        "secondary"
-    ]
+    return (
+        ["secondary", "technical"]
+        if ctx.option("public_expenditure_scope") == "secondary_and_technical"
+        else ["secondary"]
+    )
 
 
 def _why_public_expenditure(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
@@ -108,16 +138,29 @@ def _why_public_expenditure(row: Mapping[str, Any], ctx: ExplainContext) -> list
             )
         ]
     if row["school_type"] == "higher":
-        return [Note("高职院校：第二十条生均公用经费上浮仅适用于中等职业学校。",
-                     "Higher vocational college: the Art. 20 public-expenditure uplift is for secondary schools only.")]
+        return [
+            Note(
+                "高职院校：第二十条生均公用经费上浮仅适用于中等职业学校。",
+                "Higher vocational college: the Art. 20 public-expenditure uplift is for secondary schools only.",
+            )
+        ]
     return []
 
 
-@rule(entity="school", unit=Unit.BOOL, article=ART, clauses=("C4",), options=("public_expenditure_scope",),
-      internal=True, why=_why_public_expenditure,
-      label={"zh": "适用生均公用经费上浮", "en": "qualifies for the public-expenditure uplift"},
-      formula={"zh": "公办，且为中职学校（口径含技工院校时亦可）",
-               "en": "public, and a secondary school (or technical, by option)"})
+@rule(
+    entity="school",
+    unit=Unit.BOOL,
+    article=ART,
+    clauses=("C4",),
+    options=("public_expenditure_scope",),
+    internal=True,
+    why=_why_public_expenditure,
+    label={"zh": "适用生均公用经费上浮", "en": "qualifies for the public-expenditure uplift"},
+    formula={
+        "zh": "公办，且为中职学校（口径含技工院校时亦可）",
+        "en": "public, and a secondary school (or technical, by option)",
+    },
+)
 def public_expenditure_eligible(ownership: pl.Expr, school_type: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return (ownership == "public") & school_type.is_in(_scope_types(ctx))
 
@@ -125,26 +168,41 @@ def public_expenditure_eligible(ownership: pl.Expr, school_type: pl.Expr, ctx: R
 PUBLIC_EXPENDITURE = ("art20.public_expenditure_base", "art20.public_expenditure_uplift")
 
 
-@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C4",), parameters=PUBLIC_EXPENDITURE,
-      why=_why_public_expenditure,
-      label={"zh": "上浮后生均公用经费", "en": "per-student public expenditure after uplift"},
-      formula={"zh": "省定基准 2500 ×（1 + 20%）；不适用则为0",
-               "en": "provincial base 2,500 × (1 + 20%); 0 if not eligible"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C4",),
+    parameters=PUBLIC_EXPENDITURE,
+    why=_why_public_expenditure,
+    label={"zh": "上浮后生均公用经费", "en": "per-student public expenditure after uplift"},
+    formula={
+        "zh": "省定基准 2500 ×（1 + 20%）；不适用则为0",
+        "en": "provincial base 2,500 × (1 + 20%); 0 if not eligible",
+    },
+)
 def public_expenditure_per_student(public_expenditure_eligible: pl.Expr, ctx: RuleContext) -> pl.Expr:
     base = ctx.param("art20.public_expenditure_base")
     uplifted = mul_rate(base, ctx.param("art20.public_expenditure_uplift") + RATE_ONE)
     return pl.when(public_expenditure_eligible).then(uplifted).otherwise(0)
 
 
-@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C5",), parameters=PUBLIC_EXPENDITURE,
-      why=_why_public_expenditure,
-      label={"zh": "生均公用经费上浮新增支出", "en": "added cost of the public-expenditure uplift"},
-      formula={"zh": "在校生数 × 省定基准 × 上浮比例", "en": "students × provincial base × uplift rate"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C5",),
+    parameters=PUBLIC_EXPENDITURE,
+    why=_why_public_expenditure,
+    label={"zh": "生均公用经费上浮新增支出", "en": "added cost of the public-expenditure uplift"},
+    formula={"zh": "在校生数 × 省定基准 × 上浮比例", "en": "students × provincial base × uplift rate"},
+)
 def public_expenditure_uplift_amount(
     students: pl.Expr, public_expenditure_eligible: pl.Expr, ctx: RuleContext
 ) -> pl.Expr:
-    added = mul_rate(students.fill_null(0) * ctx.param("art20.public_expenditure_base"),
-                     ctx.param("art20.public_expenditure_uplift"))
+    added = mul_rate(
+        students.fill_null(0) * ctx.param("art20.public_expenditure_base"), ctx.param("art20.public_expenditure_uplift")
+    )
     return pl.when(public_expenditure_eligible).then(added).otherwise(0)
 
 
@@ -152,10 +210,18 @@ def _why_matching(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
     return missing(row, {"capital_donations": ("社会捐赠资金资本性支出", "donations spent on capital")})
 
 
-@rule(entity="school", unit=Unit.YUAN, article=ART, clauses=("C11",), parameters=("art20.donation_matching_rate",),
-      why=_why_matching,
-      label={"zh": "社会捐赠配套资金（下限）", "en": "minimum donation matching"},
-      formula={"zh": "社会捐赠资金资本性支出 × 50%（“不低于”，为下限）",
-               "en": "donations spent on capital × 50% (a floor: 'not less than')"})
+@rule(
+    entity="school",
+    unit=Unit.YUAN,
+    article=ART,
+    clauses=("C11",),
+    parameters=("art20.donation_matching_rate",),
+    why=_why_matching,
+    label={"zh": "社会捐赠配套资金（下限）", "en": "minimum donation matching"},
+    formula={
+        "zh": "社会捐赠资金资本性支出 × 50%（“不低于”，为下限）",
+        "en": "donations spent on capital × 50% (a floor: 'not less than')",
+    },
+)
 def donation_matching_min(capital_donations: pl.Expr, ctx: RuleContext) -> pl.Expr:
     return mul_rate(capital_donations.fill_null(0), ctx.param("art20.donation_matching_rate"))

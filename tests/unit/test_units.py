@@ -1,0 +1,37 @@
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from zhijiao.engine.units import PrecisionError, Unit, from_scaled, mul_div, mul_rate, to_scaled
+
+
+@pytest.mark.parametrize(("yuan", "rate", "expected"), [(2500, 1.1, "2750.00"), (3, 1.1, "3.30"), (0.3, 0.1, "0.03")])
+def test_money_is_exact_where_binary_floats_are_not(yuan, rate, expected):
+    assert 3 * 1.1 != 3.3  # the float product is 3.3000000000000003: why money never goes through floats
+    result = pl.select(mul_rate(pl.lit(to_scaled(yuan, Unit.YUAN)), pl.lit(to_scaled(rate, Unit.RATE)))).item()
+    assert from_scaled(result, Unit.YUAN) == Decimal(expected)
+    assert str(from_scaled(result, Unit.YUAN)) == expected
+
+
+def test_rate_products_round_half_up_to_the_fen():
+    # 0.03 yuan × 0.5 = 0.015 yuan → 0.02 (half up); 0.01 × 0.5 = 0.005 → 0.01; 0.01 × 0.4 = 0.004 → 0.00
+    cases = [(3, 500_000, 2), (1, 500_000, 1), (1, 400_000, 0)]
+    for fen, rate, expected in cases:
+        assert pl.select(mul_rate(pl.lit(fen), pl.lit(rate))).item() == expected
+
+
+def test_scaling_refuses_to_round_silently():
+    assert to_scaled("1234.56", Unit.YUAN) == 123456
+    assert to_scaled(0.1, Unit.RATE) == 100_000
+    with pytest.raises(PrecisionError, match="more than 2 decimal places"):
+        to_scaled("0.001", Unit.YUAN)
+    with pytest.raises(TypeError, match="boolean"):
+        to_scaled(True, Unit.COUNT)  # noqa: FBT003 -- the point of the test
+
+
+def test_mul_div_is_half_up_and_exact_past_64_bits():
+    values = pl.select(mul_div(pl.lit(5), 1, 2).alias("a"), mul_div(pl.lit(4), 1, 3).alias("b")).row(0)
+    assert values == (3, 1)
+    # 4.3 × 10¹³ × 10⁷ = 4.3 × 10²⁰ overflows 64 bits; the quotient does not.
+    assert pl.select(mul_div(pl.lit(43 * 10**12), 10**7, 10**7)).item() == 43 * 10**12
