@@ -53,7 +53,7 @@ def test_every_option_value_is_exercised_where_it_matters(policy):
         return seen
 
     covered = set()
-    for case in CASES:
+    for case in (c for c in CASES if not c.expect_error):
         chosen = policy.options.resolve(case.situation.get("options") or {})
         reform_options = (case.situation.get("reform") or {}).get("options") or {}
         for name in _expected_outputs(case):

@@ -2,7 +2,8 @@
 
 The cap is the largest whole P with P ÷ (F + P) ≤ r. Rearranged, P ≤ r·F ÷ (1 − r); with r held in
 millionths this is an exact integer floor division, so F = 100 gives 42 and never 42.857… rounded.
-Under full-time equivalents each part-time teacher counts as E ÷ P, which multiplies the denominator.
+Under full-time equivalents each part-time teacher counts as E ÷ P toward the share; the cap stays a
+whole number of persons, and funding stays per person (C9).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import polars as pl
 
 from zhijiao.engine.model import Note
 from zhijiao.engine.rules import ExplainContext, RuleContext, rule
-from zhijiao.engine.units import RATE_ONE, Unit, mul_div
+from zhijiao.engine.units import RATE_ONE, Unit
 from zhijiao.policies.wenzhou_vet_2023.explain_notes import missing
 
 ART = "art13"
@@ -99,28 +100,19 @@ def _why_funding(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     unit=Unit.YUAN,
     article=ART,
     clauses=("C9",),
-    options=("part_time_denominator",),
     why=_why_funding,
     label={"zh": "兼职教师经费（同级财政）", "en": "part-time teacher funding (same-level finance)"},
     formula={
-        "zh": "纳入保障的兼职教师 × 当地同类学校编制内教师平均工资（按折合全职口径时再乘每人折合数）",
-        "en": "funded part-time teachers × average in-establishment salary (× each one's FTE under fte)",
+        "zh": "纳入保障的兼职教师 × 当地同类学校编制内教师平均工资",
+        "en": "funded part-time teachers × average in-establishment salary",
     },
 )
 def part_time_teacher_funding(
-    funded_part_time_teachers: pl.Expr,
-    local_avg_teacher_salary: pl.Expr,
-    part_time_teachers: pl.Expr,
-    part_time_teacher_fte: pl.Expr,
-    ctx: RuleContext,
+    funded_part_time_teachers: pl.Expr, local_avg_teacher_salary: pl.Expr, ctx: RuleContext
 ) -> pl.Expr:
-    by_headcount = funded_part_time_teachers * local_avg_teacher_salary.fill_null(0)
-    if ctx.option("part_time_denominator") == "headcount":
-        return by_headcount
-    persons = part_time_teachers.fill_null(0)
-    fte = _fte(part_time_teachers, part_time_teacher_fte)
-    by_fte = mul_div(by_headcount, fte, persons * FTE_ONE)
-    return pl.when(persons == 0).then(0).otherwise(by_fte)
+    # Per person at the salary standard, under either counting of the cap: part_time_denominator
+    # decides only how teachers count toward the 30% share (clauses.md C9 and its option).
+    return funded_part_time_teachers * local_avg_teacher_salary.fill_null(0)
 
 
 @rule(
