@@ -104,7 +104,9 @@ def test_unknown_option_and_broken_json_are_refused(tmp_path):
     path.write_text(json.dumps({**SITUATION, "reform": None}), encoding="utf-8")
     result = runner.invoke(app, ["calc", str(path), "--option", "upgrade_payment=half"])
     assert result.exit_code == 2
-    assert "upgrade_payment: 'half' is not one of full | difference" in result.stderr
+    assert "口径 upgrade_payment：“half” 不是可选值（full | difference）" in result.stderr
+    result = runner.invoke(app, ["calc", str(path), "--option", "upgrade_payment=half", "--lang", "en"])
+    assert "option upgrade_payment: 'half' is not one of full | difference" in result.stderr
     path.write_text('{"year": 2024,', encoding="utf-8")
     result = runner.invoke(app, ["calc", str(path)])
     assert result.exit_code == 2

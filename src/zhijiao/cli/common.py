@@ -39,7 +39,7 @@ def user_errors(lang: Lang) -> Iterator[None]:
             err.print(f"  • {message}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     except PolicyError as error:
-        err.print(say(lang, "[bold red]无法计算：[/]", "[bold red]Cannot calculate:[/]"), str(error), markup=True)
+        err.print(say(lang, "[bold red]无法计算：[/]", "[bold red]Cannot calculate:[/]"), error.message(lang.value))
         raise typer.Exit(2) from None
 
 

@@ -34,4 +34,12 @@ class InputError(ValueError):
 
 
 class PolicyError(ValueError):
-    """A policy package that cannot load: a rule reading an unknown input, a cycle, a bad parameter."""
+    """A policy that cannot load (a rule reading an unknown input, a cycle), or a choice it refuses
+    (an option value, a reform). Messages a user can cause carry a Chinese text too."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh or message
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else str(self)

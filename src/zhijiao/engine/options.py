@@ -40,7 +40,10 @@ class Option:
             return parse_date_range(raw, f"option {self.name}")
         if not isinstance(raw, str) or raw not in self.choices:
             allowed = " | ".join(self.choices)
-            raise PolicyError(f"option {self.name}: {raw!r} is not one of {allowed}")
+            raise PolicyError(
+                f"option {self.name}: {raw!r} is not one of {allowed}",
+                f"口径 {self.name}：“{raw}” 不是可选值（{allowed}）",
+            )
         return raw
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,10 +65,13 @@ def parse_date_range(raw: object, what: str) -> DateRange:
     elif isinstance(raw, Mapping) and {"from", "to"} <= raw.keys():
         start, end = raw["from"], raw["to"]
     else:
-        raise PolicyError(f"{what}: expected 'YYYY-MM-DD..YYYY-MM-DD' or {{from, to}}, got {raw!r}")
+        raise PolicyError(
+            f"{what}: expected 'YYYY-MM-DD..YYYY-MM-DD' or {{from, to}}, got {raw!r}",
+            f"{what}：应为“YYYY-MM-DD..YYYY-MM-DD”，实为 {raw!r}",
+        )
     result = DateRange(parse_date(start, what), parse_date(end, what))
     if result.end < result.start:
-        raise PolicyError(f"{what}: the range ends before it starts")
+        raise PolicyError(f"{what}: the range ends before it starts", f"{what}：结束日期早于开始日期")
     return result
 
 
@@ -84,7 +90,8 @@ class OptionSet:
         chosen = chosen or {}
         unknown = set(chosen) - set(self.options)
         if unknown:
-            raise PolicyError(f"unknown option: {', '.join(sorted(unknown))}; known: {', '.join(self.options)}")
+            names, known = ", ".join(sorted(unknown)), ", ".join(self.options)
+            raise PolicyError(f"unknown option: {names}; known: {known}", f"未知口径：{names}（可用：{known}）")
         return {
             name: option.parse(chosen[name]) if name in chosen else option.default
             for name, option in self.options.items()

@@ -46,16 +46,24 @@ def _entries(parameter_id: str, value: object, policy: Policy, citation: Citatio
     entries = []
     for item in items:
         if not isinstance(item, Mapping) or "value" not in item:
-            raise PolicyError(f"reform: {parameter_id}: expected {{effective_from, value}}")
+            raise PolicyError(
+                f"reform: {parameter_id}: expected {{effective_from, value}}",
+                f"改革方案 {parameter_id}：应为 {{effective_from, value}}",
+            )
         try:
             scaled = to_scaled(item["value"], parameter.unit)
         except (TypeError, ValueError) as exc:
-            raise PolicyError(f"reform: {parameter_id}: {exc}") from None
+            raise PolicyError(f"reform: {parameter_id}: {exc}", f"改革方案 {parameter_id}：取值无效（{exc}）") from None
         if scaled < 0:
-            raise PolicyError(f"reform: {parameter_id}: a negative value is not allowed")
+            raise PolicyError(
+                f"reform: {parameter_id}: a negative value is not allowed", f"改革方案 {parameter_id}：不能为负数"
+            )
         if parameter.maximum is not None and scaled > parameter.maximum:
             limit = from_scaled(parameter.maximum, parameter.unit)
-            raise PolicyError(f"reform: {parameter_id}: {item['value']} exceeds the maximum of {limit}")
+            raise PolicyError(
+                f"reform: {parameter_id}: {item['value']} exceeds the maximum of {limit}",
+                f"改革方案 {parameter_id}：{item['value']} 超过上限 {limit}",
+            )
         start = item.get("effective_from")
         day = OPEN_START if start is None else parse_date(start, f"reform: {parameter_id}")
         entries.append(DatedValue(day, scaled, citation))
@@ -66,16 +74,20 @@ def _entries(parameter_id: str, value: object, policy: Policy, citation: Citatio
 
 def parse_reform(raw: object, policy: Policy) -> Reform:
     if not isinstance(raw, Mapping):
-        raise PolicyError("reform: expected an object with 'parameters' and/or 'options'")
+        raise PolicyError(
+            "reform: expected an object with 'parameters' and/or 'options'",
+            "改革方案应为含 parameters 或 options 的对象",
+        )
     unknown_keys = set(raw) - {"name", "parameters", "options", "description"}
     if unknown_keys:
-        raise PolicyError(f"reform: unknown keys {', '.join(sorted(unknown_keys))}")
+        keys = ", ".join(sorted(unknown_keys))
+        raise PolicyError(f"reform: unknown keys {keys}", f"改革方案含未知字段：{keys}")
     name = str(raw.get("name") or "reform")
     citation = Citation(document=f"reform: {name}")
     parsed: dict[str, tuple[DatedValue, ...]] = {}
     for parameter_id, value in (raw.get("parameters") or {}).items():
         if parameter_id not in policy.parameters:
-            raise PolicyError(f"reform: unknown parameter {parameter_id}")
+            raise PolicyError(f"reform: unknown parameter {parameter_id}", f"改革方案：未知参数 {parameter_id}")
         parsed[parameter_id] = _entries(parameter_id, value, policy, citation)
     options = dict(raw.get("options") or {})
     policy.options.resolve(options)  # refuses unknown options and values now, not mid-run

@@ -38,7 +38,7 @@ def _period(situation: Mapping[str, Any]) -> Period:
 
 
 def _policy_problem(field: str, error: PolicyError) -> InputError:
-    return InputError([Problem(_WHERE, field, str(error), str(error))])
+    return InputError([Problem(_WHERE, field, error.message("zh"), error.message("en"))])
 
 
 def calculate_situation(
