@@ -23,9 +23,11 @@ install: $(STAMP)
 run: install
 	$(BIN)/zhijiao examples
 
+LINT_PATHS := src tests $(wildcard benchmarks)
+
 lint: install
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/ruff check $(LINT_PATHS)
 
 typecheck: install
 	$(BIN)/mypy
