@@ -32,8 +32,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The integration tests run on SQLite and on a real, throwaway PostgreSQL started for the run.
 pytest: install
-	$(BIN)/pytest
+	bash scripts/with-postgres.sh $(BIN)/pytest
 
 test: lint typecheck pytest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zhijiao.cli import policy
+from zhijiao.cli import policy, registry
 from zhijiao.cli.calc import calc
 from zhijiao.cli.examples import examples
 
@@ -17,3 +17,8 @@ app = typer.Typer(
 app.command()(calc)
 app.command()(examples)
 app.add_typer(policy.app, name="policy")
+app.add_typer(registry.db_app, name="db")
+app.command()(registry.tables)
+app.command("import")(registry.import_)
+app.command()(registry.export)
+app.command()(registry.template)

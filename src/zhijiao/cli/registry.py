@@ -1,0 +1,113 @@
+"""Registry commands: ``zhijiao db upgrade``, ``tables``, ``import``, ``export``, ``template``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from zhijiao.cli.common import Lang, err, say, user_errors
+from zhijiao.engine.errors import InputError, Problem
+from zhijiao.registry.counties import resolve_county
+from zhijiao.registry.exporter import export_table, write_template
+from zhijiao.registry.importer import import_table
+from zhijiao.registry.spec import TableSpec
+from zhijiao.registry.tables import BY_NAME, TABLES
+from zhijiao.storage.database import database_url, unit_of_work
+from zhijiao.storage.migrate import ensure_schema, upgrade
+
+out = Console()
+db_app = typer.Typer(help="数据库 / the database", no_args_is_help=True)
+
+LangOption = Annotated[Lang, typer.Option(help="语言 / language")]
+CountyOption = Annotated[str | None, typer.Option(help="仅限本县（市、区）/ limit to one county")]
+
+
+@db_app.command("upgrade")
+def db_upgrade(lang: LangOption = Lang.zh) -> None:
+    """迁移到最新结构 / migrate the database to the newest schema."""
+    upgrade()
+    out.print(say(lang, f"数据库已是最新结构：{database_url()}", f"database at the newest schema: {database_url()}"))
+
+
+def _spec(name: str, lang: Lang) -> TableSpec:
+    spec = BY_NAME.get(name)
+    if spec is None:
+        where = {"zh": "表", "en": "table"}
+        known = ", ".join(BY_NAME)
+        with user_errors(lang):
+            raise InputError([Problem(where, name, f"未知的表（可用：{known}）", f"unknown table (known: {known})")])
+    assert spec is not None  # noqa: S101 -- user_errors exits above
+    return spec
+
+
+def tables(lang: LangOption = Lang.zh) -> None:
+    """列出可导入导出的表 / list the tables that import and export."""
+    table = Table(title=say(lang, "登记表", "Registry tables"))
+    for zh, en in (("表", "table"), ("名称", "name"), ("主键", "key"), ("列", "columns")):
+        table.add_column(say(lang, zh, en))
+    for spec in TABLES:
+        columns = ", ".join(c.zh if lang is Lang.zh else c.name for c in spec.columns)
+        table.add_row(spec.name, spec.label[lang.value], " + ".join(spec.key), columns)
+    out.print(table)
+
+
+def import_(
+    table: Annotated[str, typer.Argument(help="表名 / table")],
+    file: Annotated[Path, typer.Argument(help=".xlsx 或 .csv / .xlsx or .csv")],
+    county: CountyOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """导入（全部校验通过才写入）/ import a file: every row valid, or nothing written."""
+    spec = _spec(table, lang)
+    engine = ensure_schema()
+    with (
+        user_errors(lang),
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+        ) as progress,
+    ):
+        task = progress.add_task(say(lang, f"导入 {spec.label['zh']}", f"importing {spec.name}"), total=None)
+        with unit_of_work(engine) as session:
+            report = import_table(
+                session, spec, file, county=county, progress=lambda n: progress.update(task, completed=n)
+            )
+    out.print(
+        say(
+            lang,
+            f"{spec.label['zh']}：共{report.rows}行，新增{report.inserted}，更新{report.updated}，未变{report.unchanged}",
+            f"{spec.name}: {report.rows} rows, {report.inserted} inserted, {report.updated} updated, "
+            f"{report.unchanged} unchanged",
+        )
+    )
+
+
+def export(
+    table: Annotated[str, typer.Argument(help="表名 / table")],
+    out_path: Annotated[Path, typer.Option("--out", help=".xlsx 或 .csv / .xlsx or .csv")],
+    county: CountyOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """导出为 xlsx 或 CSV / export a table as xlsx or CSV."""
+    spec = _spec(table, lang)
+    engine = ensure_schema()
+    with user_errors(lang), unit_of_work(engine) as session:
+        code = resolve_county(session, county) if county else None
+        count = export_table(session, spec, out_path, county=code, lang=lang.value)
+    out.print(say(lang, f"已导出 {count} 行到 {out_path}", f"exported {count} rows to {out_path}"))
+
+
+def template(
+    table: Annotated[str, typer.Argument(help="表名 / table")],
+    out_path: Annotated[Path, typer.Option("--out", help=".xlsx 或 .csv / .xlsx or .csv")],
+    lang: LangOption = Lang.zh,
+) -> None:
+    """下载导入模板 / write the import template of a table."""
+    spec = _spec(table, lang)
+    with user_errors(lang):
+        write_template(spec, out_path, lang=lang.value)
+    out.print(say(lang, f"模板已写入 {out_path}", f"template written to {out_path}"))

@@ -1,0 +1,65 @@
+"""How a registry table looks in the Excel and CSV files officials use: columns, headers, types, keys.
+
+A file column is named in English (the field name) or Chinese (the header); values are what people
+write (yuan, rates as fractions, dates, county names, codes of other records), converted exactly to
+what the database keeps (fen, millionths, ids).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhijiao.registry.models.base import Base
+
+KINDS = ("text", "code", "int", "year", "yuan", "rate", "fte", "date", "bool", "county")
+_STORED_SUFFIX = {"yuan": "_fen", "rate": "_ppm", "fte": "_hundredths"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # English header = field name
+    zh: str  # Chinese header
+    kind: str  # one of KINDS
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # the table whose code this column holds
+    attribute: str | None = None  # model attribute, when it differs from the name
+    maximum: int | None = None
+    note: str = ""
+
+    @property
+    def target(self) -> str:
+        """The model attribute the column is stored in."""
+        if self.attribute:
+            return self.attribute
+        if self.ref:
+            return self.ref_attribute
+        if self.kind == "county":
+            return "county_code"
+        return self.name + _STORED_SUFFIX.get(self.kind, "")
+
+    @property
+    def ref_attribute(self) -> str:
+        return self.name.removesuffix("_code") + "_id"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    model: type[Base]
+    label: dict[str, str]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # file columns that identify a row: re-importing the same file changes nothing
+    county_via: str | None = None  # "county", or the ref column whose record's county scopes the row
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def headers(self) -> dict[str, Column]:
+        """Every accepted header (English and Chinese) → its column."""
+        out: dict[str, Column] = {}
+        for column in self.columns:
+            out[column.name] = column
+            out[column.zh] = column
+        return out

@@ -1,0 +1,186 @@
+"""Registry files in and out, on SQLite and PostgreSQL: all or nothing, every problem named, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.errors import InputError
+from zhijiao.registry.exporter import export_table, write_template
+from zhijiao.registry.importer import import_table
+from zhijiao.registry.models import Enterprise, EnterpriseCertification, School
+from zhijiao.registry.tables import BY_NAME
+
+SCHOOL_HEADER = ["学校编号", "学校名称", "所在县（市、区）", "学校类型", "办学性质", "举办者"]
+SCHOOLS = [
+    ["SCH-001", "瑞安市职业中等专业学校", "瑞安市", "secondary", "public", "county"],
+    ["SCH-002", "温州职业技术学院", "市直属", "higher", "public", "city"],
+    ["SCH-003", "乐清市职业中等专业学校", "乐清市", "secondary", "public", "county"],
+]
+
+
+def xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def run_import(engine: Engine, table: str, path: Path, **kwargs: object):
+    with Session(engine) as session, session.begin():
+        return import_table(session, BY_NAME[table], path, **kwargs)  # type: ignore[arg-type]
+
+
+def count(engine: Engine, model: type) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def refused(engine: Engine, table: str, path: Path, **kwargs: object) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        run_import(engine, table, path, **kwargs)
+    return caught.value.messages("zh") + caught.value.messages("en")
+
+
+def test_a_good_file_imports_and_reimporting_changes_nothing(engine, tmp_path):
+    path = xlsx(tmp_path / "schools.xlsx", SCHOOL_HEADER, SCHOOLS)
+    report = run_import(engine, "schools", path)
+    assert (report.rows, report.inserted, report.updated, report.unchanged) == (3, 3, 0, 0)
+    again = run_import(engine, "schools", path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    changed = [[*SCHOOLS[0][:1], "瑞安市职业中专（更名）", *SCHOOLS[0][2:]], SCHOOLS[1]]
+    update = run_import(engine, "schools", xlsx(tmp_path / "changed.xlsx", SCHOOL_HEADER, changed))
+    assert (update.inserted, update.updated, update.unchanged) == (0, 1, 1)
+    with Session(engine) as session:
+        school = session.scalars(select(School).where(School.code == "SCH-001")).one()
+        assert (school.name, school.county_code) == ("瑞安市职业中专（更名）", "330381")
+
+
+def test_a_malformed_file_lists_every_problem_and_writes_nothing(engine, tmp_path):
+    run_import(engine, "schools", xlsx(tmp_path / "seed.xlsx", SCHOOL_HEADER, SCHOOLS[:1]))
+    rows = [
+        ["SCH-010", "学校甲", "杭州市", "secondary", "public", "county"],  # unknown county
+        ["SCH-011", "学校乙", "瑞安市", "college", "public", "county"],  # not a school type
+        ["SCH-010", "学校丙", "瑞安市", "secondary", "public", "county"],  # duplicated code
+        [None, None, None, None, None, None],  # empty row in the middle
+        ["SCH-012", "学校丁", "瑞安市", "secondary", "public", None],  # required value missing
+    ]
+    messages = refused(engine, "schools", xlsx(tmp_path / "bad.xlsx", SCHOOL_HEADER, rows))
+    assert "第2行 所在县（市、区）: “杭州市” 不是温州市的县（市、区）" in messages
+    assert "第3行 学校类型: “college” 不是可选值（higher、secondary、technical）" in messages
+    assert "第4行 学校编号: 编号重复（SCH-010）" in messages
+    assert "第5行: 空行（数据中间不能有空行）" in messages
+    assert "第6行 举办者: 必填项为空" in messages
+    assert "row 2 所在县（市、区）: '杭州市' is not a county of Wenzhou" in messages
+    assert count(engine, School) == 1  # only the seed: the good rows of a bad file are not written either
+
+
+def test_text_in_a_number_column_and_bad_dates_are_named(engine, tmp_path):
+    run_import(engine, "schools", xlsx(tmp_path / "s.xlsx", SCHOOL_HEADER, SCHOOLS))
+    header = ["学校编号", "年度", "专任教师数", "兼职高技能人才数", "编制内教师平均工资（元）"]
+    rows = [["SCH-001", 2024, "一百", 10, 150000], ["SCH-001", 2025, 100, -3, "150000.123"], ["SCH-404", 2024, 1, 1, 1]]
+    messages = refused(engine, "teacher_stats", xlsx(tmp_path / "t.xlsx", header, rows))
+    assert "第2行 专任教师数: 应为数字，实为“一百”" in messages
+    assert "第3行 兼职高技能人才数: 不能为负数（-3）" in messages
+    assert "第3行 编制内教师平均工资（元）: 150000.123 的小数位超过 2 位" in messages
+    assert "第4行 学校编号: 编号 SCH-404 不存在" in messages
+
+
+def test_a_wrong_header_is_refused_before_any_row(engine, tmp_path):
+    header = ["学校编号", "学校名字", "所在县（市、区）", "学校类型", "办学性质", "举办者"]
+    messages = refused(engine, "schools", xlsx(tmp_path / "h.xlsx", header, SCHOOLS))
+    assert "文件 h.xlsx 表头 学校名字: 未知列" in messages
+    assert "文件 h.xlsx 表头 学校名称（name）: 缺少必填列" in messages
+    assert count(engine, School) == 0
+
+
+def test_english_headers_csv_and_round_trip(engine, tmp_path):
+    csv = tmp_path / "enterprises.csv"
+    csv.write_text(
+        "code,name,county,industry\n91330300A,温州某鞋业有限公司,鹿城区,鞋服\n91330300B,乐清某电气有限公司,乐清市,电气\n",
+        encoding="utf-8",
+    )
+    run_import(engine, "enterprises", csv)
+    certs = xlsx(
+        tmp_path / "certs.xlsx",
+        ["认定编号", "企业编号", "认定级别", "认定日期", "撤销日期", "撤销原因"],
+        [["EC-1", "91330300A", "city", dt.date(2023, 5, 1), None, None],
+         ["EC-2", "91330300A", "provincial", "2024/6/1", "2025-01-15", "不再符合认定条件"]],
+    )  # fmt: skip
+    run_import(engine, "enterprise_certifications", certs)
+    with Session(engine) as session:
+        revoked = session.scalars(select(EnterpriseCertification).where(EnterpriseCertification.code == "EC-2")).one()
+        assert (revoked.certified_on, revoked.revoked_on) == (dt.date(2024, 6, 1), dt.date(2025, 1, 15))
+    exported = tmp_path / "out.xlsx"
+    with Session(engine) as session:
+        assert export_table(session, BY_NAME["enterprise_certifications"], exported) == 2
+    sheet = load_workbook(exported).worksheets[0]
+    assert [c.value for c in sheet[1]] == ["认定编号", "企业编号", "认定级别", "认定日期", "撤销日期", "撤销原因"]
+    assert [c.value for c in sheet[2]][:3] == ["EC-1", "91330300A", "city"]
+    again = run_import(engine, "enterprise_certifications", exported)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_money_and_rates_survive_the_round_trip_exactly(engine, tmp_path):
+    run_import(engine, "schools", xlsx(tmp_path / "s.xlsx", SCHOOL_HEADER, SCHOOLS))
+    header = ["学校编号", "年度", "生均财政拨款（元）", "市场委托社会培训和企业服务收入（元）", "达到国家办学条件标准"]
+    run_import(
+        engine, "school_years", xlsx(tmp_path / "y.xlsx", header, [["SCH-001", 2024, 12345.67, "2000000.05", "是"]])
+    )
+    exported = tmp_path / "years.csv"
+    with Session(engine) as session:
+        export_table(session, BY_NAME["school_years"], exported, lang="en")
+    text = exported.read_text(encoding="utf-8-sig")
+    assert "12345.67" in text
+    assert "2000000.05" in text
+    assert (run_import(engine, "school_years", exported).unchanged) == 1
+
+
+def test_a_county_scoped_import_cannot_touch_another_county(engine, tmp_path):
+    run_import(engine, "schools", xlsx(tmp_path / "s.xlsx", SCHOOL_HEADER, SCHOOLS))
+    mine = xlsx(tmp_path / "mine.xlsx", SCHOOL_HEADER, [SCHOOLS[0]])
+    assert run_import(engine, "schools", mine, county="瑞安市").unchanged == 1
+    other = [[*SCHOOLS[2][:2], "瑞安市", *SCHOOLS[2][3:]]]  # a 乐清 school moved into 瑞安 by 瑞安's officer
+    messages = refused(engine, "schools", xlsx(tmp_path / "other.xlsx", SCHOOL_HEADER, other), county="瑞安市")
+    assert "第2行 学校编号: 该记录属于其他县（市、区），无权修改" in messages
+    messages = refused(engine, "schools", xlsx(tmp_path / "new.xlsx", SCHOOL_HEADER, [SCHOOLS[2]]), county="瑞安市")
+    assert "第2行 所在县（市、区）: 不属于本县（市、区），无权导入" in messages
+    header = ["学校编号", "年度", "专任教师数", "兼职高技能人才数"]
+    messages = refused(
+        engine, "teacher_stats", xlsx(tmp_path / "t.xlsx", header, [["SCH-003", 2024, 10, 1]]), county="瑞安市"
+    )
+    assert "第2行 学校编号: 不属于本县（市、区），无权导入" in messages
+    with Session(engine) as session:
+        assert session.scalar(select(School.county_code).where(School.code == "SCH-003")) == "330382"
+
+
+def test_templates_carry_the_headers_and_a_guide(tmp_path):
+    path = tmp_path / "t.xlsx"
+    write_template(BY_NAME["projects"], path)
+    workbook = load_workbook(path)
+    assert [c.value for c in workbook.worksheets[0][1]][:3] == ["项目编号", "项目名称", "学校编号"]
+    guide = workbook["说明"]
+    assert [c.value for c in guide[6]] == [
+        "计划投资（元）",
+        "planned_investment",
+        "金额（元，最多两位小数）",
+        "是",
+        None,
+    ]
+
+
+def test_enterprises_without_the_counties_table_are_refused(engine, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("code,name,county\nX1,某公司,市直属x\n", encoding="utf-8")
+    messages = refused(engine, "enterprises", path)
+    assert "row 2 所在县（市、区）: '市直属x' is not a county of Wenzhou" in messages
+    assert count(engine, Enterprise) == 0
