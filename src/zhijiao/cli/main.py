@@ -6,7 +6,9 @@ import typer
 
 from zhijiao.cli import policy, registry
 from zhijiao.cli.calc import calc
+from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
+from zhijiao.cli.targets import targets
 
 app = typer.Typer(
     name="zhijiao",
@@ -22,3 +24,5 @@ app.command()(registry.tables)
 app.command("import")(registry.import_)
 app.command()(registry.export)
 app.command()(registry.template)
+app.command()(cost)
+app.command()(targets)

@@ -330,6 +330,22 @@ def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) 
     return frames
 
 
+def check_bounds(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:
+    """Frames built elsewhere (e.g. from a database) meet the same maxima as files; raises InputError."""
+    problems: list[Problem] = []
+    for entity in entities.values():
+        frame = frames[entity.name]
+        for variable in (v for v in entity.inputs if v.unit.numeric and v.name in frame.columns):
+            limit = None if variable.maximum is None else variable.maximum * variable.unit.scale
+            bad = frame.filter((pl.col(variable.name) < 0) | (pl.col(variable.name) > (limit or 2**62)))
+            for ident, value in bad.select(entity.key, variable.name).head(MAX_REPORTED).iter_rows():
+                shown = from_scaled(value, variable.unit)
+                problems.append(Problem(record_name(entity, ident), variable.name,
+                                        f"超出允许范围（{shown}）", f"out of the allowed range ({shown})"))  # fmt: skip
+    if problems:
+        raise InputError(problems)
+
+
 def read_table(path: str) -> pl.DataFrame:
     """A CSV or Parquet file with every column as text, so one validation path serves both."""
     try:

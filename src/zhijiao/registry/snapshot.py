@@ -1,0 +1,130 @@
+"""The registry for one year as the engine's input frames: the same engine as ``zhijiao calc``, no second copy.
+
+A certification revoked on or before the calculation date gives no entitlement; revoked later, it
+still counts in the year it was dated (claw-back is the fulfilment's business).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.inputs import check_bounds, check_frames, dtype
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.rules import Period
+from zhijiao.registry.models import (
+    County,
+    Donation,
+    Enterprise,
+    EnterpriseCertification,
+    Platform,
+    PlatformCertification,
+    School,
+    SchoolYear,
+    StudentStats,
+    TeacherStats,
+)
+
+
+def _frame(policy: Policy, entity: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    schema = {v.name: dtype(v.unit) for v in policy.entities[entity].inputs}
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _schools(session: Session, year: int) -> list[dict[str, Any]]:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    donations = (
+        select(Donation.school_id, func.sum(Donation.amount_fen).label("capital"))
+        .where(Donation.capital.is_(True), Donation.received_on.between(start, end))
+        .group_by(Donation.school_id)
+        .subquery()
+    )
+    query = (
+        select(School, County.name, SchoolYear, TeacherStats, StudentStats, donations.c.capital)
+        .join(County, School.county_code == County.code)
+        .outerjoin(SchoolYear, and_(SchoolYear.school_id == School.id, SchoolYear.year == year))
+        .outerjoin(TeacherStats, and_(TeacherStats.school_id == School.id, TeacherStats.year == year))
+        .outerjoin(StudentStats, and_(StudentStats.school_id == School.id, StudentStats.year == year))
+        .outerjoin(donations, donations.c.school_id == School.id)
+        .order_by(School.code)
+    )
+    rows = []
+    for school, county, figures, teachers, students, capital in session.execute(query):
+        rows.append(
+            {
+                "id": school.code,
+                "name": school.name,
+                "county": county,
+                "school_type": school.school_type,
+                "ownership": school.ownership,
+                "sponsor": school.sponsor,
+                "double_high": figures.double_high if figures else "none",
+                "students": students.enrolled if students else None,
+                "double_high_group_students": figures.double_high_group_students if figures else None,
+                "base_appropriation_per_student": figures.base_appropriation_per_student_fen if figures else None,
+                "full_time_teachers": teachers.full_time if teachers else None,
+                "part_time_teachers": teachers.part_time if teachers else None,
+                "part_time_teacher_fte": teachers.part_time_fte_hundredths if teachers else None,
+                "local_avg_teacher_salary": figures.local_avg_teacher_salary_fen if figures else None,
+                "market_service_income": figures.market_service_income_fen if figures else None,
+                "capital_donations": capital,
+            }
+        )
+    return rows
+
+
+def frames_for_year(session: Session, policy: Policy, period: Period) -> dict[str, pl.DataFrame]:
+    """Every school, enterprise and platform of the registry, with the figures of ``period``'s year."""
+    as_of = period.as_of
+    enterprises = [
+        {"id": code, "name": name, "county": county}
+        for code, name, county in session.execute(
+            select(Enterprise.code, Enterprise.name, County.name)
+            .join(County, Enterprise.county_code == County.code)
+            .order_by(Enterprise.code)
+        )
+    ]
+    live = (EnterpriseCertification.revoked_on.is_(None)) | (EnterpriseCertification.revoked_on > as_of)
+    enterprise_certifications = [
+        {"id": code, "enterprise_id": owner, "level": level, "date": day}
+        for code, owner, level, day in session.execute(
+            select(EnterpriseCertification.code, Enterprise.code, EnterpriseCertification.level,
+                   EnterpriseCertification.certified_on)
+            .join(Enterprise, EnterpriseCertification.enterprise_id == Enterprise.id)
+            .where(live)
+            .order_by(EnterpriseCertification.code)
+        )
+    ]  # fmt: skip
+    platforms = [
+        {"id": code, "name": name, "school_id": school, "kind": kind}
+        for code, name, school, kind in session.execute(
+            select(Platform.code, Platform.name, School.code, Platform.kind)
+            .join(School, Platform.school_id == School.id)
+            .order_by(Platform.code)
+        )
+    ]
+    live_platform = (PlatformCertification.revoked_on.is_(None)) | (PlatformCertification.revoked_on > as_of)
+    platform_certifications = [
+        {"id": code, "platform_id": owner, "level": level, "date": day}
+        for code, owner, level, day in session.execute(
+            select(PlatformCertification.code, Platform.code, PlatformCertification.level,
+                   PlatformCertification.certified_on)
+            .join(Platform, PlatformCertification.platform_id == Platform.id)
+            .where(live_platform)
+            .order_by(PlatformCertification.code)
+        )
+    ]  # fmt: skip
+    frames = {
+        "school": _frame(policy, "school", _schools(session, period.year)),
+        "enterprise": _frame(policy, "enterprise", enterprises),
+        "enterprise_certification": _frame(policy, "enterprise_certification", enterprise_certifications),
+        "platform": _frame(policy, "platform", platforms),
+        "platform_certification": _frame(policy, "platform_certification", platform_certifications),
+    }
+    check_frames(policy.entities, frames)
+    check_bounds(policy.entities, frames)
+    return frames

@@ -1,0 +1,1 @@
+"""Fiscal simulation: the plan's cost by payer, article and county, baseline and reform."""

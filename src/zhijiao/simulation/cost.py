@@ -1,0 +1,95 @@
+"""``zhijiao cost``: a year's fiscal cost from the registry, by payer, article or county; reform beside baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from openpyxl import Workbook
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.calculate import Comparison, compare
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.reform import Reform
+from zhijiao.engine.rules import Period
+from zhijiao.registry.snapshot import frames_for_year
+
+DIMENSIONS = ("payer", "article", "county")
+LABELS = {
+    "payer": {"city": ("市财政", "city finance"), "county": ("县（市、区）财政", "county finance")},
+    "article": {
+        "art03": ("第三条 平台奖励", "Art. 3 platform awards"),
+        "art07": ("第七条 产教融合型企业补助", "Art. 7 integration subsidies"),
+        "art13": ("第十三条 兼职教师经费", "Art. 13 part-time teachers"),
+        "art20": ("第二十条 经费保障", "Art. 20 funding uplifts and matching"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class CostTable:
+    """Fen by group: baseline, and reform and difference when a reform was given."""
+
+    dimension: str
+    rows: list[tuple[str, int, int | None]]
+    total: tuple[int, int | None]
+
+
+def cost_for_year(
+    session: Session, policy: Policy, year: int, *, options: Mapping[str, object] | None = None,
+    reform: Reform | None = None,
+) -> Comparison:  # fmt: skip
+    frames = frames_for_year(session, policy, Period(year))
+    return compare(policy, frames, Period(year), options, reform)
+
+
+def table(comparison: Comparison, dimension: str) -> CostTable:
+    baseline: dict[str, int] = getattr(comparison.baseline.totals, f"by_{dimension}")
+    reform: dict[str, int] | None = getattr(comparison.reform.totals, f"by_{dimension}") if comparison.reform else None
+    keys = sorted(set(baseline) | set(reform or {}))
+    rows = [(key, baseline.get(key, 0), None if reform is None else reform.get(key, 0)) for key in keys]
+    reform_total = comparison.reform.totals.fiscal_cost if comparison.reform else None
+    return CostTable(dimension, rows, (comparison.baseline.totals.fiscal_cost, reform_total))
+
+
+def label(dimension: str, key: str, lang: str) -> str:
+    names = LABELS.get(dimension, {}).get(key)
+    return names[0 if lang == "zh" else 1] if names else key
+
+
+def _yuan(fen: int | None) -> float | None:
+    return None if fen is None else fen / 100  # the sheet shows yuan; sums stay exact in the engine
+
+
+def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh") -> None:
+    """One sheet per dimension, then each entity's outputs (baseline), as a bureau meeting reads them."""
+    zh = lang == "zh"
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for dimension in DIMENSIONS:
+        result = table(comparison, dimension)
+        sheet = workbook.create_sheet({"payer": "按付款方", "article": "按条款", "county": "按县"}[dimension] if zh
+                                      else f"by {dimension}")  # fmt: skip
+        header = ["分组", "基线（元）"] if zh else ["group", "baseline (yuan)"]
+        if comparison.reform:
+            header += ["改革（元）", "差额（元）"] if zh else ["reform (yuan)", "difference (yuan)"]
+        sheet.append(header)
+        for key, base, reformed in [*result.rows, ("合计" if zh else "total", *result.total)]:
+            row: list[Any] = [label(dimension, key, lang), _yuan(base)]
+            if comparison.reform and reformed is not None:
+                row += [_yuan(reformed), _yuan(reformed - base)]
+            sheet.append(row)
+        for column in ("B", "C", "D"):
+            for cell in sheet[column][1:]:
+                cell.number_format = "#,##0.00"
+    for entity in comparison.baseline.policy.top_entities():
+        frame: pl.DataFrame = comparison.baseline.table(entity.name)
+        sheet = workbook.create_sheet(entity.label[lang])
+        sheet.append(frame.columns)
+        for values in frame.iter_rows():
+            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in values])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
