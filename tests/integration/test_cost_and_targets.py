@@ -111,7 +111,7 @@ def test_targets_from_the_registry(engine):
     with Session(engine) as session:
         rows = {(r.target, r.county): r for r in progress(session, POLICY, 2024, "瑞安市")}
     t1 = rows[("T1", "全市")]
-    assert t1.value == Decimal("400000000")
+    assert t1.value == Decimal(400000000)
     assert t1.share == Decimal("0.0400")
     assert t1.expected is not None
     assert t1.expected.quantize(Decimal(1)) == Decimal(6666666667)  # two of the plan's three years gone
@@ -131,5 +131,5 @@ def test_targets_from_the_registry(engine):
         "achieved",
     )  # 300/1200 > 200/1100
     ruian = rows[("T1", "瑞安市")]
-    assert (ruian.value, ruian.share, ruian.status) == (Decimal("400000000"), Decimal("1.0000"), "contribution")
+    assert (ruian.value, ruian.share, ruian.status) == (Decimal(400000000), Decimal("1.0000"), "contribution")
     assert rows[("T8", "瑞安市")].status == "no_data"  # no higher-vocational college in 瑞安市
