@@ -48,7 +48,8 @@ def _spec(name: str, lang: Lang) -> TableSpec:
 def tables(lang: LangOption = Lang.zh) -> None:
     """列出可导入导出的表 / list the tables that import and export."""
     table = Table(title=say(lang, "登记表", "Registry tables"))
-    for zh, en in (("表", "table"), ("名称", "name"), ("主键", "key"), ("列", "columns")):
+    table.add_column(say(lang, "表", "table"), no_wrap=True)
+    for zh, en in (("名称", "name"), ("主键", "key"), ("列", "columns")):
         table.add_column(say(lang, zh, en))
     for spec in TABLES:
         columns = ", ".join(c.zh if lang is Lang.zh else c.name for c in spec.columns)

@@ -1,0 +1,73 @@
+"""The registry commands as an official runs them, against a SQLite file named by DATABASE_URL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from zhijiao.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+
+
+def test_tables_lists_every_table():
+    result = runner.invoke(app, ["tables", "--lang", "en"])
+    assert result.exit_code == 0
+    for name in ("schools", "enterprise_certifications", "platform_certifications", "national_brands"):
+        assert name in result.stdout
+
+
+def test_import_export_and_a_refused_file(tmp_path):
+    schools = tmp_path / "schools.csv"
+    schools.write_text(
+        "学校编号,学校名称,所在县（市、区）,学校类型,办学性质,举办者\n"
+        "S1,瑞安市职业中专,瑞安市,secondary,public,county\nS2,温州职业技术学院,市直属,higher,public,city\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "schools", str(schools)])
+    assert result.exit_code == 0, result.output
+    assert "共2行，新增2，更新0，未变0" in result.stdout
+    again = runner.invoke(app, ["import", "schools", str(schools), "--lang", "en"])
+    assert "2 rows, 0 inserted, 0 updated, 2 unchanged" in again.stdout
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("学校编号,学校名称,所在县（市、区）,学校类型,办学性质,举办者\nS3,某校,杭州,secondary,public,county\n",
+                   encoding="utf-8")  # fmt: skip
+    refused = runner.invoke(app, ["import", "schools", str(bad)])
+    assert refused.exit_code == 2
+    assert "第2行 所在县（市、区）: “杭州” 不是温州市的县（市、区）" in refused.stderr
+
+    out = tmp_path / "out.xlsx"
+    exported = runner.invoke(app, ["export", "schools", "--out", str(out), "--county", "瑞安市"])
+    assert exported.exit_code == 0, exported.output
+    assert "已导出 1 行" in exported.stdout
+
+
+def test_unknown_table_and_county_are_named():
+    result = runner.invoke(app, ["export", "teachers", "--out", "x.xlsx", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "table teachers: unknown table" in result.stderr
+    result = runner.invoke(app, ["targets", "--county", "杭州"])
+    assert result.exit_code == 2
+    assert "“杭州” 不是温州市的县（市、区）" in result.stderr
+
+
+def test_cost_and_targets_on_an_empty_registry():
+    result = runner.invoke(app, ["cost", "--year", "2024", "--by", "payer"])
+    assert result.exit_code == 0, result.output
+    assert "0.00元" in result.stdout
+    result = runner.invoke(app, ["targets"])
+    assert result.exit_code == 2
+    assert "登记册为空" in result.stderr
+    result = runner.invoke(app, ["targets", "--year", "2024", "--json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["target"] for r in rows] == [f"T{n}" for n in range(1, 12)]
+    assert rows[0]["status"] == "no_data"
