@@ -184,3 +184,26 @@ def test_enterprises_without_the_counties_table_are_refused(engine, tmp_path):
     messages = refused(engine, "enterprises", path)
     assert "row 2 所在县（市、区）: '市直属x' is not a county of Wenzhou" in messages
     assert count(engine, Enterprise) == 0
+
+
+def test_checks_across_fields_and_rows(engine, tmp_path):
+    mixed = [*SCHOOLS, ["SCH-009", "温州东方悦心职业学校", "市直属", "secondary", "mixed", "city"]]
+    run_import(engine, "schools", xlsx(tmp_path / "s.xlsx", SCHOOL_HEADER, mixed))
+    header = ["学校编号", "股东", "占股比例"]
+    too_much = [
+        ["SCH-009", "上海斯米克集团", 0.6],
+        ["SCH-009", "温州市现代集团", "35%"],
+        ["SCH-009", "温州东方学院", 0.1],
+    ]
+    messages = refused(engine, "school_shareholders", xlsx(tmp_path / "h.xlsx", header, too_much))
+    assert "记录 SCH-009 share: 股东占股合计 105.00% 超过100%" in messages
+    public = [["SCH-001", "某集团", 0.5]]
+    messages = refused(engine, "school_shareholders", xlsx(tmp_path / "p.xlsx", header, public))
+    assert "record SCH-001 shareholder: only mixed-ownership schools have shareholders" in messages
+    good = [["SCH-009", "上海斯米克集团", 0.55], ["SCH-009", "温州市现代集团", "35%"], ["SCH-009", "温州东方学院", 0.1]]
+    assert run_import(engine, "school_shareholders", xlsx(tmp_path / "g.xlsx", header, good)).inserted == 3
+
+    header = ["项目编号", "项目名称", "学校编号", "建设类型", "计划投资（元）", "开工日期", "竣工日期"]
+    backwards = [["J1", "迁建", "SCH-001", "relocated", 6e8, "2024-03-01", "2023-12-31"]]
+    messages = refused(engine, "projects", xlsx(tmp_path / "j.xlsx", header, backwards))
+    assert "第2行 竣工日期: 竣工日期（2023-12-31）早于2024-03-01" in messages

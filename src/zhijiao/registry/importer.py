@@ -78,7 +78,10 @@ def _header(spec: TableSpec, cells: list[object], path: Path) -> tuple[list[Colu
     return columns, problems
 
 
-def _convert(job: _Import, number: int, columns: list[Column | None], cells: list[object]) -> _Row | None:
+def _cells(
+    job: _Import, number: int, columns: list[Column | None], cells: list[object]
+) -> tuple[dict[str, Any], set[str]]:
+    """The row's converted values, and the columns that failed (each reported)."""
     values: dict[str, Any] = {c.name: None for c in job.spec.columns}
     failed: set[str] = set()
     for column, raw in zip(columns, cells, strict=False):
@@ -93,8 +96,20 @@ def _convert(job: _Import, number: int, columns: list[Column | None], cells: lis
         if column.required and values[column.name] is None and column.name not in failed:
             job.problem(number, column.zh, "必填项为空", "is required")
             failed.add(column.name)
-    key = tuple(values[name] for name in job.spec.key)
+    if not failed:
+        for check in job.spec.row_checks:
+            found = check(values)
+            if found:
+                name, zh, en = found
+                job.problem(number, job.spec.column(name).zh, zh, en)
+                failed.add(name)
+    return values, failed
+
+
+def _convert(job: _Import, number: int, columns: list[Column | None], cells: list[object]) -> _Row | None:
+    values, failed = _cells(job, number, columns, cells)
     if not failed & set(job.spec.key):
+        key = tuple(values[name] for name in job.spec.key)
         if key in job.seen:
             shown = "、".join(str(k) for k in key)
             job.problem(
@@ -201,6 +216,35 @@ def _data_rows(rows: Iterator[list[object]], job: _Import) -> Iterator[tuple[int
         yield number, cells
 
 
+def _stream(
+    job: _Import, rows: Iterator[list[object]], columns: list[Column | None], progress: Callable[[int], None] | None
+) -> None:
+    """Convert every row and write it chunk by chunk, stopping only when too many problems pile up."""
+    batch: list[_Row] = []
+    for number, cells in _data_rows(rows, job):
+        job.report.rows += 1
+        row = _convert(job, number, columns, cells)
+        if row is not None:
+            batch.append(row)
+        if len(batch) >= CHUNK:
+            _flush(job, batch)
+            batch = []
+        if progress:
+            progress(job.report.rows)
+        if len(job.problems) >= MAX_PROBLEMS:
+            return
+    if batch:
+        _flush(job, batch)
+
+
+def _check_table(job: _Import) -> None:
+    """Rules across rows, on the table as the import leaves it (still inside the transaction)."""
+    job.session.flush()
+    for check in job.spec.table_checks:
+        for record, column, zh, en in check(job.session):
+            job.problems.append(Problem({"zh": f"记录 {record}", "en": f"record {record}"}, column, zh, en))
+
+
 def _scope(session: Session, spec: TableSpec, path: Path, county: str | None) -> str | None:
     """The county code a county officer's import is limited to; None for a city-wide import."""
     if county is None:
@@ -242,21 +286,9 @@ def import_table(
     if header_problems:
         raise InputError(header_problems)
     job = _Import(session, spec, counties, scope, ImportReport(spec.name))
-    batch: list[_Row] = []
-    for number, cells in _data_rows(rows, job):
-        job.report.rows += 1
-        row = _convert(job, number, columns, cells)
-        if row is not None:
-            batch.append(row)
-        if len(batch) >= CHUNK:
-            _flush(job, batch)
-            batch = []
-        if progress:
-            progress(job.report.rows)
-        if len(job.problems) >= MAX_PROBLEMS:
-            break
-    if batch:
-        _flush(job, batch)
+    _stream(job, rows, columns, progress)
+    if not job.problems:
+        _check_table(job)
     if job.problems:
         raise InputError(job.problems[:MAX_PROBLEMS])
     return job.report

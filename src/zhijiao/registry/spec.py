@@ -7,7 +7,11 @@ what the database keeps (fen, millionths, ids).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from zhijiao.registry.models.base import Base
 
@@ -43,6 +47,11 @@ class Column:
         return self.name.removesuffix("_code") + "_id"
 
 
+# A failed check: (column, reason zh, reason en); a table check also names the record.
+RowCheck = Callable[[dict[str, Any]], tuple[str, str, str] | None]
+TableCheck = Callable[[Session], list[tuple[str, str, str, str]]]
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -52,6 +61,8 @@ class TableSpec:
     key: tuple[str, ...]  # file columns that identify a row: re-importing the same file changes nothing
     county_via: str | None = None  # "county", or the ref column whose record's county scopes the row
     notes: dict[str, str] = field(default_factory=dict)
+    row_checks: tuple[RowCheck, ...] = ()  # across the fields of one row
+    table_checks: tuple[TableCheck, ...] = ()  # across rows, run on the written table before commit
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

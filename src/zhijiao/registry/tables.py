@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.units import RATE_ONE
 from zhijiao.registry import models as m
-from zhijiao.registry.spec import Column, TableSpec
+from zhijiao.registry.spec import Column, RowCheck, TableSpec
 
 SCHOOL_TYPES = ("higher", "secondary", "technical")
 LEVELS = ("city", "provincial", "national")
@@ -17,6 +24,39 @@ def _money(name: str, zh: str, *, required: bool = False) -> Column:
 
 def _count(name: str, zh: str, *, required: bool = False) -> Column:
     return Column(name, zh, "int", required=required, maximum=COUNT_MAX)
+
+
+def _in_order(first: str, then: str, zh: str, en: str) -> RowCheck:
+    """``then`` may not come before ``first`` (a revocation before its certification, an end before a start)."""
+
+    def check(values: dict[str, Any]) -> tuple[str, str, str] | None:
+        start, end = values.get(first), values.get(then)
+        if start is not None and end is not None and end < start:
+            return then, f"{zh}（{end}）早于{start}", f"{en} ({end}) is before {start}"
+        return None
+
+    return check
+
+
+def _shares_within_whole(session: Session) -> list[tuple[str, str, str, str]]:
+    """A mixed-ownership school's shares add up to at most 100%, and only mixed schools have shareholders."""
+    problems = []
+    rows = session.execute(
+        select(m.School.code, m.School.ownership, func.sum(m.SchoolShareholder.share_ppm))
+        .join(m.SchoolShareholder, m.SchoolShareholder.school_id == m.School.id)
+        .group_by(m.School.code, m.School.ownership)
+    )
+    for code, ownership, total in rows:
+        if total > RATE_ONE:
+            share = Decimal(total) / RATE_ONE
+            problems.append(
+                (code, "share", f"股东占股合计 {share:.2%} 超过100%", f"shares add up to {share:.2%}, over 100%")
+            )
+        if ownership != "mixed":
+            problems.append(
+                (code, "shareholder", "非混合所有制学校不登记股东", "only mixed-ownership schools have shareholders")
+            )
+    return problems
 
 
 SCHOOL_REF = Column("school_code", "学校编号", "code", required=True, ref="schools")
@@ -49,6 +89,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         key=("school_code", "shareholder"),
         county_via="school_code",
+        table_checks=(_shares_within_whole,),
     ),
     TableSpec(
         "school_years",
@@ -152,6 +193,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         key=("code",),
         county_via="enterprise_code",
+        row_checks=(_in_order("certified_on", "revoked_on", "撤销日期", "revocation date"),),
     ),
     TableSpec(
         "platforms",
@@ -180,6 +222,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         key=("code",),
         county_via="platform_code",
+        row_checks=(_in_order("certified_on", "revoked_on", "撤销日期", "revocation date"),),
     ),
     TableSpec(
         "projects",
@@ -197,6 +240,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         key=("code",),
         county_via="school_code",
+        row_checks=(_in_order("started_on", "completed_on", "竣工日期", "completion date"),),
     ),
     TableSpec(
         "donations",
