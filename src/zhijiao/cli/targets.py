@@ -46,8 +46,9 @@ def _shown(value: Decimal | None, unit: str, lang: Lang) -> str:
         return "—"
     if unit == "rate":
         return fmt(value, Unit.RATE, lang.value)
-    if unit == "yuan":
-        return fmt(value, Unit.YUAN, lang.value)
+    if unit == "yuan":  # officials read ten-billion figures in 亿元
+        hundred_millions = value / 100_000_000
+        return f"{hundred_millions:,.2f}亿元" if lang is Lang.zh else f"{hundred_millions / 10:,.2f} bn yuan"
     return f"{value:,.0f}"
 
 
@@ -83,7 +84,7 @@ def targets(
 def _print(rows: list[Progress], year: int, lang: Lang) -> None:
     grid = Table(title=say(lang, f"{year}年目标进度", f"Targets, {year}"))
     for zh, en in COLUMNS:
-        grid.add_column(say(lang, zh, en))
+        grid.add_column(say(lang, zh, en), overflow="fold", min_width=10 if en == "indicator" else None)
     for r in rows:
         status = STATUS[r.status][0 if lang is Lang.zh else 1]
         share = "—" if r.share is None else fmt(r.share, Unit.RATE, lang.value)

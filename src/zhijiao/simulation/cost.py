@@ -15,9 +15,12 @@ from zhijiao.engine.calculate import Comparison, compare
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
+from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
 from zhijiao.registry.snapshot import frames_for_year
 
 DIMENSIONS = ("payer", "article", "county")
+# Counties in the official order: districts, county-level cities, counties, then the city's own schools.
+_ORDER = {"county": {name: i for i, name in enumerate(SCHOOL_COUNTIES)}}
 LABELS = {
     "payer": {"city": ("市财政", "city finance"), "county": ("县（市、区）财政", "county finance")},
     "article": {
@@ -49,7 +52,7 @@ def cost_for_year(
 def table(comparison: Comparison, dimension: str) -> CostTable:
     baseline: dict[str, int] = getattr(comparison.baseline.totals, f"by_{dimension}")
     reform: dict[str, int] | None = getattr(comparison.reform.totals, f"by_{dimension}") if comparison.reform else None
-    keys = sorted(set(baseline) | set(reform or {}))
+    keys = sorted(set(baseline) | set(reform or {}), key=lambda k: (_ORDER.get(dimension, {}).get(k, 99), k))
     rows = [(key, baseline.get(key, 0), None if reform is None else reform.get(key, 0)) for key in keys]
     reform_total = comparison.reform.totals.fiscal_cost if comparison.reform else None
     return CostTable(dimension, rows, (comparison.baseline.totals.fiscal_cost, reform_total))
