@@ -109,7 +109,11 @@ def load_policy(
     for path in sorted(root.rglob("rules.py")):
         module_name = ".".join([package, *path.relative_to(root).with_suffix("").parts])
         module = importlib.import_module(module_name)
-        formulas.extend(v for v in vars(module).values() if isinstance(v, Formula))
+        for value in vars(module).values():
+            if isinstance(value, Formula):
+                formulas.append(value)
+            elif isinstance(value, list | tuple) and value and all(isinstance(v, Formula) for v in value):
+                formulas.extend(value)  # a family of rules declared together, e.g. one_time_award(...)
     by_name = {e.name: e for e in entities}
     graph = build_graph(by_name, formulas, parameters, options)
     return Policy(name, by_name, parameters, options, graph, tuple(cost_items), metadata or {}, root)

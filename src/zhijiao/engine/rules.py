@@ -175,23 +175,32 @@ def rule(
     internal: bool = False,
     dated_by: str | None = None,
     why: WhyNot | None = None,
+    output: str | None = None,
+    reads: tuple[str, ...] | None = None,
 ) -> Callable[[Callable[..., pl.Expr]], Rule]:
-    """Declare a rule; the output is named after the function, the reads after its arguments."""
+    """Declare a rule; the output is named after the function, the reads after its arguments.
+
+    A function shared by several rules (e.g. one award logic for two articles) names its ``output``
+    and its ``reads`` explicitly: the positional arguments then read those variables, in order.
+    """
 
     def wrap(function: Callable[..., pl.Expr]) -> Rule:
         signature = inspect.signature(function)
-        reads = tuple(
+        arguments = tuple(
             name
             for name, p in signature.parameters.items()
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and name != "ctx"
         )
+        name = output or function.__name__
         if "ctx" not in signature.parameters:
-            raise PolicyError(f"rule {function.__name__}: takes no ctx argument")
+            raise PolicyError(f"rule {name}: takes no ctx argument")
+        if reads is not None and len(reads) != len(arguments):
+            raise PolicyError(f"rule {name}: names {len(reads)} reads for {len(arguments)} arguments")
         return Rule(
             entity=entity,
-            output=function.__name__,
+            output=name,
             unit=unit,
-            reads=reads,
+            reads=reads if reads is not None else arguments,
             article=article,
             clauses=clauses,
             parameters=parameters,

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.inputs import check_bounds, check_frames, dtype
@@ -77,47 +77,42 @@ def _schools(session: Session, year: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _rows(session: Session, query: Select[*tuple[Any, ...]], names: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [dict(zip(names, row, strict=True)) for row in session.execute(query)]
+
+
+def _live_certifications(session: Session, certification: Any, owner: Any, as_of: dt.date) -> list[dict[str, Any]]:  # noqa: ANN401
+    """Certifications not revoked by ``as_of``, keyed by their owner's code (enterprise or platform)."""
+    link = certification.enterprise_id if owner is Enterprise else certification.platform_id
+    live = certification.revoked_on.is_(None) | (certification.revoked_on > as_of)
+    query = (
+        select(certification.code, owner.code, certification.level, certification.certified_on)
+        .join(owner, link == owner.id)
+        .where(live)
+        .order_by(certification.code)
+    )
+    owner_column = "enterprise_id" if owner is Enterprise else "platform_id"
+    return _rows(session, query, ("id", owner_column, "level", "date"))
+
+
 def frames_for_year(session: Session, policy: Policy, period: Period) -> dict[str, pl.DataFrame]:
     """Every school, enterprise and platform of the registry, with the figures of ``period``'s year."""
-    as_of = period.as_of
-    enterprises = [
-        {"id": code, "name": name, "county": county}
-        for code, name, county in session.execute(
-            select(Enterprise.code, Enterprise.name, County.name)
-            .join(County, Enterprise.county_code == County.code)
-            .order_by(Enterprise.code)
-        )
-    ]
-    live = (EnterpriseCertification.revoked_on.is_(None)) | (EnterpriseCertification.revoked_on > as_of)
-    enterprise_certifications = [
-        {"id": code, "enterprise_id": owner, "level": level, "date": day}
-        for code, owner, level, day in session.execute(
-            select(EnterpriseCertification.code, Enterprise.code, EnterpriseCertification.level,
-                   EnterpriseCertification.certified_on)
-            .join(Enterprise, EnterpriseCertification.enterprise_id == Enterprise.id)
-            .where(live)
-            .order_by(EnterpriseCertification.code)
-        )
-    ]  # fmt: skip
-    platforms = [
-        {"id": code, "name": name, "school_id": school, "kind": kind}
-        for code, name, school, kind in session.execute(
-            select(Platform.code, Platform.name, School.code, Platform.kind)
-            .join(School, Platform.school_id == School.id)
-            .order_by(Platform.code)
-        )
-    ]
-    live_platform = (PlatformCertification.revoked_on.is_(None)) | (PlatformCertification.revoked_on > as_of)
-    platform_certifications = [
-        {"id": code, "platform_id": owner, "level": level, "date": day}
-        for code, owner, level, day in session.execute(
-            select(PlatformCertification.code, Platform.code, PlatformCertification.level,
-                   PlatformCertification.certified_on)
-            .join(Platform, PlatformCertification.platform_id == Platform.id)
-            .where(live_platform)
-            .order_by(PlatformCertification.code)
-        )
-    ]  # fmt: skip
+    enterprises = _rows(
+        session,
+        select(Enterprise.code, Enterprise.name, County.name)
+        .join(County, Enterprise.county_code == County.code)
+        .order_by(Enterprise.code),
+        ("id", "name", "county"),
+    )
+    platforms = _rows(
+        session,
+        select(Platform.code, Platform.name, School.code, Platform.kind)
+        .join(School, Platform.school_id == School.id)
+        .order_by(Platform.code),
+        ("id", "name", "school_id", "kind"),
+    )
+    enterprise_certifications = _live_certifications(session, EnterpriseCertification, Enterprise, period.as_of)
+    platform_certifications = _live_certifications(session, PlatformCertification, Platform, period.as_of)
     frames = {
         "school": _frame(policy, "school", _schools(session, period.year)),
         "enterprise": _frame(policy, "enterprise", enterprises),

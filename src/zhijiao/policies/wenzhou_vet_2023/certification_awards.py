@@ -9,14 +9,16 @@ and by level on the same date.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
-from zhijiao.engine.model import Note
+from zhijiao.engine.model import Label, Note
 from zhijiao.engine.options import DateRange
-from zhijiao.engine.rules import ExplainContext, RuleContext
+from zhijiao.engine.rules import Aggregate, ExplainContext, Formula, RuleContext, rule
+from zhijiao.engine.units import Unit
 
 LEVEL_ZH = {"city": "市级", "provincial": "省级", "national": "国家级"}
 LEVEL_RANK = {"city": 1, "provincial": 2, "national": 3}
@@ -140,3 +142,118 @@ def why_nothing_due(output: str, what_zh: str, what_en: str) -> Any:  # noqa: AN
         ]
 
     return why
+
+
+# --- the family of rules of one article ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardText:
+    """How an article names its award, for labels and explanations."""
+
+    award: Label  # 补助 / subsidy, 奖励 / award
+    amounts: Label  # the amounts of the levels, as the article states them
+    total: Label  # the entity's output: the award and who pays it
+    what: Label  # the award in a "nothing due" note
+
+
+def one_time_award(
+    *,
+    article: str,
+    clause: str,
+    entity: str,
+    parent: str,
+    link: str,
+    prefix: str,
+    levels: tuple[str, ...],
+    output: str,
+    text: AwardText,
+) -> list[Formula]:
+    """The rules of a one-time certification award: in the window → amount → payable once → due in the year,
+    then the sum per ``parent``. Outputs: ``in_plan_window``, ``<output>_amount``, ``<output>_payable``,
+    ``<output>_due`` on ``entity``, and ``<output>`` on ``parent``."""
+    common: dict[str, Any] = {"entity": entity, "article": article, "clauses": (clause,)}
+    zh, en = text.award["zh"], text.award["en"]
+
+    @rule(
+        **common,
+        unit=Unit.BOOL,
+        options=("plan_window",),
+        internal=True,
+        why=why_window,
+        label={"zh": "认定日期在方案实施期内", "en": "certified inside the plan window"},
+        formula={
+            "zh": "方案实施期起 ≤ 认定日期 ≤ 方案实施期止",
+            "en": "window start ≤ certification date ≤ window end",
+        },
+        output="in_plan_window",
+    )
+    def window_rule(date: pl.Expr, ctx: RuleContext) -> pl.Expr:
+        return in_window(date, ctx)
+
+    @rule(
+        **common,
+        unit=Unit.YUAN,
+        internal=True,
+        dated_by="date",
+        parameters=tuple(f"{prefix}.{level}" for level in levels),
+        label={"zh": f"该级别{zh}标准", "en": f"{en} amount of the level"},
+        formula={
+            "zh": f"{text.amounts['zh']}（按认定日有效的标准）",
+            "en": f"{text.amounts['en']} (as in force on the certification date)",
+        },
+        output=f"{output}_amount",
+    )
+    def amount_rule(level: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
+        return level_amount(level, date, ctx, prefix, levels)
+
+    def why_payable_here(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
+        return why_payable(row, ctx, f"{output}_amount", f"{output}_payable")
+
+    @rule(
+        **common,
+        unit=Unit.YUAN,
+        options=("upgrade_payment",),
+        internal=True,
+        why=why_payable_here,
+        label={"zh": f"该项认定应得一次性{zh}", "en": f"one-time {en} payable for this certification"},
+        formula={
+            "zh": f"实施期内且该级别首次认定 → 标准（补差口径：减去已获{zh}）",
+            "en": "inside the window and first at this level → the amount (difference: less what was received)",
+        },
+        output=f"{output}_payable",
+        reads=(f"{output}_amount", "in_plan_window", "level", "date", link),
+    )
+    def payable_rule(
+        amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, owner: pl.Expr, ctx: RuleContext
+    ) -> pl.Expr:
+        return payable(amount, qualifies, level, date, owner, ctx)
+
+    @rule(
+        **common,
+        unit=Unit.YUAN,
+        why=why_due,
+        label={"zh": f"本年度兑现的{zh}", "en": f"{en} due in the year"},
+        formula={"zh": f"认定日期在本年度 → 应得{zh}，否则0", "en": "certified in the year → payable, else 0"},
+        output=f"{output}_due",
+        reads=(f"{output}_payable", "date"),
+    )
+    def due_rule(payable_amount: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
+        return due(payable_amount, date, ctx)
+
+    total = Aggregate(
+        entity=parent,
+        output=output,
+        unit=Unit.YUAN,
+        reads=(f"{output}_due",),
+        source_entity=entity,
+        article=article,
+        clauses=(clause,),
+        label=dict(text.total),
+        formula={
+            "zh": f"本年度各项认定应兑现{zh}之和",
+            "en": f"sum of the {en}s due in the year over its certifications",
+        },
+        why=why_nothing_due(output, text.what["zh"], text.what["en"]),
+    )
+    return [window_rule, amount_rule, payable_rule, due_rule, total]
