@@ -95,11 +95,12 @@ def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: st
     zh = lang == "zh"
     units = {v.name: v.unit for v in policy.entities[formula.entity].inputs}
     units.update({f.output: f.unit for f in policy.graph.for_entity(formula.entity)})
-    head = (
-        f"{article_name(formula.article, lang)}（{'、'.join(formula.clauses)}）"
-        if zh
-        else (f"{article_name(formula.article, lang)} ({', '.join(formula.clauses)}) ")
-    )
+    article = article_name(formula.article, lang)
+    if formula.clauses:
+        clauses = "、".join(formula.clauses) if zh else ", ".join(formula.clauses)
+        head = f"{article}（{clauses}）" if zh else f"{article} ({clauses}) "
+    else:
+        head = article if zh else f"{article} "
     parts = [f"{head}{step['label']} = {step['formula']}" if step["formula"] else f"{head}{step['label']}"]
     entity = policy.entities[formula.entity]
     inputs = []
