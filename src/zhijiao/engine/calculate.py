@@ -13,6 +13,7 @@ from zhijiao.engine.explain import explain_rows, shown
 from zhijiao.engine.inputs import decode
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.prepare import prepare
 from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
 from zhijiao.engine.totals import Totals, fiscal_totals
@@ -132,6 +133,7 @@ def compare(
     reform: Reform | None = None,
 ) -> Comparison:
     """The baseline, and the reform beside it when one is given, over the same inputs."""
+    frames = prepare(policy.entities, frames)
     baseline = run(policy, frames, period, options)
     if reform is None:
         return Comparison(baseline, None)

@@ -1,7 +1,8 @@
 """One evaluation path for one entity and for a million: every rule is a column expression.
 
-Each layer of the rule graph becomes one ``with_columns`` per entity; aggregates and lookups are
-joins. Nothing loops over rows in Python.
+Frames are prepared once (engine.prepare: row numbers for links, children sorted within their
+parent). Each layer of the rule graph is then one ``with_columns`` per entity; an aggregate is an
+integer group-by scattered back by parent row, a lookup a gather by row. Nothing loops over rows.
 """
 
 from __future__ import annotations
@@ -15,30 +16,29 @@ from zhijiao.engine.graph import RuleGraph
 from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import ParameterSet
+from zhijiao.engine.prepare import PARENT_ROW, ROW, prepare, ref_row
 from zhijiao.engine.rules import Aggregate, Lookup, Period, Rule, RuleContext
 
-_KEY = "__zhijiao_key"
+
+def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
+    """Children come sorted by parent row (engine.prepare): each parent's sum is the difference of a
+    running total at the two ends of its run of rows, found by binary search — no hashing."""
+    parent, child = frames[f.entity], frames[f.source_entity]
+    owners = child[PARENT_ROW]
+    running = pl.concat([pl.Series([0], dtype=pl.Int64), child[f.reads[0]].cast(pl.Int64).cum_sum()])
+    rows = pl.int_range(parent.height, dtype=pl.Int64, eager=True)
+    ends = owners.search_sorted(rows, side="right")
+    starts = owners.search_sorted(rows, side="left")
+    return parent.with_columns((running.gather(ends) - running.gather(starts)).alias(f.output))
 
 
-def _aggregate(lazy: dict[str, pl.LazyFrame], entities: Mapping[str, Entity], f: Aggregate) -> pl.LazyFrame:
-    child = entities[f.source_entity]
-    parent = entities[f.entity]
-    assert child.link is not None  # noqa: S101 -- the graph checked that the source is a child
-    sums = lazy[f.source_entity].group_by(pl.col(child.link).alias(_KEY)).agg(pl.col(f.reads[0]).sum().alias(f.output))
-    return (
-        lazy[f.entity]
-        .join(sums, left_on=parent.key, right_on=_KEY, how="left", maintain_order="left")
-        .with_columns(pl.col(f.output).fill_null(0))
-    )
-
-
-def _lookup(lazy: dict[str, pl.LazyFrame], entities: Mapping[str, Entity], f: Lookup) -> pl.LazyFrame:
-    target = entities[f.target_entity]
-    values = lazy[f.target_entity].select(pl.col(target.key).alias(_KEY), pl.col(f.reads[0]).alias(f.output))
-    joined = lazy[f.entity].join(values, left_on=f.link, right_on=_KEY, how="left", maintain_order="left")
+def _lookup(frames: dict[str, pl.DataFrame], f: Lookup) -> pl.DataFrame:
+    frame = frames[f.entity]
+    values = frames[f.target_entity][f.reads[0]].gather(frame[ref_row(f.link)]).alias(f.output)
+    frame = frame.with_columns(values)
     if f.fallback:
-        joined = joined.with_columns(pl.coalesce(pl.col(f.fallback), pl.col(f.output)).alias(f.output))
-    return joined
+        frame = frame.with_columns(pl.coalesce(pl.col(f.fallback), pl.col(f.output)).alias(f.output))
+    return frame
 
 
 def evaluate(
@@ -49,8 +49,8 @@ def evaluate(
     options: Mapping[str, OptionValue],
     period: Period,
 ) -> dict[str, pl.DataFrame]:
-    """Every output of every entity, as columns added to the input frames."""
-    lazy = {name: frames[name].lazy() for name in entities}
+    """Every output of every entity, as columns added to the (prepared) input frames."""
+    data = prepare(entities, frames)
     for layer in graph.layers:
         expressions: dict[str, list[pl.Expr]] = defaultdict(list)
         for formula in layer:
@@ -58,11 +58,12 @@ def evaluate(
                 ctx = RuleContext(formula, parameters, options, period)
                 expressions[formula.entity].append(formula.build(ctx))
             elif isinstance(formula, Aggregate):
-                lazy[formula.entity] = _aggregate(lazy, entities, formula)
+                data[formula.entity] = _aggregate(data, formula)
             elif isinstance(formula, Lookup):
-                lazy[formula.entity] = _lookup(lazy, entities, formula)
+                data[formula.entity] = _lookup(data, formula)
         for entity, exprs in expressions.items():
-            lazy[entity] = lazy[entity].with_columns(exprs)
-    names = list(lazy)
-    collected = pl.collect_all([lazy[n] for n in names])
-    return dict(zip(names, collected, strict=True))
+            data[entity] = data[entity].with_columns(exprs)
+    return data
+
+
+__all__ = ["ROW", "evaluate"]

@@ -13,6 +13,7 @@ from zhijiao.engine.errors import PolicyError
 from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionSet
 from zhijiao.engine.parameters import ParameterSet
+from zhijiao.engine.prepare import PARENT_ROW, ROW, ref_row
 from zhijiao.engine.rules import Aggregate, Formula, Lookup
 
 
@@ -66,6 +67,10 @@ def build_graph(
     options: OptionSet,
 ) -> RuleGraph:
     inputs = {f"{e.name}.{v.name}" for e in entities.values() for v in e.inputs}
+    # Columns the engine provides (engine.prepare): row numbers of each record, its parent and its references.
+    inputs |= {f"{e.name}.{ROW}" for e in entities.values()}
+    inputs |= {f"{e.name}.{PARENT_ROW}" for e in entities.values() if e.parent}
+    inputs |= {f"{e.name}.{ref_row(v.name)}" for e in entities.values() for v in e.inputs if v.references}
     by_node: dict[str, Formula] = {}
     for formula in formulas:
         if formula.node in by_node or formula.node in inputs:

@@ -42,6 +42,7 @@ class Entity:
     link: str | None = None
     nested_key: str | None = None
     key: str = "id"
+    order: tuple[str, ...] = ()  # a child's rows within its parent: by these columns (choices in declared order)
 
     def input(self, name: str) -> Variable | None:
         return next((v for v in self.inputs if v.name == name), None)

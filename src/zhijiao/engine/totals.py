@@ -1,7 +1,12 @@
-"""Fiscal totals: the public money of a calculation, by payer, article and county (integer fen)."""
+"""Fiscal totals: the public money of a calculation, by payer, article and county (integer fen).
+
+Each entity is grouped once, by its county and payer columns, summing all its cost outputs; the
+totals are then added up from those few rows, never from a long table of every record.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +21,7 @@ class Totals:
     by_payer: dict[str, int]
     by_article: dict[str, int]
     by_county: dict[str, int]
-    items: pl.DataFrame  # long form: article, output, payer, county, amount
+    items: pl.DataFrame  # article, output, payer, county, amount: one row per combination that occurs
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -27,37 +32,36 @@ class Totals:
         }
 
 
-def _payer(item: CostItem) -> pl.Expr:
-    if item.payer.startswith("="):
-        return pl.lit(item.payer[1:])
-    return pl.col(item.payer).cast(pl.String)
-
-
-def long_items(cost_items: Sequence[CostItem], frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    parts = [
-        frames[item.entity].select(
-            pl.lit(item.article).alias("article"),
-            pl.lit(item.output).alias("output"),
-            _payer(item).alias("payer"),
-            pl.col(item.county).cast(pl.String).fill_null("").alias("county"),
-            pl.col(item.output).cast(pl.Int64).alias("amount"),
-        )
-        for item in cost_items
-    ]
-    return pl.concat(parts)
-
-
-def _by(items: pl.DataFrame, column: str) -> dict[str, int]:
-    grouped = items.group_by(column).agg(pl.col("amount").sum()).sort(column)
-    return {str(k): int(v) for k, v in grouped.iter_rows()}
+def _grouped(items: Sequence[CostItem], frame: pl.DataFrame) -> list[dict[str, object]]:
+    """The entity's cost outputs summed by county and payer columns: a handful of rows."""
+    keys = sorted({item.county for item in items} | {i.payer for i in items if not i.payer.startswith("=")})
+    sums = [pl.col(item.output).cast(pl.Int64).sum().alias(item.output) for item in items]
+    grouped = frame.group_by(keys).agg(sums).with_columns(pl.col(k).cast(pl.String).fill_null("") for k in keys)
+    rows = []
+    for row in grouped.iter_rows(named=True):
+        for item in items:
+            payer = item.payer[1:] if item.payer.startswith("=") else str(row[item.payer])
+            rows.append(
+                {"article": item.article, "output": item.output, "payer": payer,
+                 "county": str(row[item.county]), "amount": int(row[item.output])}
+            )  # fmt: skip
+    return rows
 
 
 def fiscal_totals(cost_items: Sequence[CostItem], frames: Mapping[str, pl.DataFrame]) -> Totals:
-    items = long_items(cost_items, frames)
+    by_entity: dict[str, list[CostItem]] = defaultdict(list)
+    for item in cost_items:
+        by_entity[item.entity].append(item)
+    rows = [row for entity, items in by_entity.items() for row in _grouped(items, frames[entity])]
+    sums: dict[str, defaultdict[str, int]] = {k: defaultdict(int) for k in ("payer", "article", "county")}
+    for row in rows:
+        for dimension, totals in sums.items():
+            totals[str(row[dimension])] += int(str(row["amount"]))
+    schema = {"article": pl.String, "output": pl.String, "payer": pl.String, "county": pl.String, "amount": pl.Int64}
     return Totals(
-        fiscal_cost=int(items["amount"].sum()),
-        by_payer=_by(items, "payer"),
-        by_article=_by(items, "article"),
-        by_county=_by(items, "county"),
-        items=items,
+        fiscal_cost=sum(int(str(r["amount"])) for r in rows),
+        by_payer=dict(sorted(sums["payer"].items())),
+        by_article=dict(sorted(sums["article"].items())),
+        by_county=dict(sorted(sums["county"].items())),
+        items=pl.DataFrame(rows, schema=schema),
     )

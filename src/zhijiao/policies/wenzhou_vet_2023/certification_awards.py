@@ -17,6 +17,7 @@ import polars as pl
 
 from zhijiao.engine.model import Label, Note
 from zhijiao.engine.options import DateRange
+from zhijiao.engine.prepare import PARENT_ROW
 from zhijiao.engine.rules import Aggregate, ExplainContext, Formula, RuleContext, rule
 from zhijiao.engine.units import Unit
 
@@ -42,20 +43,20 @@ def level_amount(level: pl.Expr, date: pl.Expr, ctx: RuleContext, prefix: str, l
     return amount.fill_null(0)
 
 
-def _rank(level: pl.Expr) -> pl.Expr:
-    return level.replace_strict(LEVEL_RANK, return_dtype=pl.Int64)
-
-
 def payable(
-    amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, link: pl.Expr, ctx: RuleContext
+    amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, owner_row: pl.Expr, ctx: RuleContext
 ) -> pl.Expr:
+    """What one certification pays. The engine hands an owner's certifications over sorted by date, then
+    level (the entity's ``order``), so "earlier" is "above" within the owner: no sort, no ordered window."""
+    del date  # the order already reflects it
     counted = pl.when(qualifies).then(amount).otherwise(0)
-    order = [date, _rank(level)]
     if ctx.option("upgrade_payment") == "difference":
-        received = counted.cum_max().shift(1).over(link, order_by=order).fill_null(0)
+        received = counted.cum_max().shift(1).over(owner_row).fill_null(0)
         return pl.max_horizontal(counted - received, pl.lit(0, dtype=pl.Int64))
-    first_of_level = qualifies.cast(pl.Int64).cum_sum().over([link, level], order_by=order) == 1
-    return pl.when(qualifies & first_of_level).then(amount).otherwise(0)
+    # The first qualifying certification of each (owner, level) pays: a first occurrence of an integer key.
+    # The engine hands codes over as enums: a level's physical value tells the levels apart.
+    key = pl.when(qualifies).then(owner_row * (len(LEVEL_RANK) + 1) + level.to_physical().cast(pl.Int64))
+    return pl.when(qualifies & key.is_first_distinct()).then(amount).otherwise(0)
 
 
 def due(payable_amount: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
@@ -163,7 +164,6 @@ def one_time_award(
     clause: str,
     entity: str,
     parent: str,
-    link: str,
     prefix: str,
     levels: tuple[str, ...],
     output: str,
@@ -222,7 +222,7 @@ def one_time_award(
             "en": "inside the window and first at this level → the amount (difference: less what was received)",
         },
         output=f"{output}_payable",
-        reads=(f"{output}_amount", "in_plan_window", "level", "date", link),
+        reads=(f"{output}_amount", "in_plan_window", "level", "date", PARENT_ROW),
     )
     def payable_rule(
         amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, owner: pl.Expr, ctx: RuleContext

@@ -141,6 +141,7 @@ ENTERPRISE_CERTIFICATION = Entity(
     parent="enterprise",
     link="enterprise_id",
     nested_key="certifications",
+    order=("date", "level"),  # the award rules read an enterprise's certifications in this order
     inputs=(
         _v("id", Unit.TEXT, "编号", "id"),
         _v("enterprise_id", Unit.TEXT, "企业编号", "enterprise id", required=True),
@@ -168,6 +169,7 @@ PLATFORM_CERTIFICATION = Entity(
     parent="platform",
     link="platform_id",
     nested_key="certifications",
+    order=("date", "level"),
     inputs=(
         _v("id", Unit.TEXT, "编号", "id"),
         _v("platform_id", Unit.TEXT, "平台编号", "platform id", required=True),

@@ -16,7 +16,6 @@ PLATFORM_AWARD = one_time_award(
     clause="C13",
     entity="platform_certification",
     parent="platform",
-    link="platform_id",
     prefix="art03.platform_award",
     levels=("provincial", "national"),
     output="platform_award",

@@ -14,7 +14,6 @@ INTEGRATION_SUBSIDY = one_time_award(
     clause="C12",
     entity="enterprise_certification",
     parent="enterprise",
-    link="enterprise_id",
     prefix="art07.integration_subsidy",
     levels=("city", "provincial", "national"),
     output="integration_subsidy",
