@@ -21,15 +21,19 @@ from zhijiao.engine.rules import Aggregate, Lookup, Period, Rule, RuleContext
 
 
 def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
-    """Children come sorted by parent row (engine.prepare): each parent's sum is the difference of a
-    running total at the two ends of its run of rows, found by binary search — no hashing."""
+    """Children come sorted by parent row (engine.prepare), so each parent's children are one run of rows:
+    the running total at the last child of each run, less the one at the run before, is the parent's sum."""
     parent, child = frames[f.entity], frames[f.source_entity]
-    owners = child[PARENT_ROW]
-    running = pl.concat([pl.Series([0], dtype=pl.Int64), child[f.reads[0]].cast(pl.Int64).cum_sum()])
-    rows = pl.int_range(parent.height, dtype=pl.Int64, eager=True)
-    ends = owners.search_sorted(rows, side="right")
-    starts = owners.search_sorted(rows, side="left")
-    return parent.with_columns((running.gather(ends) - running.gather(starts)).alias(f.output))
+    column = pl.zeros(parent.height, dtype=pl.Int64, eager=True).alias(f.output)
+    if child.height:
+        runs = child.select(
+            pl.col(PARENT_ROW),
+            pl.col(f.reads[0]).cast(pl.Int64).cum_sum().alias("__running"),
+            (pl.col(PARENT_ROW) != pl.col(PARENT_ROW).shift(-1)).fill_null(value=True).alias("__last"),
+        ).filter("__last")
+        sums = runs["__running"].diff().fill_null(runs["__running"][0])
+        column = column.scatter(runs[PARENT_ROW], sums)
+    return parent.with_columns(column)
 
 
 def _lookup(frames: dict[str, pl.DataFrame], f: Lookup) -> pl.DataFrame:

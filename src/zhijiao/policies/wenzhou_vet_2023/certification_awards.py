@@ -43,18 +43,16 @@ def level_amount(level: pl.Expr, date: pl.Expr, ctx: RuleContext, prefix: str, l
     return amount.fill_null(0)
 
 
-def payable(
-    amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, owner_row: pl.Expr, ctx: RuleContext
-) -> pl.Expr:
+def payable(amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, owner_row: pl.Expr, ctx: RuleContext) -> pl.Expr:
     """What one certification pays. The engine hands an owner's certifications over sorted by date, then
-    level (the entity's ``order``), so "earlier" is "above" within the owner: no sort, no ordered window."""
-    del date  # the order already reflects it
+    level (the entity's ``order``), so "earlier" is "above" within the owner's run of rows."""
     counted = pl.when(qualifies).then(amount).otherwise(0)
     if ctx.option("upgrade_payment") == "difference":
         received = counted.cum_max().shift(1).over(owner_row).fill_null(0)
         return pl.max_horizontal(counted - received, pl.lit(0, dtype=pl.Int64))
-    # The first qualifying certification of each (owner, level) pays: a first occurrence of an integer key.
-    # The engine hands codes over as enums: a level's physical value tells the levels apart.
+    # Full: the first qualifying certification of each (owner, level) pays — the first occurrence of an
+    # integer key in the owner's sorted run. The engine hands codes over as enums, whose physical value
+    # tells the levels apart.
     key = pl.when(qualifies).then(owner_row * (len(LEVEL_RANK) + 1) + level.to_physical().cast(pl.Int64))
     return pl.when(qualifies & key.is_first_distinct()).then(amount).otherwise(0)
 
@@ -222,12 +220,10 @@ def one_time_award(
             "en": "inside the window and first at this level → the amount (difference: less what was received)",
         },
         output=f"{output}_payable",
-        reads=(f"{output}_amount", "in_plan_window", "level", "date", PARENT_ROW),
+        reads=(f"{output}_amount", "in_plan_window", "level", PARENT_ROW),
     )
-    def payable_rule(
-        amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, date: pl.Expr, owner: pl.Expr, ctx: RuleContext
-    ) -> pl.Expr:
-        return payable(amount, qualifies, level, date, owner, ctx)
+    def payable_rule(amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, owner: pl.Expr, ctx: RuleContext) -> pl.Expr:
+        return payable(amount, qualifies, level, owner, ctx)
 
     @rule(
         **common,
