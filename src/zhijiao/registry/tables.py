@@ -59,6 +59,28 @@ def _shares_within_whole(session: Session) -> list[tuple[str, str, str, str]]:
     return problems
 
 
+def _certifications(
+    name: str, model: type[m.Base], label: dict[str, str], owner: Column, levels: tuple[str, ...]
+) -> TableSpec:
+    """A certification at a level on a date, and its revocation: enterprises (Art. 7) and platforms (Art. 3)."""
+    return TableSpec(
+        name,
+        model,
+        label,
+        (
+            Column("code", "认定编号", "code", required=True),
+            owner,
+            Column("level", "认定级别", "text", required=True, choices=levels),
+            Column("certified_on", "认定日期", "date", required=True),
+            Column("revoked_on", "撤销日期", "date"),
+            Column("revocation_reason", "撤销原因", "text"),
+        ),
+        key=("code",),
+        county_via=owner.name,
+        row_checks=(_in_order("certified_on", "revoked_on", "撤销日期", "revocation date"),),
+    )
+
+
 SCHOOL_REF = Column("school_code", "学校编号", "code", required=True, ref="schools")
 YEAR = Column("year", "年度", "year", required=True)
 
@@ -179,21 +201,12 @@ TABLES: tuple[TableSpec, ...] = (
         key=("code",),
         county_via="county",
     ),
-    TableSpec(
+    _certifications(
         "enterprise_certifications",
         m.EnterpriseCertification,
         {"zh": "产教融合型企业认定", "en": "enterprise certifications"},
-        (
-            Column("code", "认定编号", "code", required=True),
-            Column("enterprise_code", "企业编号", "code", required=True, ref="enterprises"),
-            Column("level", "认定级别", "text", required=True, choices=LEVELS),
-            Column("certified_on", "认定日期", "date", required=True),
-            Column("revoked_on", "撤销日期", "date"),
-            Column("revocation_reason", "撤销原因", "text"),
-        ),
-        key=("code",),
-        county_via="enterprise_code",
-        row_checks=(_in_order("certified_on", "revoked_on", "撤销日期", "revocation date"),),
+        Column("enterprise_code", "企业编号", "code", required=True, ref="enterprises"),
+        LEVELS,
     ),
     TableSpec(
         "platforms",
@@ -208,21 +221,12 @@ TABLES: tuple[TableSpec, ...] = (
         key=("code",),
         county_via="school_code",
     ),
-    TableSpec(
+    _certifications(
         "platform_certifications",
         m.PlatformCertification,
         {"zh": "平台认定", "en": "platform certifications"},
-        (
-            Column("code", "认定编号", "code", required=True),
-            Column("platform_code", "平台编号", "code", required=True, ref="platforms"),
-            Column("level", "认定级别", "text", required=True, choices=("provincial", "national")),
-            Column("certified_on", "认定日期", "date", required=True),
-            Column("revoked_on", "撤销日期", "date"),
-            Column("revocation_reason", "撤销原因", "text"),
-        ),
-        key=("code",),
-        county_via="platform_code",
-        row_checks=(_in_order("certified_on", "revoked_on", "撤销日期", "revocation date"),),
+        Column("platform_code", "平台编号", "code", required=True, ref="platforms"),
+        ("provincial", "national"),
     ),
     TableSpec(
         "projects",
