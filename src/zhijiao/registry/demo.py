@@ -28,6 +28,7 @@ from zhijiao.registry import demo_names as names
 from zhijiao.registry import models as m
 from zhijiao.registry.counties import county_codes
 from zhijiao.registry.demo_sampling import day, split, weighted_sample
+from zhijiao.storage.database import by_blank_columns
 
 YEARS = (2023, 2024, 2025, 2026)
 DATA_END = dt.date(2026, 6, 30)
@@ -127,7 +128,7 @@ class _Writer:
 
     def add(self, model: type[m.Base], rows: Sequence[Row]) -> None:
         for start in range(0, len(rows), BATCH):
-            self.session.execute(insert(model), rows[start : start + BATCH])
+            self.session.execute(insert(model), by_blank_columns(list(rows[start : start + BATCH])))
         self.counts[model.__tablename__] += len(rows)
 
     def add_ids(self, model: Any, rows: Sequence[Row]) -> list[int]:  # noqa: ANN401 -- any model with an id

@@ -22,6 +22,7 @@ from zhijiao.registry.references import ReferenceIndex
 from zhijiao.registry.sheets import read_rows
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.values import CellError, convert, is_blank
+from zhijiao.storage.database import by_blank_columns
 
 CHUNK = 2_000
 MAX_PROBLEMS = 200
@@ -187,7 +188,7 @@ def _write(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> None:
     if job.problems:
         return  # the whole import is rolled back: writing more would be wasted work
     if inserts:
-        job.session.execute(insert(model), inserts)
+        job.session.execute(insert(model), by_blank_columns(inserts))
     if updates:
         job.session.execute(update(model), updates)
     job.report.inserted += len(inserts)

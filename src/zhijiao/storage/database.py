@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +41,12 @@ def engine_for(url: str) -> Engine:
 
 def get_engine() -> Engine:
     return engine_for(database_url())
+
+
+def by_blank_columns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows grouped by which of their values are blank. SQLAlchemy batches an insert only across
+    consecutive rows with the same columns, so mixed blanks would otherwise become one statement a row."""
+    return sorted(rows, key=lambda row: tuple(value is None for value in row.values()))
 
 
 @contextmanager
