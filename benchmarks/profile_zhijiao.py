@@ -226,7 +226,10 @@ def main() -> None:
     ]
     others = others_cpu_share(counters, cpu_counters(), time.perf_counter() - started)
     title = f"# Profile of zhijiao at N = {args.size:,} (Polars {pl.__version__}, {pl.thread_pool_size()} threads)"
-    note = f"Other processes used {others:.0%} of the machine's CPUs while this ran (noise indicator)."
+    note = (
+        f"Other processes used {others:.0%} of the machine's CPUs while this ran (noise indicator). "
+        "What these numbers mean and what to change: benchmarks/README.md, section Findings."
+    )
     text = "\n".join([title, "", note, "", *sections])
     print(text)
     if args.output != "-":

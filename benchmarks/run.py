@@ -1,7 +1,7 @@
 """zhijiao vs plain NumPy vs OpenFisca-core: the same rules on the same population, timed and checksummed.
 
     .venv/bin/python benchmarks/run.py                  # 10^4, 10^5, 10^6; writes benchmarks/RESULTS.md
-    .venv/bin/python benchmarks/run.py --sizes 10000    # smoke run, a few seconds
+    .venv/bin/python benchmarks/run.py --sizes 10000    # smoke run, a few seconds; prints only
 
 Each (method, size) runs in a fresh subprocess (benchmarks/worker.py): zhijiao with the project venv,
 NumPy and OpenFisca with benchmarks/.venv-openfisca (made by benchmarks/setup_openfisca.sh; the project
@@ -21,10 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import BENCH_PYTHON, HERE, OUTPUTS, PROJECT_PYTHON, TOTALS, YEAR
+from common import BENCH_PYTHON, HERE, OUTPUTS, PROJECT_PYTHON, TOTALS, YEAR, cpu_counters, others_cpu_share
 
 METHODS = ("zhijiao", "zhijiao-prepared", "numpy", "openfisca")
+FULL_SIZES = (10_000, 100_000, 1_000_000)
 MIB = 1024 * 1024
+QUIET_FROM = 100_000  # sizes from which a measurement first waits for the machine to be quiet
 SHORT = 0.5  # seconds of timed runs below which the others' CPU reading is too coarse to act on
 
 
@@ -59,6 +61,8 @@ def measure(method: str, size: int, repeats: int, max_noise: float = 1.0, retrie
     command = [str(_python(method)), "worker.py", method, str(size)]
     result: dict[str, Any] = {}
     for attempt in range(retries + 1):
+        if retries and size >= QUIET_FROM:
+            wait_for_quiet(max_noise)
         stdout, _ = _spawn([*command, "--repeats", str(repeats)])
         current = json.loads(stdout.strip().splitlines()[-1])
         if not result or current["others_cpu"] < result["others_cpu"]:
@@ -74,6 +78,19 @@ def measure(method: str, size: int, repeats: int, max_noise: float = 1.0, retrie
     times = ", ".join(f"{t:.3f}" for t in result["times"])
     print(f"  {method:<9} N={size:>9,}  best {result['best']:.4f} s  (runs: {times})", flush=True)
     return result
+
+
+def wait_for_quiet(max_noise: float, timeout: float = 300.0) -> None:
+    """Wait (up to ``timeout`` s) until other processes use at most ``max_noise`` of the CPUs for 2 s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        before = cpu_counters()
+        time.sleep(2)
+        others = others_cpu_share(before, cpu_counters(), 2.0)
+        if others <= max_noise or time.monotonic() > deadline:
+            return
+        print(f"  waiting: other processes use {others:.0%} of the CPUs", flush=True)
+        time.sleep(8)
 
 
 def _seconds(value: float) -> str:
@@ -205,15 +222,27 @@ def environment(results: list[dict[str, Any]]) -> list[str]:
     threads = next((r["threads"] for r in results if "threads" in r), "?")
     listed = ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
     loads = [x for r in results for x in r["load_average"]]
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = " (+ uncommitted changes under src/)" if _git("status", "--porcelain", "--", "src") else ""
     today = dt.datetime.now(dt.UTC).date().isoformat()
     return [
         (
             f"Machine: {cpu}, {os.cpu_count()} cores; Polars thread pool {threads}; NumPy and OpenFisca "
-            f"single-threaded. {listed}. Year {YEAR}, default options. Measured {today}; 1-minute load average "
+            f"single-threaded. {listed}; zhijiao at commit {commit}{dirty}. Year {YEAR}, default options. "
+            f"Measured {today}; 1-minute load average "
             f"during the runs {min(loads):.2f}–{max(loads):.2f} (other work on the machine adds noise)."
         ),
         "",
     ]
+
+
+def _git(*args: str) -> str:
+    """Read-only git queries (commit of the engine measured)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return done.stdout.strip()
 
 
 def report(results: list[dict[str, Any]]) -> tuple[str, bool]:
@@ -253,10 +282,15 @@ def report(results: list[dict[str, Any]]) -> tuple[str, bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(FULL_SIZES))
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--repeats", type=int, default=3, help="runs per (method, size); the best is reported")
-    parser.add_argument("--output", default=str(HERE / "RESULTS.md"), help="Markdown file to write, '-' for none")
+    parser.add_argument(
+        "--output",
+        default=None,
+        help="Markdown file to write, '-' for none; default: RESULTS.md for the full run (all sizes and methods), "
+        "none otherwise, so a smoke run leaves the recorded results alone",
+    )
     parser.add_argument("--max-noise", type=float, default=0.10, help="others' CPU share above which to re-measure")
     parser.add_argument("--retries", type=int, default=4, help="re-measurements allowed per (method, size)")
     args = parser.parse_args()
@@ -270,9 +304,11 @@ def main() -> None:
     text, equal = report(results)
     print()
     print(text)
-    if args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"written to {args.output}")
+    full = sorted(args.sizes) == sorted(FULL_SIZES) and set(args.methods) == set(METHODS)
+    output = args.output or (str(HERE / "RESULTS.md") if full else "-")
+    if output != "-":
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"written to {output}")
     if not equal:
         sys.exit(1)
 

@@ -18,6 +18,7 @@ import polars as pl
 
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.model import Entity, Variable
+from zhijiao.engine.prepare import prepare
 from zhijiao.engine.units import PrecisionError, Unit, from_scaled, to_scaled
 
 MAX_REPORTED = 50
@@ -171,7 +172,7 @@ def frames_from_situation(entities: Mapping[str, Entity], situation: Mapping[str
         for name in entities
     }
     check_frames(entities, frames)
-    return frames
+    return prepare(entities, frames)  # once, at load: run() then works on integer links
 
 
 # --- population files ------------------------------------------------------------------------------
@@ -327,7 +328,7 @@ def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) 
     if problems:
         raise InputError(problems[:MAX_REPORTED])
     check_frames(entities, frames)
-    return frames
+    return prepare(entities, frames)  # once, at load: run() then works on integer links
 
 
 def check_bounds(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:

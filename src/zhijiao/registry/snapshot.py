@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.engine.inputs import check_bounds, check_frames, dtype
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.prepare import prepare
 from zhijiao.engine.rules import Period
 from zhijiao.registry.models import (
     County,
@@ -122,4 +123,4 @@ def frames_for_year(session: Session, policy: Policy, period: Period) -> dict[st
     }
     check_frames(policy.entities, frames)
     check_bounds(policy.entities, frames)
-    return frames
+    return prepare(policy.entities, frames)
