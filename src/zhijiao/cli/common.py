@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -88,6 +88,3 @@ def parse_options(pairs: list[str] | None, lang: Lang) -> dict[str, str]:
 
 def print_json(document: Any) -> None:  # noqa: ANN401 -- JSON
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=shown) + "\n")
-
-
-Command = Callable[..., None]

@@ -16,7 +16,7 @@ from zhijiao.engine.graph import RuleGraph
 from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import ParameterSet
-from zhijiao.engine.prepare import PARENT_ROW, ROW, prepare, ref_row
+from zhijiao.engine.prepare import PARENT_ROW, prepare, ref_row
 from zhijiao.engine.rules import Aggregate, Lookup, Period, Rule, RuleContext
 
 
@@ -68,6 +68,3 @@ def evaluate(
         for entity, exprs in expressions.items():
             data[entity] = data[entity].with_columns(exprs)
     return data
-
-
-__all__ = ["ROW", "evaluate"]

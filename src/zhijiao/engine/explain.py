@@ -93,8 +93,7 @@ def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: st
     """The step as one line a school accountant can follow, e.g.
     第二十条（C3）生均财政拨款上浮新增支出 = 在校生数 × … 。依据：在校生数 1,200；… 结果：1,200,000.00元"""
     zh = lang == "zh"
-    units = {v.name: v.unit for v in policy.entities[formula.entity].inputs}
-    units.update({f.output: f.unit for f in policy.graph.for_entity(formula.entity)})
+    units = _units(policy, policy.entities[formula.entity])
     article = article_name(formula.article, lang)
     if formula.clauses:
         clauses = "、".join(formula.clauses) if zh else ", ".join(formula.clauses)

@@ -374,6 +374,3 @@ def decode(value: object, unit: Unit) -> object:
 def to_json_number(value: Decimal) -> int | float:
     """Yuan with at most two places: the float's shortest text is exactly that decimal."""
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-__all__: Sequence[str] = ("check_frames", "frame_from_table", "frames_from_situation", "read_table")

@@ -82,9 +82,6 @@ class Period:
     def as_of(self) -> dt.date:
         return self.day or self.end
 
-    def label(self) -> str:
-        return self.day.isoformat() if self.day else str(self.year)
-
 
 # Why a result is zero or capped: the decoded row and the circumstances in, notes out.
 WhyNot = Callable[[Mapping[str, Any], "ExplainContext"], list[Note]]

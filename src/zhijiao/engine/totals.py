@@ -48,20 +48,22 @@ def _grouped(items: Sequence[CostItem], frame: pl.DataFrame) -> list[dict[str, o
     return rows
 
 
+def _by(items: pl.DataFrame, column: str) -> dict[str, int]:
+    grouped = items.group_by(column).agg(pl.col("amount").sum()).sort(column)
+    return {str(k): int(v) for k, v in grouped.iter_rows()}
+
+
 def fiscal_totals(cost_items: Sequence[CostItem], frames: Mapping[str, pl.DataFrame]) -> Totals:
     by_entity: dict[str, list[CostItem]] = defaultdict(list)
     for item in cost_items:
         by_entity[item.entity].append(item)
     rows = [row for entity, items in by_entity.items() for row in _grouped(items, frames[entity])]
-    sums: dict[str, defaultdict[str, int]] = {k: defaultdict(int) for k in ("payer", "article", "county")}
-    for row in rows:
-        for dimension, totals in sums.items():
-            totals[str(row[dimension])] += int(str(row["amount"]))
     schema = {"article": pl.String, "output": pl.String, "payer": pl.String, "county": pl.String, "amount": pl.Int64}
+    items = pl.DataFrame(rows, schema=schema)  # a few dozen rows: grouping them again costs nothing
     return Totals(
-        fiscal_cost=sum(int(str(r["amount"])) for r in rows),
-        by_payer=dict(sorted(sums["payer"].items())),
-        by_article=dict(sorted(sums["article"].items())),
-        by_county=dict(sorted(sums["county"].items())),
-        items=pl.DataFrame(rows, schema=schema),
+        fiscal_cost=int(items["amount"].sum()),
+        by_payer=_by(items, "payer"),
+        by_article=_by(items, "article"),
+        by_county=_by(items, "county"),
+        items=items,
     )

@@ -22,7 +22,6 @@ from zhijiao.engine.rules import Aggregate, ExplainContext, Formula, RuleContext
 from zhijiao.engine.units import Unit
 
 LEVEL_ZH = {"city": "市级", "provincial": "省级", "national": "国家级"}
-LEVEL_RANK = {"city": 1, "provincial": 2, "national": 3}
 
 
 def window(ctx: RuleContext | ExplainContext) -> DateRange:
@@ -53,7 +52,7 @@ def payable(amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, owner_row: pl.E
     # Full: the first qualifying certification of each (owner, level) pays — the first occurrence of an
     # integer key in the owner's sorted run. The engine hands codes over as enums, whose physical value
     # tells the levels apart.
-    key = pl.when(qualifies).then(owner_row * (len(LEVEL_RANK) + 1) + level.to_physical().cast(pl.Int64))
+    key = pl.when(qualifies).then(owner_row * (len(LEVEL_ZH) + 1) + level.to_physical().cast(pl.Int64))
     return pl.when(qualifies & key.is_first_distinct()).then(amount).otherwise(0)
 
 
