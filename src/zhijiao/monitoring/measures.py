@@ -40,6 +40,11 @@ def _by_county(session: Session, query: Select[str, Any, Any]) -> Ratio:
     return out
 
 
+def _counts(session: Session, query: Select[str, Any, Any]) -> Ratio:
+    """A count or sum per county: the denominator is 1, so counties add up to the city."""
+    return {county: (numerator, 1) for county, (numerator, _) in _by_county(session, query).items()}
+
+
 def _school_sum(column: Any, model: Any, years: tuple[int, int], extra: Any = None) -> Select[str, Any, Any]:  # noqa: ANN401
     query = (
         select(County.name, func.sum(column), func.count().label("n"))
@@ -62,7 +67,7 @@ def investment(session: Session, year: int) -> Ratio:
         .where(Project.started_on.between(PLAN_START, end))
         .group_by(County.name)
     )
-    return {c: (n, 1) for c, (n, _) in _by_county(session, query).items()}
+    return _counts(session, query)
 
 
 def schools_started(session: Session, year: int) -> Ratio:
@@ -75,7 +80,7 @@ def schools_started(session: Session, year: int) -> Ratio:
         .where(Project.started_on.between(PLAN_START, end))
         .group_by(County.name)
     )
-    return {c: (n, 1) for c, (n, _) in _by_county(session, query).items()}
+    return _counts(session, query)
 
 
 def platforms(session: Session, year: int) -> Ratio:
@@ -90,7 +95,7 @@ def platforms(session: Session, year: int) -> Ratio:
         .where(PlatformCertification.certified_on.between(PLAN_START, end), live)
         .group_by(County.name)
     )
-    return {c: (n, 1) for c, (n, _) in _by_county(session, query).items()}
+    return _counts(session, query)
 
 
 def _brands(session: Session, year: int, categories: tuple[str, ...]) -> Ratio:
@@ -103,7 +108,7 @@ def _brands(session: Session, year: int, categories: tuple[str, ...]) -> Ratio:
         .where(NationalBrand.category.in_(categories), NationalBrand.awarded_on.between(PLAN_START, end))
         .group_by(County.name)
     )
-    return {c: (n, 1) for c, (n, _) in _by_county(session, query).items()}
+    return _counts(session, query)
 
 
 def national_brands(session: Session, year: int) -> Ratio:
@@ -118,20 +123,17 @@ def quality_schools(session: Session, year: int) -> Ratio:
 
 def teachers_trained(session: Session, year: int) -> Ratio:
     """T5: "双师型" teachers trained, 2023 to the year."""
-    rows = _by_county(session, _school_sum(TeacherStats.double_qualified_trained, TeacherStats, (2023, year)))
-    return {c: (n, 1) for c, (n, _) in rows.items()}
+    return _counts(session, _school_sum(TeacherStats.double_qualified_trained, TeacherStats, (2023, year)))
 
 
 def students_trained(session: Session, year: int) -> Ratio:
     """T6: students trained (graduates), 2023 to the year."""
-    rows = _by_county(session, _school_sum(StudentStats.graduates, StudentStats, (2023, year)))
-    return {c: (n, 1) for c, (n, _) in rows.items()}
+    return _counts(session, _school_sum(StudentStats.graduates, StudentStats, (2023, year)))
 
 
 def social_training(session: Session, year: int) -> Ratio:
     """T7: social training person-times, 2023 to the year."""
-    rows = _by_county(session, _school_sum(SchoolYear.social_training_person_times, SchoolYear, (2023, year)))
-    return {c: (n, 1) for c, (n, _) in rows.items()}
+    return _counts(session, _school_sum(SchoolYear.social_training_person_times, SchoolYear, (2023, year)))
 
 
 def local_retention(session: Session, year: int) -> Ratio:

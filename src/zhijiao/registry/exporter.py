@@ -33,8 +33,8 @@ def header(spec: TableSpec, lang: str) -> list[str]:
     return [c.zh if lang == "zh" else c.name for c in spec.columns]
 
 
-def _codes_by_id(session: Session, spec: TableSpec) -> dict[str, dict[int, str]]:
-    index = ReferenceIndex(session)
+def _codes_by_id(index: ReferenceIndex, spec: TableSpec) -> dict[str, dict[int, str]]:
+    """Every referenced record's code by id; loading them also gives the index every record's county."""
     out: dict[str, dict[int, str]] = {}
     for column in (c for c in spec.columns if c.ref):
         table = column.ref or ""
@@ -47,8 +47,8 @@ def _codes_by_id(session: Session, spec: TableSpec) -> dict[str, dict[int, str]]
 def export_rows(session: Session, spec: TableSpec, *, county: str | None = None) -> Iterator[list[Any]]:
     """Rows of the table in key order, each as the file shows it; only ``county``'s rows if given."""
     names = dict(session.execute(select(County.code, County.name)).all())
-    codes = _codes_by_id(session, spec)
     index = ReferenceIndex(session)
+    codes = _codes_by_id(index, spec)
     model = spec.model
     order = [getattr(model, spec.column(n).target) for n in spec.key]
     for record in session.scalars(select(model).order_by(*order)).yield_per(2_000):
