@@ -110,10 +110,11 @@ def performance_table(results: list[dict[str, Any]]) -> list[str]:
         "|---:|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        base = next(x for x in results if x["size"] == r["size"] and x["method"] == "zhijiao")["best"]
+        base = next((x["best"] for x in results if x["size"] == r["size"] and x["method"] == "zhijiao"), None)
+        ratio = f"{r['best'] / base:.2f}" if base else "—"  # a partial run may leave zhijiao out
         runs = ", ".join(_seconds(t) for t in r["times"])
         lines.append(
-            f"| {r['size']:,} | {r['method']} | {_seconds(r['best'])} | {runs} | {r['best'] / base:.2f} "
+            f"| {r['size']:,} | {r['method']} | {_seconds(r['best'])} | {runs} | {ratio} "
             f"| {_mib(r['process_peak_rss'])} | {_mib(r['baseline_rss'])} "
             f"| {_mib(max(r['peak_rss'] - r['baseline_rss'], 0))} | {r['others_cpu']:.0%} |"
         )

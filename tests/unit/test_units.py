@@ -2,8 +2,10 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from zhijiao.engine.units import PrecisionError, Unit, from_scaled, mul_div, mul_rate, to_scaled
+from zhijiao.engine.units import RATE_ONE, PrecisionError, Unit, from_scaled, mul_div, mul_rate, to_scaled
 
 
 @pytest.mark.parametrize(("yuan", "rate", "expected"), [(2500, 1.1, "2750.00"), (3, 1.1, "3.30"), (0.3, 0.1, "0.03")])
@@ -35,3 +37,21 @@ def test_mul_div_is_half_up_and_exact_past_64_bits():
     assert values == (3, 1)
     # 4.3 × 10¹³ × 10⁷ = 4.3 × 10²⁰ overflows 64 bits; the quotient does not.
     assert pl.select(mul_div(pl.lit(43 * 10**12), 10**7, 10**7)).item() == 43 * 10**12
+
+
+@given(
+    a=st.integers(0, 10**15),  # e.g. 10⁶ students × a 10⁹-fen base, the largest product C3 forms
+    rate=st.integers(0, 3 * RATE_ONE),
+    denominator=st.sampled_from([1, 2, 3, 7, RATE_ONE]),
+)
+def test_mul_div_in_64_bits_equals_exact_half_up_division(a: int, rate: int, denominator: int) -> None:
+    exact = (2 * a * rate + denominator) // (2 * denominator)
+    assert pl.select(mul_div(pl.lit(a, dtype=pl.Int64), pl.lit(rate, dtype=pl.Int64), denominator)).item() == exact
+    assert pl.select(mul_div(pl.lit(a, dtype=pl.Int64), rate, denominator)).item() == exact
+
+
+def test_mul_div_refuses_what_64_bits_cannot_hold():
+    with pytest.raises(ValueError, match="not positive"):
+        mul_div(pl.lit(1), 1, 0)
+    with pytest.raises(ValueError, match="does not fit"):
+        mul_div(pl.lit(1), 2**62, RATE_ONE)

@@ -1,8 +1,8 @@
 """One evaluation path for one entity and for a million: every rule is a column expression.
 
 Frames are prepared once (engine.prepare: row numbers for links, children sorted within their
-parent). Each layer of the rule graph is then one ``with_columns`` per entity; an aggregate is an
-integer group-by scattered back by parent row, a lookup a gather by row. Nothing loops over rows.
+parent). Each layer of the rule graph is then one ``with_columns`` per entity; an aggregate is a
+difference of running totals at the ends of the children's runs, a lookup a gather by row. Nothing loops over rows.
 """
 
 from __future__ import annotations
@@ -16,24 +16,26 @@ from zhijiao.engine.graph import RuleGraph
 from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import ParameterSet
-from zhijiao.engine.prepare import PARENT_ROW, prepare, ref_row
+from zhijiao.engine.prepare import children_end, prepare, ref_row
 from zhijiao.engine.rules import Aggregate, Lookup, Period, Rule, RuleContext
 
 
 def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
-    """Children come sorted by parent row (engine.prepare), so each parent's children are one run of rows:
-    the running total at the last child of each run, less the one at the run before, is the parent's sum."""
+    """Each parent's children are one run of rows (engine.prepare), ending where the parent records: the
+    running total at the end of its run less the one at the end of the previous run is the parent's sum."""
     parent, child = frames[f.entity], frames[f.source_entity]
-    column = pl.zeros(parent.height, dtype=pl.Int64, eager=True).alias(f.output)
-    if child.height:
-        runs = child.select(
-            pl.col(PARENT_ROW),
-            pl.col(f.reads[0]).cast(pl.Int64).cum_sum().alias("__running"),
-            (pl.col(PARENT_ROW) != pl.col(PARENT_ROW).shift(-1)).fill_null(value=True).alias("__last"),
-        ).filter("__last")
-        sums = runs["__running"].diff().fill_null(runs["__running"][0])
-        column = column.scatter(runs[PARENT_ROW], sums)
-    return parent.with_columns(column)
+    running = child[f.reads[0]].cast(pl.Int64).fill_null(0).cum_sum()
+    running = pl.concat([pl.Series([0], dtype=pl.Int64), running])
+    ends = parent[children_end(f.source_entity)]
+    sums = running.gather(ends) - running.gather(ends.shift(1, fill_value=0))
+    return parent.with_columns(sums.alias(f.output))
+
+
+def _longest_run(parent: pl.DataFrame, child: str) -> int:
+    """The most children any one parent has."""
+    ends = parent[children_end(child)]
+    longest = (ends - ends.shift(1, fill_value=0)).max()
+    return longest if isinstance(longest, int) else 0
 
 
 def _lookup(frames: dict[str, pl.DataFrame], f: Lookup) -> pl.DataFrame:
@@ -55,11 +57,12 @@ def evaluate(
 ) -> dict[str, pl.DataFrame]:
     """Every output of every entity, as columns added to the (prepared) input frames."""
     data = prepare(entities, frames)
+    longest = {e.name: _longest_run(data[e.parent], e.name) for e in entities.values() if e.parent}
     for layer in graph.layers:
         expressions: dict[str, list[pl.Expr]] = defaultdict(list)
         for formula in layer:
             if isinstance(formula, Rule):
-                ctx = RuleContext(formula, parameters, options, period)
+                ctx = RuleContext(formula, parameters, options, period, longest.get(formula.entity))
                 expressions[formula.entity].append(formula.build(ctx))
             elif isinstance(formula, Aggregate):
                 data[formula.entity] = _aggregate(data, formula)

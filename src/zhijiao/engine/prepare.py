@@ -4,7 +4,8 @@ Every record gets its row number (``__row``); a child gets its parent's (``__par
 reference its target's (``__<name>_row``), so aggregates, lookups and windows work on integers, not on
 text ids. Children are sorted by parent, then by the entity's declared ``order`` (e.g. certification
 date, then level in the order its choices are declared), so rules may rely on that order within a
-parent without sorting again.
+parent without sorting again. A parent then records where its children's run of rows ends
+(``__<child>_end``), so a sum over children is two gathers from a running total.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ PARENT_ROW = "__parent_row"
 
 def ref_row(name: str) -> str:
     return f"__{name}_row"
+
+
+def children_end(child: str) -> str:
+    """The parent's column: one past the row of its last ``child`` (its first child is the previous end)."""
+    return f"__{child}_end"
 
 
 def is_prepared(frames: Mapping[str, pl.DataFrame]) -> bool:
@@ -69,4 +75,9 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
             frame = frame.sort([pl.col(PARENT_ROW), *_order(entity)], maintain_order=True)
             frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW))
         out[entity.name] = frame
+    for entity in entities.values():
+        if entity.parent:
+            child_rows = out[entity.name][PARENT_ROW]
+            ends = child_rows.search_sorted(out[entity.parent][ROW], side="right").cast(pl.Int64)
+            out[entity.parent] = out[entity.parent].with_columns(ends.alias(children_end(entity.name)))
     return out

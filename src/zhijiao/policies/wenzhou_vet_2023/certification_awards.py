@@ -49,15 +49,13 @@ def payable(amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, owner_row: pl.E
     if ctx.option("upgrade_payment") == "difference":
         received = counted.cum_max().shift(1).over(owner_row).fill_null(0)
         return pl.max_horizontal(counted - received, pl.lit(0, dtype=pl.Int64))
-    # Full: the first qualifying certification of each (owner, level) pays — the first occurrence of an
-    # integer key in the owner's sorted run. The engine hands codes over as enums, whose physical value
-    # tells the levels apart.
-    key = pl.when(qualifies).then(owner_row * (len(LEVEL_ZH) + 1) + level.to_physical().cast(pl.Int64))
-    return pl.when(qualifies & key.is_first_distinct()).then(amount).otherwise(0)
+    # Full: the first qualifying certification of each level within the owner pays.
+    first = ctx.first_in_parent(pl.when(qualifies).then(level))
+    return pl.when(qualifies & first).then(amount).otherwise(0)
 
 
 def due(payable_amount: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
-    return pl.when(date.dt.year() == ctx.period.year).then(payable_amount).otherwise(0)
+    return pl.when(ctx.period.contains(date)).then(payable_amount).otherwise(0)
 
 
 # --- why not ---------------------------------------------------------------------------------------
