@@ -1,5 +1,5 @@
 # zhijiao — two commands on a fresh machine:
-#   make run    create .venv, install, run the main job (the policy package's worked examples)
+#   make run    create .venv, install, serve the demo platform on http://127.0.0.1:8000
 #   make test   install what the tests need, then lint, type checks and the whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -7,7 +7,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest bench clean
+.PHONY: run test install system lint typecheck pytest bench clean
+
+# Debian packages: CJK fonts (PDF reports, charts, screenshots), HarfBuzz subsetting (fast PDF fonts),
+# poppler (PDF checks in tests) and Chromium (browser tests). Installed once, only what is missing.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (apt-get)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +30,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: install
-	$(BIN)/zhijiao examples
+HOST ?= 127.0.0.1
+PORT ?= 8000
+run: install system
+	$(BIN)/zhijiao serve --demo --host $(HOST) --port $(PORT)
 
 LINT_PATHS := src tests $(wildcard benchmarks)
 
@@ -33,7 +45,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # The integration tests run on SQLite and on a real, throwaway PostgreSQL started for the run.
-pytest: install
+pytest: install system
 	bash scripts/with-postgres.sh $(BIN)/pytest
 
 test: lint typecheck pytest

@@ -6,10 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, make_url, select, text
 
-from zhijiao.registry.models import Base, County
+from zhijiao.registry.models import County
 from zhijiao.storage.migrate import tables, upgrade
+from zhijiao.storage.schema import Base
 
 POSTGRES = os.environ.get("ZHIJIAO_TEST_POSTGRES_URL")
 
@@ -45,3 +48,9 @@ def test_an_empty_postgresql_database_upgrades_to_head():
     _check(engine)
     engine.dispose()
     admin.dispose()
+
+
+def test_the_migrations_create_exactly_the_models(engine):
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []

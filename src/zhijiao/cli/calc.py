@@ -9,13 +9,14 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from zhijiao.cli.common import Lang, err, parse_options, print_json, read_document, read_json, say, user_errors
+from zhijiao.cli.common import err, parse_options, print_json, read_document, read_json, user_errors
 from zhijiao.engine.calculate import Comparison, compare, yuan_totals
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_files
 from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.rules import Period
 from zhijiao.engine.situation import calculate_situation
+from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023 import load
 
 FileOption = Annotated[str | None, typer.Option(help="CSV 或 Parquet 文件 / CSV or Parquet file")]

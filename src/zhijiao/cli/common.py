@@ -6,26 +6,18 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from zhijiao.engine.errors import InputError, PolicyError
 from zhijiao.engine.explain import shown
+from zhijiao.language import Lang, say
 
 err = Console(stderr=True, soft_wrap=True)
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-def say(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang is Lang.zh else en
+LangOption = Annotated[Lang, typer.Option(help="语言 / language")]
 
 
 @contextmanager

@@ -9,10 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import Lang, err, parse_options, read_document, say, user_errors
+from zhijiao.cli.common import err, parse_options, read_document, user_errors
 from zhijiao.engine.explain import fmt
 from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.units import Unit
+from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table, write_xlsx
 from zhijiao.storage.database import unit_of_work

@@ -8,12 +8,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import Lang, say
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.errors import InputError
 from zhijiao.engine.explain import fmt
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.engine.units import Unit
+from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023 import load
 
 out = Console(width=200)

@@ -8,6 +8,7 @@ from zhijiao.cli import policy, registry
 from zhijiao.cli.calc import calc
 from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
+from zhijiao.cli.serve import serve, users_app
 from zhijiao.cli.targets import targets
 
 app = typer.Typer(
@@ -27,3 +28,5 @@ app.command()(registry.template)
 app.command()(registry.demo)
 app.command()(cost)
 app.command()(targets)
+app.command()(serve)
+app.add_typer(users_app, name="user")

@@ -8,10 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import Lang, print_json, say
+from zhijiao.cli.common import print_json
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.explain import article_name
 from zhijiao.engine.policy import Policy
+from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023 import load
 
 app = typer.Typer(help="政策包 / the policy package", no_args_is_help=True)

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from zhijiao.cli.common import Lang, err, say, user_errors
+from zhijiao.cli.common import LangOption, err, user_errors
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.language import Lang, say
 from zhijiao.registry.counties import resolve_county
 from zhijiao.registry.exporter import export_table, write_template
 from zhijiao.registry.importer import import_table
@@ -23,7 +24,6 @@ from zhijiao.storage.migrate import ensure_schema, upgrade
 out = Console()
 db_app = typer.Typer(help="数据库 / the database", no_args_is_help=True)
 
-LangOption = Annotated[Lang, typer.Option(help="语言 / language")]
 CountyOption = Annotated[str | None, typer.Option(help="仅限本县（市、区）/ limit to one county")]
 
 

@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import Lang, err, print_json, say, user_errors
+from zhijiao.cli.common import err, print_json, user_errors
 from zhijiao.engine.explain import fmt
 from zhijiao.engine.units import Unit
+from zhijiao.language import Lang, say
 from zhijiao.monitoring.targets import Progress, latest_year, progress
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry.counties import county_codes, resolve_county

@@ -1,0 +1,1 @@
+"""Accounts, roles and sessions: who may see and do what, and for which county, school or enterprise."""

@@ -1,0 +1,71 @@
+"""The roles of the platform and what each may do: one table, read by every endpoint and page.
+
+Scoping is separate from permission: a county officer may edit the registry, but only its county's rows;
+a school user may read the registry, but only its own school. ``Scope`` says which rows a user reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    city_admin = "city_admin"
+    county_officer = "county_officer"
+    finance_officer = "finance_officer"
+    school_user = "school_user"
+    enterprise_user = "enterprise_user"
+    analyst = "analyst"
+    auditor = "auditor"
+
+
+ROLE_LABELS: dict[Role, dict[str, str]] = {
+    Role.city_admin: {"zh": "市级管理员", "en": "city administrator"},
+    Role.county_officer: {"zh": "县级经办人员", "en": "county officer"},
+    Role.finance_officer: {"zh": "财政人员", "en": "finance officer"},
+    Role.school_user: {"zh": "学校用户", "en": "school user"},
+    Role.enterprise_user: {"zh": "企业用户", "en": "enterprise user"},
+    Role.analyst: {"zh": "政策分析人员", "en": "analyst"},
+    Role.auditor: {"zh": "审计人员", "en": "auditor"},
+}
+
+
+class Permission(StrEnum):
+    view_registry = "view_registry"  # lists and pages of the registry, within the user's scope
+    edit_registry = "edit_registry"  # forms and write endpoints, within the scope
+    import_registry = "import_registry"
+    export_registry = "export_registry"
+    view_cost = "view_cost"  # dashboard, fiscal cost, targets, reports
+    simulate = "simulate"  # reforms: baseline against reform
+    manage_users = "manage_users"
+
+
+_EVERY_READ = {Permission.view_registry, Permission.export_registry, Permission.view_cost}
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.city_admin: frozenset(Permission),
+    Role.county_officer: frozenset(_EVERY_READ | {Permission.edit_registry, Permission.import_registry}),
+    Role.finance_officer: frozenset(_EVERY_READ | {Permission.simulate}),
+    Role.school_user: frozenset({Permission.view_registry}),
+    Role.enterprise_user: frozenset({Permission.view_registry}),
+    Role.analyst: frozenset(_EVERY_READ | {Permission.simulate}),
+    Role.auditor: frozenset(_EVERY_READ),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rows a user reaches: everything (all fields None), one county, one school or one enterprise."""
+
+    county_code: str | None = None
+    school_id: int | None = None
+    enterprise_id: int | None = None
+
+    @property
+    def citywide(self) -> bool:
+        return self.county_code is None and self.school_id is None and self.enterprise_id is None
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in GRANTS[role]

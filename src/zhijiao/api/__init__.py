@@ -1,0 +1,8 @@
+"""The REST API under /api/v1: the same services as the pages, answered as JSON."""
+
+from fastapi import APIRouter
+
+from zhijiao.api import auth
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(auth.router)

@@ -1,0 +1,50 @@
+"""API sign-in: a bearer token for a user name and password (throttled like the sign-in page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhijiao.accounts.service import Principal, SignInRefused, authenticate, close_session, open_session
+from zhijiao.web.deps import Db, public
+from zhijiao.web.errors import NotSignedIn
+from zhijiao.web.problems import problem_response
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    username: str = Field(min_length=1, max_length=60)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 -- the OAuth 2 token type, not a secret
+    expires_at: dt.datetime
+    username: str
+    role: str
+
+
+@router.post("/token", response_model=Token, summary="Sign in: a bearer token for the other endpoints")
+def token(request: Request, body: Credentials, db: Db, _: Principal | None = public()) -> Token | Response:
+    try:
+        user = authenticate(db, body.username, body.password)
+    except SignInRefused as refused:
+        # Answered, not raised, so that the transaction commits the failed attempt toward the throttle.
+        status, code = (429, "too_many_attempts") if refused.throttled else (401, "wrong_credentials")
+        return problem_response(request, status, code, refused.zh, refused.en, [])
+    secret, record = open_session(db, user, kind="api")
+    return Token(access_token=secret, expires_at=record.expires_at, username=user.username, role=user.role)
+
+
+@router.delete("/token", status_code=204, summary="Sign out: the token stops working")
+def revoke(db: Db, authorization: Annotated[str, Header()] = "", _: Principal | None = public()) -> None:
+    scheme, _sep, secret = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise NotSignedIn
+    close_session(db, secret.strip())

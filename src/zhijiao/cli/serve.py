@@ -1,0 +1,80 @@
+"""``zhijiao serve``: the platform in a browser, and ``zhijiao user add``: accounts."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Annotated
+
+import typer
+from sqlalchemy import func, select
+
+from zhijiao.accounts.roles import Role
+from zhijiao.cli.common import LangOption, err, user_errors
+from zhijiao.language import Lang, say
+from zhijiao.registry.models import School
+from zhijiao.storage.database import database_url, unit_of_work
+from zhijiao.storage.migrate import ensure_schema
+
+users_app = typer.Typer(help="账号管理 / accounts", no_args_is_help=True)
+PASSWORD_VARIABLE = "ZHIJIAO_PASSWORD"  # noqa: S105 -- the name of a variable, not a password
+
+
+def serve(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="首次启动时载入演示数据和演示账号 / load the demo data once")
+    ] = False,
+    host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="端口 / port")] = 8000,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """启动平台（网页与 API）/ serve the platform (pages and API)."""
+    import uvicorn  # noqa: PLC0415 -- only this command needs the server
+
+    from zhijiao.web.app import create_app  # noqa: PLC0415 -- nor the web application
+
+    engine = ensure_schema()
+    if demo:
+        from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
+        from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the generator's name lists load only here
+
+        with user_errors(lang), unit_of_work(engine) as session:
+            if not session.scalar(select(func.count()).select_from(School)):
+                err.print(say(lang, "首次启动：正在载入演示数据……", "First start: loading the demo data…"))
+                generate(session)
+            create_demo_accounts(session)
+    err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
+    err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))
+    uvicorn.run(create_app(engine, demo=demo), host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@users_app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="用户名 / user name")],
+    role: Annotated[Role, typer.Option(help="角色 / role")],
+    name: Annotated[str | None, typer.Option(help="显示名称 / display name")] = None,
+    county: Annotated[str | None, typer.Option(help="县级经办人员的县（市、区）/ a county officer's county")] = None,
+    school: Annotated[str | None, typer.Option(help="学校用户的学校代码 / a school user's school code")] = None,
+    enterprise: Annotated[str | None, typer.Option(help="企业用户的企业代码 / an enterprise user's code")] = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """新增账号；密码从提示输入或环境变量 ZHIJIAO_PASSWORD 读取 / add an account (password prompted or from
+    ZHIJIAO_PASSWORD, never on the command line where the shell history would keep it)."""
+    from zhijiao.accounts.service import add_user  # noqa: PLC0415 -- argon2 loads only here
+
+    password = os.environ.get(PASSWORD_VARIABLE) or getpass.getpass(say(lang, "密码：", "Password: "))
+    engine = ensure_schema()
+    with user_errors(lang), unit_of_work(engine) as session:
+        user = add_user(
+            session,
+            username=username,
+            password=password,
+            role=role,
+            display_name=name,
+            county=county,
+            school_code=school,
+            enterprise_code=enterprise,
+        )
+    err.print(
+        say(lang, f"已创建账号 {user.username}（{role.value}）", f"Account {user.username} ({role.value}) created")
+    )

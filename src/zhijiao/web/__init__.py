@@ -1,0 +1,1 @@
+"""The platform people use: server-rendered pages (Jinja2 + htmx) and, beside them, the REST API."""

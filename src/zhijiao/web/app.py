@@ -1,0 +1,72 @@
+"""The application: pages and the REST API in one FastAPI app, every asset served from ``static/``."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
+
+from zhijiao.engine.errors import InputError
+from zhijiao.storage.database import get_engine
+from zhijiao.web import problems
+from zhijiao.web.deps import CSRF_COOKIE, LANG_COOKIE, request_lang
+from zhijiao.web.errors import AppError
+from zhijiao.web.i18n import parse_lang
+from zhijiao.web.routes import include_routes
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("zhijiao.web")
+
+# Scripts only from the app itself: charts and htmx are vendored, chart options travel as JSON data.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
+async def _cookies_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Hands every page a CSRF token (double-submit cookie), remembers ?lang=, sets the security headers."""
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    request.state.csrf_token = token
+    response = await call_next(request)
+    secure = request.url.scheme == "https"
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
+    chosen = parse_lang(request.query_params.get("lang"))
+    if chosen is not None and not request.url.path.startswith("/api/"):
+        response.set_cookie(LANG_COOKIE, chosen.value, max_age=365 * 24 * 3600, samesite="lax", secure=secure)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Language", request_lang(request).html)
+    return response
+
+
+def create_app(engine: Engine | None = None, *, demo: bool = False) -> FastAPI:
+    """The platform on ``engine`` (default: ``DATABASE_URL`` or the SQLite file), migrated beforehand."""
+    app = FastAPI(
+        title="职教政策落实平台 zhijiao API",
+        description="温政办〔2023〕32号 — Wenzhou vocational-education plan 2023–2025",
+        version="1",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine or get_engine()
+    app.state.demo = demo
+    app.middleware("http")(_cookies_and_headers)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(AppError, problems.app_error)  # type: ignore[arg-type]
+    app.add_exception_handler(InputError, problems.input_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, problems.validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, problems.http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, problems.unexpected)
+    include_routes(app)
+    return app

@@ -1,0 +1,120 @@
+"""What every endpoint and page may ask for: the database session, the language, the user, a permission.
+
+Every route declares exactly one access rule, ``public()`` or ``require(permission)``; a test walks the
+application's routes and fails on any route without one, then tries every role against every route.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.roles import Permission, allows
+from zhijiao.accounts.service import Principal, resume_session
+from zhijiao.language import Lang
+from zhijiao.storage.database import unit_of_work
+from zhijiao.web.errors import CsrfRejected, Forbidden, NotSignedIn
+from zhijiao.web.i18n import from_accept_language, parse_lang
+
+SESSION_COOKIE = "zhijiao_session"
+CSRF_COOKIE = "zhijiao_csrf"
+LANG_COOKIE = "zhijiao_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One request, one transaction: committed when the handler returns, rolled back if it raises."""
+    with unit_of_work(request.app.state.engine) as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(get_db)]
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def request_lang(request: Request) -> Lang:
+    """?lang= first, then (pages) the cookie the language switch sets, then the browser's Accept-Language."""
+    chosen = parse_lang(request.query_params.get("lang"))
+    if chosen is None and not is_api(request):
+        chosen = parse_lang(request.cookies.get(LANG_COOKIE))
+    return chosen or from_accept_language(request.headers.get("accept-language"))
+
+
+LangDep = Annotated[Lang, Depends(request_lang)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_user(request: Request, db: Db) -> Principal | None:
+    """Pages sign in with the session cookie; the API with a bearer token (no cookie, so no CSRF to forge)."""
+    if hasattr(request.state, "principal"):
+        principal: Principal | None = request.state.principal
+        return principal
+    if is_api(request):
+        token = _bearer(request)
+        principal = resume_session(db, token, kind="api") if token else None
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        principal = resume_session(db, cookie, kind="web") if cookie else None
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal | None, Depends(current_user)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Pages only: an unsafe request must echo the CSRF cookie in its form or an ``X-CSRF-Token`` header."""
+    if is_api(request) or request.method not in UNSAFE_METHODS:
+        return
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = str((await request.form()).get(CSRF_FIELD, ""))
+    if not expected or not hmac.compare_digest(expected, sent):
+        raise CsrfRejected
+
+
+class AccessRule:
+    """A route's access rule, kept findable on the route so the access tests can read it."""
+
+    def __init__(self, permission: Permission | None) -> None:
+        self.permission = permission
+
+    def __call__(self, request: Request, user: CurrentUser) -> Principal | None:
+        request.state.access_rule = self
+        if self.permission is None:
+            return user
+        if user is None:
+            raise NotSignedIn
+        if not allows(user.role, self.permission):
+            raise Forbidden
+        return user
+
+    def __repr__(self) -> str:
+        return f"AccessRule({self.permission})"
+
+
+def public() -> Any:  # noqa: ANN401 -- a FastAPI Depends marker
+    """Anyone, signed in or not (the plan, the calculator, sign-in)."""
+    return Depends(AccessRule(None))
+
+
+def require(permission: Permission) -> Any:  # noqa: ANN401 -- a FastAPI Depends marker
+    """A signed-in user whose role grants ``permission``; 401 otherwise, 403 for the wrong role."""
+    return Depends(AccessRule(permission))

@@ -1,0 +1,34 @@
+"""The navigation: every page of the platform, and who sees its link (the pages enforce it themselves)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhijiao.accounts.roles import Permission, allows
+from zhijiao.accounts.service import Principal
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str  # a message id (Chinese), translated in the template
+    permission: Permission | None = None  # None: everyone, signed in or not
+
+
+NAV = (
+    NavItem("/dashboard", "总览", Permission.view_cost),
+    NavItem("/plan", "实施方案"),
+    NavItem("/calculator", "政策计算器"),
+    NavItem("/registry/schools", "学校", Permission.view_registry),
+    NavItem("/registry/enterprises", "企业", Permission.view_registry),
+    NavItem("/registry/platforms", "平台", Permission.view_registry),
+    NavItem("/registry/projects", "建设项目", Permission.view_registry),
+    NavItem("/simulation", "财政模拟", Permission.simulate),
+    NavItem("/targets", "目标进展", Permission.view_cost),
+)
+
+
+def visible(user: Principal | None) -> list[NavItem]:
+    return [
+        item for item in NAV if item.permission is None or (user is not None and allows(user.role, item.permission))
+    ]

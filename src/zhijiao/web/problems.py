@@ -1,0 +1,100 @@
+"""Every refusal and failure, answered in the request's language: a problem document (RFC 9457) for the
+API, an error page (or the sign-in page) for a browser. No traceback ever reaches a user; it goes to the log."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from zhijiao.engine.errors import InputError, Problem
+from zhijiao.language import Lang
+from zhijiao.web.deps import is_api, request_lang
+from zhijiao.web.errors import AppError
+
+log = logging.getLogger("zhijiao.web")
+
+PROBLEM_JSON = "application/problem+json"
+HTTP_MESSAGES = {
+    404: ("页面或资源不存在。", "There is no such page or resource."),
+    405: ("不支持该请求方法。", "This method is not allowed here."),
+}
+
+
+def problem_response(request: Request, status: int, code: str, zh: str, en: str, problems: list[Problem]) -> Response:
+    lang = request_lang(request)
+    message = zh if lang is Lang.zh else en
+    if is_api(request):
+        body: dict[str, Any] = {
+            "type": f"/api/v1/problems/{code}",
+            "title": code,
+            "status": status,
+            "code": code,
+            "detail": message,
+        }
+        if problems:
+            body["problems"] = [
+                {"record": p.record.get(lang.value, ""), "field": p.field, "message": p.zh if lang is Lang.zh else p.en}
+                for p in problems
+            ]
+        return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    if status == 401 and request.method == "GET":  # noqa: PLR2004 -- HTTP status
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    from zhijiao.web.templating import render  # noqa: PLC0415 -- templates import this module's neighbours
+
+    context = {"status": status, "code": code, "message": message, "problems": [p.message(lang) for p in problems]}
+    return render(request, "error.html", context, status_code=status)
+
+
+async def app_error(request: Request, error: AppError) -> Response:
+    return problem_response(request, error.status, error.code, error.zh, error.en, error.problems)
+
+
+def _field(location: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in location if part not in {"body", "query", "path", "form"})
+
+
+async def validation_error(request: Request, error: RequestValidationError) -> Response:
+    """Request models are strict: each wrong field is named, with pydantic's reason (in English) kept."""
+    problems = []
+    for item in error.errors():
+        field = _field(tuple(item.get("loc", ())))
+        reason = str(item.get("msg", ""))
+        problems.append(Problem({"zh": "请求", "en": "request"}, field, f"不符合要求：{reason}", reason))
+    return problem_response(request, 422, "invalid_input", "请求内容有误。", "The request is not valid.", problems)
+
+
+async def http_error(request: Request, error: HTTPException) -> Response:
+    zh, en = HTTP_MESSAGES.get(error.status_code, (str(error.detail), str(error.detail)))
+    if error.status_code == 400 and is_api(request):  # noqa: PLR2004 -- malformed JSON and the like
+        zh, en = "请求无法解析。", f"The request cannot be read: {error.detail}"
+    return problem_response(request, error.status_code, f"http_{error.status_code}", zh, en, [])
+
+
+async def unexpected(request: Request, error: Exception) -> Response:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem_response(
+        request,
+        500,
+        "internal_error",
+        "系统内部错误，已记录，请稍后再试或联系管理员。",
+        "An internal error occurred and was logged: try again later or contact the administrator.",
+        [],
+    )
+
+
+async def input_error(request: Request, error: InputError) -> Response:
+    """A service refused its input (every problem named): nothing was written."""
+    return problem_response(
+        request,
+        422,
+        "invalid_input",
+        "输入有误，未作任何修改。",
+        "The input has problems; nothing was changed.",
+        error.problems,
+    )
