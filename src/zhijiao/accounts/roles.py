@@ -39,18 +39,32 @@ class Permission(StrEnum):
     view_cost = "view_cost"  # dashboard, fiscal cost, targets, reports
     simulate = "simulate"  # reforms: baseline against reform
     manage_users = "manage_users"
+    # fulfilment (issue 5)
+    apply = "apply"  # a school or enterprise user, for its own entity
+    review = "review"  # the county's review, within its county
+    approve = "approve"  # the city's approval
+    schedule_payment = "schedule_payment"  # put approved awards into a batch with its declared count and total
+    release_payment = "release_payment"  # finance releases a batch; reversals and claw-backs
+    view_ledger = "view_ledger"  # obligations, the ledger, statements
+    view_audit = "view_audit"  # the audit trail
 
 
 _EVERY_READ = {Permission.view_registry, Permission.export_registry, Permission.view_cost}
+_OWN_ENTITY = frozenset({Permission.view_registry, Permission.apply})
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.city_admin: frozenset(Permission),
-    Role.county_officer: frozenset(_EVERY_READ | {Permission.edit_registry, Permission.import_registry}),
-    Role.finance_officer: frozenset(_EVERY_READ | {Permission.simulate}),
-    Role.school_user: frozenset({Permission.view_registry}),
-    Role.enterprise_user: frozenset({Permission.view_registry}),
+    # The city approves and schedules; it never releases (two people for money: finance releases).
+    Role.city_admin: frozenset(set(Permission) - {Permission.apply, Permission.review, Permission.release_payment}),
+    Role.county_officer: frozenset(
+        _EVERY_READ | {Permission.edit_registry, Permission.import_registry, Permission.review, Permission.view_ledger}
+    ),
+    Role.finance_officer: frozenset(
+        _EVERY_READ | {Permission.simulate, Permission.release_payment, Permission.view_ledger}
+    ),
+    Role.school_user: _OWN_ENTITY,
+    Role.enterprise_user: _OWN_ENTITY,
     Role.analyst: frozenset(_EVERY_READ | {Permission.simulate}),
-    Role.auditor: frozenset(_EVERY_READ),
+    Role.auditor: frozenset(_EVERY_READ | {Permission.view_ledger, Permission.view_audit}),
 }
 
 

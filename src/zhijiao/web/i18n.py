@@ -8,25 +8,20 @@ are merged at start-up. Catalogs are read from the .po text (Babel), so there is
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from functools import cache
 from gettext import NullTranslations
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 
-from zhijiao.language import Lang
+# Money and dates are formatted the same way everywhere (pages, reports, notices): zhijiao.formatting.
+from zhijiao.formatting import date, moment, money, money_wan, number, percent
+from zhijiao.language import Lang, say
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-FEN_PER_YUAN = 100
-YUAN_PER_WAN = 10_000
-WENZHOU_TIME = get_timezone("Asia/Shanghai")  # event times are stored in UTC, shown in local time
 
 
 def parse_lang(value: str | None) -> Lang | None:
@@ -69,40 +64,4 @@ def gettext(lang: Lang, message: str) -> str:
     return translations(lang).gettext(message)
 
 
-# --- money and dates ------------------------------------------------------------------------------------
-
-
-def _yuan(fen: int | Decimal) -> Decimal:
-    return Decimal(fen) / FEN_PER_YUAN
-
-
-def money(fen: int | None, lang: Lang) -> str:
-    """¥12,345.67 — exact, from integer fen."""
-    if fen is None:
-        return "—"
-    return format_currency(_yuan(fen), "CNY", locale=lang.locale, currency_digits=True)
-
-
-def money_wan(fen: int | None, lang: Lang) -> str:
-    """Large sums as officials write them: 1,234.57万元 (in English, ¥12.35 million)."""
-    if fen is None:
-        return "—"
-    if lang is Lang.zh:
-        return format_decimal(_yuan(fen) / YUAN_PER_WAN, format="#,##0.00", locale=lang.locale) + "万元"
-    return "¥" + format_decimal(_yuan(fen) / 1_000_000, format="#,##0.00", locale=lang.locale) + " million"
-
-
-def number(value: int | Decimal | None, lang: Lang) -> str:
-    return "—" if value is None else format_decimal(value, locale=lang.locale)
-
-
-def percent(value: Decimal | float | None, lang: Lang) -> str:
-    return "—" if value is None else format_percent(value, format="#,##0.0%", locale=lang.locale)
-
-
-def date(value: dt.date | None, lang: Lang) -> str:
-    return "—" if value is None else format_date(value, format="long", locale=lang.locale)
-
-
-def moment(value: dt.datetime | None, lang: Lang) -> str:
-    return "—" if value is None else format_datetime(value, format="medium", locale=lang.locale, tzinfo=WENZHOU_TIME)
+__all__ = ["Lang", "date", "gettext", "moment", "money", "money_wan", "number", "percent", "say", "translations"]
