@@ -3,7 +3,7 @@ the browser (pyecharts would load ECharts from a CDN)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 PALETTE = ["#9b1c1c", "#1d4ed8", "#15803d", "#b45309", "#6d28d9", "#0f766e", "#be185d", "#4b5563"]
@@ -21,7 +21,9 @@ def _base(title: str) -> dict[str, Any]:
     }
 
 
-def bar(title: str, categories: Sequence[str], series: dict[str, Sequence[float]], *, unit: str = "") -> dict[str, Any]:
+def bar(
+    title: str, categories: Sequence[str], series: Mapping[str, Sequence[float | None]], *, unit: str = ""
+) -> dict[str, Any]:
     """Bars per category, one series per key (e.g. baseline and reform)."""
     return _base(title) | {
         "legend": {"bottom": 0} if len(series) > 1 else {"show": False},
@@ -32,7 +34,7 @@ def bar(title: str, categories: Sequence[str], series: dict[str, Sequence[float]
 
 
 def line(
-    title: str, categories: Sequence[str], series: dict[str, Sequence[float | None]], *, unit: str = ""
+    title: str, categories: Sequence[str], series: Mapping[str, Sequence[float | None]], *, unit: str = ""
 ) -> dict[str, Any]:
     """Lines over categories (years), e.g. progress against the path to the deadline."""
     return _base(title) | {
@@ -46,7 +48,7 @@ def line(
     }
 
 
-def pie(title: str, parts: dict[str, float]) -> dict[str, Any]:
+def pie(title: str, parts: Mapping[str, float | None]) -> dict[str, Any]:
     return _base(title) | {
         "tooltip": {"trigger": "item"},
         "legend": {"bottom": 0},
