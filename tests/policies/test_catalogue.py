@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from zhijiao.policies.wenzhou_vet_2023 import ROOT
+from zhijiao.policies.wenzhou_vet_2023.entitlements import FULFILMENT_OPTIONS
 
 CATALOGUE = (ROOT / "clauses.md").read_text(encoding="utf-8")
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "policy" / "clauses.md"
@@ -69,7 +70,7 @@ def test_fiscal_cost_sums_exactly_the_money_clauses(policy):
 
 def test_every_option_exists_with_the_catalogue_default(policy):
     options = catalogue_options()
-    assert set(options) == {o.name for o in policy.options}
+    assert set(options) | set(FULFILMENT_OPTIONS) == {o.name for o in policy.options}
     for name, default in options.items():
         shown = str(policy.options.options[name].default)
         assert shown == default.replace(" … ", "..").strip(), name

@@ -14,8 +14,8 @@ import pytest
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from personas import api_token, csrf_token, sign_in
 
-from conftest import api_token, csrf_token, sign_in
 from zhijiao.accounts.demo import DEMO_USERS
 from zhijiao.accounts.roles import Role, allows
 from zhijiao.web.app import create_app

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi.testclient import TestClient
+from personas import api_token, csrf_token, sign_in
 from sqlalchemy import select, update
 
-from conftest import api_token, csrf_token, sign_in
 from zhijiao.accounts.demo import DEMO_PASSWORD
 from zhijiao.accounts.models import UserSession
 from zhijiao.accounts.service import IDLE_TIMEOUT, THROTTLE_FAILURES

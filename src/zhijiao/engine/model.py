@@ -76,3 +76,27 @@ class CostItem:
     payer: str  # a column of the entity holding the payer, or a constant prefixed with '='
     county: str  # a column of the entity
     label: Label = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """Money the policy pays to an entity, and how it is claimed: what fulfilment needs to know.
+
+    A one-time award is computed per ``detail_entity`` row (a certification: ``detail_output`` is what
+    falls due in the year) and paid once per entity, article and ``level`` ever; any other entitlement
+    is paid once per entity, article and year. ``proactive`` entitlements (免申即享) are found in the
+    registry and need no application.
+    """
+
+    id: str
+    article: str
+    entity: str
+    output: str
+    label: Label
+    proactive: bool = False
+    detail_entity: str | None = None
+    detail_output: str | None = None
+
+    @property
+    def one_time(self) -> bool:
+        return self.detail_entity is not None

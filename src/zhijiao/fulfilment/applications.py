@@ -1,0 +1,260 @@
+"""Applications from draft to city approval. Each transition is one function taking the acting user; it
+locks the application, checks the transition table, the role, the scope and the two-person rules, and
+writes its audit record in the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment import audit
+from zhijiao.fulfilment.compute import award_key, compute, current_situation
+from zhijiao.fulfilment.entities import find_payee, payee_of
+from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
+from zhijiao.fulfilment.models import Application, Decision
+from zhijiao.fulfilment.scope import check_reach, require, school_of_platform
+from zhijiao.fulfilment.states import CLOSED, STATUS_LABELS, TRANSITIONS, Status
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+
+SYSTEM_ORIGIN = "proactive"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def snapshot(application: Application) -> dict[str, Any]:
+    """What the audit trail keeps of an application before and after a change."""
+    return {
+        "number": application.number,
+        "status": application.status,
+        "claimed_fen": application.claimed_fen,
+        "batch_id": application.batch_id,
+        "needs_re_review": application.needs_re_review,
+    }
+
+
+def load(session: Session, actor: Principal, application_id: int) -> Application:
+    """The application, locked for the change (``FOR UPDATE``), if the actor's scope reaches it."""
+    application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
+    if application is None:
+        raise OutOfScope
+    check_reach(session, actor, application)
+    return application
+
+
+def move(
+    session: Session, actor: Principal | None, application: Application, transition: str, **audit_extra: object
+) -> None:
+    """Applies a transition of the table, or refuses naming the state it is in."""
+    sources, target = TRANSITIONS[transition]
+    current = Status(application.status)
+    if current not in sources:
+        label = STATUS_LABELS[current]
+        raise WrongState(
+            f"申报 {application.number} 当前状态为“{label['zh']}”，不能进行此操作。",
+            f"Application {application.number} is {label['en']}: this step does not apply.",
+        )
+    before = snapshot(application)
+    application.status = target.value
+    session.flush()
+    audit.record(
+        session, actor, f"application.{transition}", "application", application.number,
+        before=before, after=snapshot(application) | audit_extra,
+    )  # fmt: skip
+
+
+def _check_applicant(session: Session, actor: Principal, payee_kind: str, payee_id: int) -> None:
+    scope = actor.scope
+    mine = (
+        (payee_kind == "school" and scope.school_id == payee_id)
+        or (payee_kind == "enterprise" and scope.enterprise_id == payee_id)
+        or (payee_kind == "platform" and scope.school_id == school_of_platform(session, payee_id))
+    )
+    if not mine:
+        raise NotAllowed("只能为本单位申报。", "You can apply only for your own school or enterprise.")
+
+
+def open_application(session: Session, key: str) -> Application | None:
+    query = select(Application).where(
+        Application.award_key == key, Application.status.not_in([s.value for s in CLOSED])
+    )
+    return session.scalar(query)
+
+
+def create(
+    session: Session,
+    actor: Principal | None,
+    *,
+    entitlement_id: str,
+    entity_code: str,
+    year: int,
+    level: str | None = None,
+    figures: dict[str, Any] | None = None,
+    claimed_fen: int | None = None,
+    note: str | None = None,
+    origin: str = "application",
+) -> Application:
+    """A draft application (or, with ``origin="proactive"`` and no actor, a pending proactive award)."""
+    entitlement = BY_ID.get(entitlement_id)
+    if entitlement is None:
+        raise Invalid(f"未知的奖补项目：{entitlement_id}", f"Unknown entitlement: {entitlement_id}")
+    if entitlement.one_time != (level is not None):
+        raise Invalid("一次性奖补须注明认定级别，其他项目不注明。", "A one-time award names its level; others do not.")
+    if claimed_fen is not None and claimed_fen < 0:
+        raise Invalid("申请金额不能为负数。", "The amount claimed cannot be negative.")
+    payee = find_payee(session, entitlement.entity, entity_code)
+    if actor is not None:
+        require(actor, Permission.apply)
+        _check_applicant(session, actor, payee.kind, payee.id)
+    key = award_key(entitlement, payee.code, year, level)
+    existing = open_application(session, key)
+    if existing is not None:
+        raise WrongState(
+            f"该奖补已有申报 {existing.number}（{STATUS_LABELS[Status(existing.status)]['zh']}），不能重复申报。",
+            f"There is already application {existing.number} for this award: it cannot be claimed twice.",
+            code="duplicate",
+        )
+    moment = now()
+    proactive = origin == SYSTEM_ORIGIN
+    application = Application(
+        number=f"tmp-{key}"[:30],
+        entitlement=entitlement.id,
+        article=entitlement.article,
+        county_code=payee.county_code,
+        year=year,
+        level=level,
+        award_key=key,
+        origin=origin,
+        status=(Status.pending if proactive else Status.draft).value,
+        claimed_fen=claimed_fen,
+        figures=figures or {},
+        note=note,
+        created_by=actor.user_id if actor else None,
+        created_at=moment,
+        **payee.columns,
+    )
+    session.add(application)
+    session.flush()
+    application.number = f"{'MS' if proactive else 'SQ'}{year}-{application.id:06d}"
+    session.flush()
+    audit.record(session, actor, "application.create", "application", application.number, after=snapshot(application))
+    return application
+
+
+def submit(session: Session, actor: Principal, application_id: int) -> Application:
+    require(actor, Permission.apply)
+    application = load(session, actor, application_id)
+    payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
+    _check_applicant(session, actor, payee.kind, payee.id)
+    application.submitted_by, application.submitted_at = actor.user_id, now()
+    move(session, actor, application, "submit")
+    return application
+
+
+def withdraw(session: Session, actor: Principal, application_id: int) -> Application:
+    require(actor, Permission.apply)
+    application = load(session, actor, application_id)
+    move(session, actor, application, "withdraw")
+    return application
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("请填写理由。", "A reason is required.")
+    return reason
+
+
+def return_for_information(session: Session, actor: Principal, application_id: int, reason: str) -> Application:
+    require(actor, Permission.review)
+    application = load(session, actor, application_id)
+    application.review_note = _reason(reason)
+    move(session, actor, application, "return_for_information", reason=application.review_note)
+    return application
+
+
+def _check_not_submitter(actor: Principal, application: Application) -> None:
+    if application.submitted_by == actor.user_id:
+        raise NotAllowed(
+            "提交人不能审核或审批自己的申报。", "Whoever submitted an application cannot review or approve it."
+        )
+
+
+def county_approve(session: Session, actor: Principal, application_id: int, note: str = "") -> Application:
+    require(actor, Permission.review)
+    application = load(session, actor, application_id)
+    _check_not_submitter(actor, application)
+    application.reviewed_by, application.reviewed_at = actor.user_id, now()
+    application.review_note = note.strip() or None
+    application.needs_re_review, application.re_review_reason = False, None
+    move(session, actor, application, "county_approve")
+    return application
+
+
+def county_reject(session: Session, actor: Principal, application_id: int, reason: str) -> Application:
+    require(actor, Permission.review)
+    application = load(session, actor, application_id)
+    _check_not_submitter(actor, application)
+    application.reviewed_by, application.reviewed_at = actor.user_id, now()
+    application.review_note = _reason(reason)
+    move(session, actor, application, "county_reject", reason=application.review_note)
+    return application
+
+
+def city_approve(session: Session, actor: Principal, policy: Policy, application_id: int) -> Decision:
+    """Approves at the amount the engine computes from the registry now, and freezes that computation."""
+    require(actor, Permission.approve)
+    application = load(session, actor, application_id)
+    _check_not_submitter(actor, application)
+    if application.reviewed_by == actor.user_id:
+        raise NotAllowed("审核人不能审批自己审核的申报。", "Whoever reviewed an application cannot approve it.")
+    if application.reviewed_by is None:
+        raise WrongState("申报尚未经县级审核。", "The application has not been reviewed by the county.")
+    entitlement = BY_ID[application.entitlement]
+    payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
+    situation = current_situation(session, policy, entitlement, payee.code, application.year)
+    computed = compute(policy, situation, entitlement, payee.code, application.level)
+    if computed.amount_fen <= 0:
+        raise Invalid(
+            "按现行登记数据计算，该项奖补金额为0，不能审批；请查看计算依据，或退回、驳回。",
+            "By the registry as it stands the amount is 0: it cannot be approved; see the explanation, or reject.",
+            code="nothing_due",
+        )
+    decision = Decision(
+        application_id=application.id,
+        amount_fen=computed.amount_fen,
+        rule_set=computed.rule_set,
+        options=computed.options,
+        inputs=computed.situation,
+        inputs_digest=computed.inputs_digest,
+        explanation=[computed.explanation],
+        submitted_by=application.submitted_by,
+        reviewed_by=application.reviewed_by,
+        approved_by=actor.user_id,
+        approved_at=now(),
+    )
+    session.add(decision)
+    session.flush()
+    move(session, actor, application, "city_approve", amount_fen=decision.amount_fen, rule_set=decision.rule_set)
+    return decision
+
+
+def city_reject(session: Session, actor: Principal, application_id: int, reason: str) -> Application:
+    require(actor, Permission.approve)
+    application = load(session, actor, application_id)
+    _check_not_submitter(actor, application)
+    application.review_note = _reason(reason)
+    move(session, actor, application, "city_reject", reason=application.review_note)
+    return application
+
+
+def latest_decision(session: Session, application_id: int) -> Decision | None:
+    query = select(Decision).where(Decision.application_id == application_id).order_by(Decision.id.desc()).limit(1)
+    return session.scalar(query)

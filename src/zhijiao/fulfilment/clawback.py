@@ -1,0 +1,69 @@
+"""Claw-back: when a certification that earned a one-time award is revoked, the payment is recovered by
+a claw-back entry (the negative of the payment, naming it), if and only if the option
+``clawback_on_revocation`` is on (off by default: the plan is silent; the package says why)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment.models import LedgerEntry
+from zhijiao.fulfilment.payments import reverse
+from zhijiao.fulfilment.scope import require
+from zhijiao.registry.models import EnterpriseCertification, PlatformCertification
+
+OPTION = "clawback_on_revocation"
+
+
+@dataclass(frozen=True)
+class Clawbacks:
+    option: str
+    entries: list[LedgerEntry]
+
+
+def _revoked(session: Session, entry: LedgerEntry, as_of: dt.date) -> str | None:
+    """The revocation reason if the certification behind a one-time payment was revoked by ``as_of``."""
+    if entry.level is None:
+        return None
+    if entry.enterprise_id is not None:
+        cert, owner = EnterpriseCertification, EnterpriseCertification.enterprise_id == entry.enterprise_id
+    elif entry.platform_id is not None:
+        cert, owner = PlatformCertification, PlatformCertification.platform_id == entry.platform_id  # type: ignore[assignment]
+    else:
+        return None
+    query = select(cert.revoked_on, cert.revocation_reason).where(
+        owner, cert.level == entry.level, cert.revoked_on.is_not(None), cert.revoked_on <= as_of
+    )
+    row = session.execute(query.limit(1)).first()
+    if row is None:
+        return None
+    return f"认定于{row[0]}撤销（{row[1] or '未注明原因'}）/ certification revoked on {row[0]}"
+
+
+def clawback_revoked(
+    session: Session, actor: Principal, policy: Policy, as_of: dt.date, options: Mapping[str, object] | None = None
+) -> Clawbacks:
+    """One claw-back entry per paid one-time award whose certification was revoked by ``as_of``, under the
+    options in effect (``options`` over the package's defaults)."""
+    require(actor, Permission.release_payment)
+    option = str(policy.options.resolve(options)[OPTION])
+    if option != "on":
+        return Clawbacks(option, [])
+    correction = aliased(LedgerEntry)
+    uncorrected = ~exists().where(correction.reverses_id == LedgerEntry.id)
+    payments = session.scalars(
+        select(LedgerEntry).where(and_(LedgerEntry.kind == "payment", LedgerEntry.level.is_not(None), uncorrected))
+    ).all()
+    entries = []
+    for payment in payments:
+        reason = _revoked(session, payment, as_of)
+        if reason is not None:
+            entries.append(reverse(session, actor, payment.id, reason, kind="clawback"))
+    return Clawbacks(option, entries)

@@ -1,0 +1,170 @@
+"""What the engine says each entity is entitled to, from the registry; and the frozen record of it.
+
+A decision keeps the *situation* of the one entity it pays (the ``zhijiao calc`` contract: the entity's
+inputs, its certifications, a platform's school), so the same amount can be recomputed and explained
+years later from the decision alone, whatever the registry or the policy became.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.calculate import Result, run
+from zhijiao.engine.explain import shown
+from zhijiao.engine.inputs import decode, frames_from_situation
+from zhijiao.engine.model import Entitlement, Entity
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.rules import Period
+from zhijiao.fulfilment.audit import canonical
+from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
+from zhijiao.registry.snapshot import frames_for_year
+
+Frames = Mapping[str, pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Entitled:
+    """One entitlement of one entity in a year, as the engine computes it from the registry."""
+
+    entitlement: Entitlement
+    entity_code: str
+    year: int
+    level: str | None
+    amount_fen: int
+
+
+def award_key(entitlement: Entitlement, entity_code: str, year: int, level: str | None) -> str:
+    """What may be paid only once: a one-time award per entity and level, anything else per entity and year."""
+    scope = level if entitlement.one_time else str(year)
+    return f"{entitlement.id}:{entitlement.entity}:{entity_code}:{scope}"
+
+
+def _detail(entitlement: Entitlement) -> tuple[str, str]:
+    if entitlement.detail_entity is None or entitlement.detail_output is None:
+        raise ValueError(f"{entitlement.id} is not a one-time award")
+    return entitlement.detail_entity, entitlement.detail_output
+
+
+def entitlements_of(result: Result) -> list[Entitled]:
+    """Every non-zero entitlement in the result (one-time awards per certification level that falls due)."""
+    year = result.period.year
+    found: list[Entitled] = []
+    for entitlement in ENTITLEMENTS:
+        if entitlement.one_time:
+            detail_name, due = _detail(entitlement)
+            link = result.policy.entities[detail_name].link or ""
+            frame = result.frames[detail_name].filter(pl.col(due) > 0).select(link, "level", due)
+            found.extend(Entitled(entitlement, str(o), year, str(lv), int(a)) for o, lv, a in frame.iter_rows())
+        else:
+            entity = result.policy.entities[entitlement.entity]
+            frame = result.frames[entitlement.entity].filter(pl.col(entitlement.output) > 0)
+            for code, amount in frame.select(entity.key, entitlement.output).iter_rows():
+                found.append(Entitled(entitlement, str(code), year, None, int(amount)))
+    return found
+
+
+def registry_result(session: Session, policy: Policy, year: int, options: Mapping[str, object] | None = None) -> Result:
+    return run(policy, frames_for_year(session, policy, Period(year)), Period(year), options)
+
+
+# --- the situation of one entity ---------------------------------------------------------------------
+
+
+def _plain_row(entity: Entity, row: Mapping[str, Any], skip: set[str]) -> dict[str, Any]:
+    """Input values as the situation contract writes them: yuan and rates as JSON numbers, whose shortest
+    decimal form reads back exactly (the engine reads numbers through their text, never as binary floats)."""
+    out: dict[str, Any] = {}
+    for variable in entity.inputs:
+        if variable.name in skip:
+            continue
+        value = row.get(variable.name)
+        value = decode(value, variable.unit)
+        if value is not None:
+            out[variable.name] = shown(value)
+    return out
+
+
+def _entity_with_children(policy: Policy, frames: Frames, entity_name: str, code: str) -> dict[str, Any]:
+    entity = policy.entities[entity_name]
+    rows = frames[entity_name].filter(pl.col(entity.key).cast(pl.String) == code).to_dicts()
+    if not rows:
+        raise LookupError(f"{entity_name} {code} is not in the registry")
+    item = _plain_row(entity, rows[0], set())
+    for child in policy.children(entity_name):
+        link = child.link or ""
+        child_rows = frames[child.name].filter(pl.col(link).cast(pl.String) == code).to_dicts()
+        item[child.nested_key or child.plural] = [_plain_row(child, r, {link, child.key}) for r in child_rows]
+    return item
+
+
+def situation_for(
+    policy: Policy, frames: Frames, entity_name: str, code: str, year: int, options: Mapping[str, object]
+) -> dict[str, Any]:
+    """The ``zhijiao calc`` situation of one entity, with whatever it references (a platform's school)."""
+    entity = policy.entities[entity_name]
+    situation: dict[str, Any] = {"year": year, "options": {k: str(v) for k, v in options.items()}}
+    item = _entity_with_children(policy, frames, entity_name, code)
+    situation[entity.plural] = [item]
+    for variable in entity.inputs:
+        if variable.references and variable.name in item:
+            target = policy.entities[variable.references]
+            referenced = _entity_with_children(policy, frames, target.name, str(item[variable.name]))
+            situation.setdefault(target.plural, []).append(referenced)
+    for top in policy.top_entities():
+        situation.setdefault(top.plural, [])
+    return situation
+
+
+def digest(situation: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical(dict(situation)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Computed:
+    """An entitlement computed from a situation: what a decision freezes."""
+
+    amount_fen: int
+    situation: dict[str, Any]
+    inputs_digest: str
+    explanation: dict[str, Any]  # {"zh": steps, "en": steps}
+    rule_set: str
+    options: dict[str, str]
+
+
+def compute(
+    policy: Policy, situation: Mapping[str, Any], entitlement: Entitlement, code: str, level: str | None
+) -> Computed:
+    """The amount of ``entitlement`` for entity ``code`` from its situation alone, with its explanation."""
+    year = int(situation["year"])
+    frames = frames_from_situation(policy.entities, situation)
+    result = run(policy, frames, Period(year), situation.get("options"))
+    if entitlement.one_time:
+        detail_name, due = _detail(entitlement)
+        mine = result.frames[detail_name].filter(pl.col("level").cast(pl.String) == level)
+        amount = int(mine[due].sum())
+    else:
+        entity = policy.entities[entitlement.entity]
+        mine = result.frames[entitlement.entity].filter(pl.col(entity.key).cast(pl.String) == code)
+        amount = int(mine[entitlement.output].sum())
+    explanation = {lang: result.explain(entitlement.entity, [code], lang).get(code, []) for lang in ("zh", "en")}
+    return Computed(
+        amount,
+        dict(situation),
+        digest(situation),
+        explanation,
+        result.rule_set,
+        {k: str(v) for k, v in result.options.items()},
+    )
+
+
+def current_situation(session: Session, policy: Policy, entitlement: Entitlement, code: str, year: int,
+                      options: Mapping[str, object] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The entity's situation as the registry holds it now."""
+    frames = frames_for_year(session, policy, Period(year))
+    return situation_for(policy, frames, entitlement.entity, code, year, policy.options.resolve(options))

@@ -1,0 +1,73 @@
+"""The registry record an entitlement pays, found by its code: its id column, county and name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.model import Entitlement
+from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment.errors import Invalid
+from zhijiao.registry.models import Enterprise, Platform, School
+
+
+@dataclass(frozen=True)
+class Payee:
+    kind: str  # school | enterprise | platform
+    id: int
+    code: str
+    name: str
+    county_code: str
+    sponsor: str | None  # a school's sponsor (city | county): who pays its Art. 13 and Art. 20 money
+
+    @property
+    def columns(self) -> dict[str, int | None]:
+        """The application's and ledger's entity columns."""
+        return {f"{k}_id": (self.id if k == self.kind else None) for k in ("school", "enterprise", "platform")}
+
+
+def find_payee(session: Session, kind: str, code: str) -> Payee:
+    if kind == "school":
+        school = session.scalar(select(School).where(School.code == code))
+        if school:
+            return Payee(kind, school.id, school.code, school.name, school.county_code, school.sponsor)
+    elif kind == "enterprise":
+        firm = session.scalar(select(Enterprise).where(Enterprise.code == code))
+        if firm:
+            return Payee(kind, firm.id, firm.code, firm.name, firm.county_code, None)
+    elif kind == "platform":
+        row = session.execute(
+            select(Platform, School.county_code)
+            .join(School, Platform.school_id == School.id)
+            .where(Platform.code == code)
+        ).first()
+        if row:
+            platform, county = row
+            return Payee(kind, platform.id, platform.code, platform.name, county, None)
+    raise Invalid(f"登记中没有代码为 {code} 的{kind}。", f"There is no {kind} with code {code} in the registry.")
+
+
+def payee_of(session: Session, school_id: int | None, enterprise_id: int | None, platform_id: int | None) -> Payee:
+    if school_id is not None:
+        code = session.scalar(select(School.code).where(School.id == school_id))
+        return find_payee(session, "school", str(code))
+    if enterprise_id is not None:
+        code = session.scalar(select(Enterprise.code).where(Enterprise.id == enterprise_id))
+        return find_payee(session, "enterprise", str(code))
+    code = session.scalar(select(Platform.code).where(Platform.id == platform_id))
+    return find_payee(session, "platform", str(code))
+
+
+def payer_of(policy: Policy, payee: Payee, entitlement: Entitlement) -> tuple[str, str | None]:
+    """Who pays, as the policy's cost items say (C14): a constant payer, or the entity's own column (a
+    school's sponsor); a county pays from the payee's county."""
+    item = next(c for c in policy.cost_items if c.entity == entitlement.entity and c.output == entitlement.output)
+    if item.payer.startswith("="):
+        payer = item.payer[1:]
+    elif item.payer == "sponsor" and payee.sponsor:
+        payer = payee.sponsor
+    else:
+        raise Invalid(f"无法确定{payee.code}的付款方。", f"The payer of {payee.code} cannot be determined.")
+    return payer, (payee.county_code if payer == "county" else None)

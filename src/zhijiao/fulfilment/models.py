@@ -1,0 +1,208 @@
+"""The tables of fulfilment. The database itself guards what must never happen, whatever code runs:
+one payment per award key, no one approving what they proposed or releasing what they approved, and
+no update or delete of the ledger or the audit trail (triggers, migration 0003)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhijiao.registry.models.base import Base
+
+# Open applications: an award key may have only one at a time.
+OPEN = text("status NOT IN ('rejected', 'withdrawn')")
+PAYMENT = text("kind = 'payment'")
+
+
+class Application(Base):
+    """A claim to one entitlement of one entity for one year (and level, for a one-time award)."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN school_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN enterprise_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN platform_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_entity",
+        ),
+        Index("uq_applications_open_award_key", "award_key", unique=True, sqlite_where=OPEN, postgresql_where=OPEN),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    entitlement: Mapped[str] = mapped_column(String(60))  # an Entitlement id of the policy package
+    article: Mapped[str] = mapped_column(String(10))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("counties.code"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str | None] = mapped_column(String(20))
+    award_key: Mapped[str] = mapped_column(String(120), index=True)
+    origin: Mapped[str] = mapped_column(String(20))  # application | proactive
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    claimed_fen: Mapped[int | None]
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # supporting figures as declared
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: found by the system
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    needs_re_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    re_review_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every transition
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 -- read by SQLAlchemy
+
+
+class Attachment(Base):
+    """A supporting document, kept in the database so that a backup holds the whole file."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Decision(Base):
+    """The city's approval, frozen: the amount and everything needed to recompute and explain it later."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint("approved_by <> reviewed_by", name="approver_not_reviewer"),
+        CheckConstraint("submitted_by IS NULL OR approved_by <> submitted_by", name="approver_not_submitter"),
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    amount_fen: Mapped[int]
+    rule_set: Mapped[str] = mapped_column(String(80))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)  # the situation the amount was computed from
+    inputs_digest: Mapped[str] = mapped_column(String(64))
+    explanation: Mapped[list[Any]] = mapped_column(JSON)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PaymentBatch(Base):
+    """Payments released together by a finance officer, against a declared count and total."""
+
+    __tablename__ = "payment_batches"
+    __table_args__ = (
+        CheckConstraint("released_by IS NULL OR released_by <> prepared_by", name="releaser_not_preparer"),
+        CheckConstraint("declared_count > 0 AND declared_total_fen >= 0", name="declaration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    payer: Mapped[str] = mapped_column(String(10))  # city | county
+    payer_county_code: Mapped[str | None] = mapped_column(ForeignKey("counties.code"))
+    declared_count: Mapped[int] = mapped_column(Integer)
+    declared_total_fen: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20))  # prepared | released | cancelled
+    prepared_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    prepared_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LedgerEntry(Base):
+    """台账: one row per payment, reversal or claw-back, in integer fen. Never updated, never deleted."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index(
+            "uq_ledger_entries_paid_award_key", "award_key", unique=True, sqlite_where=PAYMENT, postgresql_where=PAYMENT
+        ),
+        CheckConstraint("kind IN ('payment', 'reversal', 'clawback')", name="kind"),
+        CheckConstraint("(kind = 'payment') = (amount_fen > 0)", name="sign_follows_kind"),
+        CheckConstraint("(kind = 'payment') = (reverses_id IS NULL)", name="corrections_name_their_entry"),
+        CheckConstraint("released_by IS NULL OR released_by <> approved_by", name="releaser_not_approver"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    award_key: Mapped[str] = mapped_column(String(120), index=True)
+    amount_fen: Mapped[int]
+    payer: Mapped[str] = mapped_column(String(10))  # city | county
+    payer_county_code: Mapped[str | None] = mapped_column(ForeignKey("counties.code"))
+    article: Mapped[str] = mapped_column(String(10))
+    entitlement: Mapped[str] = mapped_column(String(60))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id"))
+    county_code: Mapped[str] = mapped_column(ForeignKey("counties.code"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    level: Mapped[str | None] = mapped_column(String(20))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRecord(Base):
+    """One recorded change. ``payload`` is the canonical JSON of the record; ``hash`` chains it to the one
+    before, so a changed or deleted record breaks the chain at that point (``zhijiao audit verify``)."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(60))  # user name at the time, or "system"
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # a record has at most one successor
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Notice(Base):
+    """What an entity is told: a proactive award found for it, a decision, a payment."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id"), index=True)
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

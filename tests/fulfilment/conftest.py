@@ -1,0 +1,32 @@
+"""Fulfilment on the demo city: the personas as the services see them, and an application to move."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from zhijiao.accounts.models import User
+from zhijiao.accounts.service import Principal, principal_of
+
+YEAR = 2024
+PART_TIME = "art13.part_time_teacher_funding"
+
+
+@pytest.fixture
+def db(demo_engine: Engine) -> Iterator[Session]:
+    """A session whose work each test commits itself (``db.commit()``), as the request boundary would."""
+    with sessionmaker(bind=demo_engine, expire_on_commit=False)() as session:
+        yield session
+
+
+@pytest.fixture
+def persona(db: Session) -> Callable[[str], Principal]:
+    def find(username: str) -> Principal:
+        user = db.scalar(select(User).where(User.username == username))
+        assert user is not None
+        return principal_of(user)
+
+    return find

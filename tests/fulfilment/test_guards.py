@@ -1,0 +1,207 @@
+"""What must never happen, tried: wrong transitions, one person in two roles, paying twice, a batch that
+does not add up, stale data, editing the ledger or the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from flows import PART_TIME, YEAR, approved_application, school_code
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from zhijiao.accounts.roles import Role
+from zhijiao.fulfilment import applications, audit, payments
+from zhijiao.fulfilment.errors import Invalid, NotAllowed, WrongState
+from zhijiao.fulfilment.models import Application, AuditRecord, Decision, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.states import TRANSITIONS, Status
+from zhijiao.registry.models import TeacherStats
+
+# transition → (persona, call)
+CALLS = {
+    "submit": ("school", lambda db, who, _p, i: applications.submit(db, who, i)),
+    "withdraw": ("school", lambda db, who, _p, i: applications.withdraw(db, who, i)),
+    "return_for_information": ("county", lambda db, who, _p, i: applications.return_for_information(db, who, i, "缺")),
+    "county_approve": ("county", lambda db, who, _p, i: applications.county_approve(db, who, i)),
+    "county_reject": ("county", lambda db, who, _p, i: applications.county_reject(db, who, i, "不符合条件")),
+    "city_approve": ("admin", applications.city_approve),
+    "city_reject": ("admin", lambda db, who, _p, i: applications.city_reject(db, who, i, "不符合条件")),
+}
+
+
+def test_every_transition_is_refused_from_every_state_the_table_does_not_allow(db, persona, policy):
+    school = persona("school")
+    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
+    db.commit()
+    refused = 0
+    for transition, (who, call) in CALLS.items():
+        sources, _target = TRANSITIONS[transition]
+        for status in set(Status) - sources:
+            db.execute(update(Application).where(Application.id == draft.id).values(status=status.value))
+            db.commit()
+            with pytest.raises(WrongState):
+                call(db, persona(who), policy, draft.id)
+            db.rollback()
+            assert db.scalar(select(Application.status).where(Application.id == draft.id)) == status
+            refused += 1
+    assert refused == sum(len(set(Status) - TRANSITIONS[t][0]) for t in CALLS)
+
+
+def test_whoever_reviewed_cannot_approve_even_with_a_new_role(db, persona, policy):
+    school = persona("school")
+    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
+    applications.submit(db, school, draft.id)
+    county = persona("county")
+    applications.county_approve(db, county, draft.id)
+    promoted = replace(county, role=Role.city_admin)  # the same person, later a city administrator
+    with pytest.raises(NotAllowed, match="reviewed"):
+        applications.city_approve(db, promoted, policy, draft.id)
+
+
+def test_whoever_approved_cannot_release_and_whoever_prepared_cannot_release(db, persona, policy):
+    application_id = approved_application(db, persona, policy)
+    decision = applications.latest_decision(db, application_id)
+    admin = persona("admin")
+    batch = payments.prepare_batch(db, admin, policy, [application_id], declared_count=1,
+                                   declared_total_fen=decision.amount_fen)  # fmt: skip
+    db.commit()
+    as_finance = replace(admin, role=Role.finance_officer)
+    with pytest.raises(NotAllowed, match="prepared"):
+        payments.release_batch(db, as_finance, policy, batch.id)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+
+
+def test_the_database_refuses_one_person_in_two_roles_whatever_the_code(db, persona, policy):
+    application_id = approved_application(db, persona, policy)
+    decision = applications.latest_decision(db, application_id)
+    admin = persona("admin").user_id
+    with pytest.raises(IntegrityError):
+        db.execute(update(Decision).where(Decision.id == decision.id).values(reviewed_by=admin))
+    db.rollback()
+    batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
+                                   declared_total_fen=decision.amount_fen)  # fmt: skip
+    db.commit()
+    with pytest.raises(IntegrityError):
+        db.execute(update(PaymentBatch).where(PaymentBatch.id == batch.id).values(released_by=admin))
+    db.rollback()
+
+
+def _payment_row(application: Application, decision: Decision, released_by: int) -> dict[str, object]:
+    return {
+        "kind": "payment", "award_key": application.award_key, "amount_fen": decision.amount_fen, "payer": "county",
+        "article": application.article, "entitlement": application.entitlement, "school_id": application.school_id,
+        "county_code": application.county_code, "year": application.year, "application_id": application.id,
+        "decision_id": decision.id, "approved_by": decision.approved_by, "released_by": released_by,
+        "recorded_at": decision.approved_at,
+    }  # fmt: skip
+
+
+def test_no_code_path_can_pay_the_same_award_twice(db, persona, policy):
+    """Straight to the table, past every service: the unique paid award key refuses the second row."""
+    application_id = approved_application(db, persona, policy)
+    application = db.get(Application, application_id)
+    decision = applications.latest_decision(db, application_id)
+    row = _payment_row(application, decision, persona("finance").user_id)
+    db.execute(insert(LedgerEntry).values(**row))
+    db.commit()
+    with pytest.raises(IntegrityError):
+        db.execute(insert(LedgerEntry).values(**row))
+    db.rollback()
+    with pytest.raises(IntegrityError):  # and the approver cannot be the one releasing
+        db.execute(insert(LedgerEntry).values(**(row | {"award_key": "other", "released_by": decision.approved_by})))
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 1
+
+
+def test_a_batch_that_does_not_add_up_is_refused_whole(db, persona, policy):
+    application_id = approved_application(db, persona, policy)
+    decision = applications.latest_decision(db, application_id)
+    with pytest.raises(Invalid, match="refused whole"):
+        payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
+                               declared_total_fen=decision.amount_fen + 1)  # fmt: skip
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(PaymentBatch)) == 0
+    assert db.get(Application, application_id).status == Status.city_approved
+
+
+def test_registry_changes_after_approval_send_the_award_back_for_review(db, persona, policy):
+    application_id = approved_application(db, persona, policy)
+    application = db.get(Application, application_id)
+    decision = applications.latest_decision(db, application_id)
+    batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
+                                   declared_total_fen=decision.amount_fen)  # fmt: skip
+    db.execute(
+        update(TeacherStats)
+        .where(TeacherStats.school_id == application.school_id, TeacherStats.year == YEAR)
+        .values(part_time=TeacherStats.part_time + 1)
+    )
+    db.commit()
+    release = payments.release_batch(db, persona("finance"), policy, batch.id)
+    db.commit()
+    assert not release.released
+    assert release.stale == [application.number]
+    db.refresh(application)
+    assert (application.status, application.needs_re_review) == (Status.county_reviewed, True)
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    new_decision = applications.city_approve(db, persona("admin"), policy, application_id)  # re-reviewed, re-approved
+    assert new_decision.id != decision.id
+
+
+def test_corrections_are_reversals_and_the_ledger_cannot_be_edited(db, persona, policy):
+    application_id = approved_application(db, persona, policy)
+    decision = applications.latest_decision(db, application_id)
+    batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
+                                   declared_total_fen=decision.amount_fen)  # fmt: skip
+    (payment,) = payments.release_batch(db, persona("finance"), policy, batch.id).entries
+    reversal = payments.reverse(db, persona("finance"), payment.id, "付款账户有误")
+    db.commit()
+    assert reversal.amount_fen == -payment.amount_fen
+    assert db.scalar(select(func.sum(LedgerEntry.amount_fen))) == 0
+    with pytest.raises(WrongState):
+        payments.reverse(db, persona("finance"), payment.id, "again")
+    db.rollback()
+    for statement in (
+        text("UPDATE ledger_entries SET amount_fen = 1 WHERE id = :id"),
+        text("DELETE FROM ledger_entries WHERE id = :id"),
+        text("UPDATE audit_records SET actor = 'nobody' WHERE id = :id"),
+    ):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.execute(statement, {"id": payment.id})
+        db.rollback()
+
+
+def _tamper(db, statement: str, params: dict[str, object]) -> None:
+    """What only someone with the database owner's rights could do: switch the guard off, change a row."""
+    if db.bind.dialect.name == "postgresql":
+        db.execute(text("SET session_replication_role = replica"))  # triggers do not fire
+        db.execute(text(statement), params)
+        db.execute(text("SET session_replication_role = origin"))
+    else:
+        db.execute(text("DROP TRIGGER audit_records_no_update"))
+        db.execute(text("DROP TRIGGER audit_records_no_delete"))
+        db.execute(text(statement), params)
+    db.commit()
+
+
+def test_audit_verify_finds_the_first_changed_or_deleted_record(db, persona, policy):
+    approved_application(db, persona, policy)
+    ids = db.scalars(select(AuditRecord.id).order_by(AuditRecord.id)).all()
+    assert len(ids) == 4
+    assert audit.verify(db).intact
+    _tamper(db, "UPDATE audit_records SET payload = replace(payload, 'county_reviewed', 'rejected') WHERE id = :id",
+            {"id": ids[2]})  # fmt: skip
+    result = audit.verify(db)
+    assert result.first_break is not None
+    assert result.first_break.record_id == ids[2]
+    assert "changed" in result.first_break.reason_en
+
+
+def test_audit_verify_finds_a_deleted_record(db, persona, policy):
+    approved_application(db, persona, policy)
+    ids = db.scalars(select(AuditRecord.id).order_by(AuditRecord.id)).all()
+    _tamper(db, "DELETE FROM audit_records WHERE id = :id", {"id": ids[1]})
+    result = audit.verify(db)
+    assert result.first_break is not None
+    assert result.first_break.record_id == ids[2]
+    assert "deleted" in result.first_break.reason_en
