@@ -1,5 +1,100 @@
-"""Placeholder until this area's pages land (issue 4)."""
+"""Reports for download: the year's fiscal cost and targets as xlsx, and the meeting report as a PDF.
 
-from fastapi import APIRouter
+A county officer's reports cover its county only; everyone else with ``view_cost`` gets the city's.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.language import Lang, say
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.reports import content, pdf, workbooks
+from zhijiao.reports.content import Report
+from zhijiao.web.deps import Db, LangDep, require
+from zhijiao.web.errors import Forbidden, InvalidInput, NotFound
+from zhijiao.web.templating import render
 
 router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _county(db: Session, user: Principal) -> str | None:
+    """The county a user's reports cover: its own for a county officer, None (the city) for city-wide roles."""
+    if user.scope.county_code is not None:
+        name = content.county_name(db, user.scope.county_code)
+        if name is None:
+            raise NotFound
+        return name
+    if not user.scope.citywide:  # a school's or an enterprise's account never sees the city's money
+        raise Forbidden
+    return None
+
+
+def _year(db: Session, year: int | None) -> int:
+    years = content.report_years(db)
+    if year is None and years:
+        return years[-1]
+    if year not in years:
+        raise InvalidInput(
+            f"年度 {year} 没有数据（可选：{'、'.join(map(str, years)) or '无'}）。",
+            f"There are no data for {year} (choose one of {', '.join(map(str, years)) or 'none'}).",
+        )
+    return year
+
+
+def _report(db: Session, user: Principal, year: int | None) -> Report:
+    county = _county(db, user)  # refused before anything is calculated
+    return content.build(db, load(), _year(db, year), county)
+
+
+def _download(body: bytes, media_type: str, report: Report, stem: tuple[str, str], suffix: str, lang: Lang) -> Response:
+    """The file under a Chinese name for the user, with an ASCII name for clients that read no other."""
+    scope = f"-{report.county}" if report.county else ""
+    name = say(lang, f"{report.year}年{stem[0]}{scope}", f"{stem[1]}-{report.year}{scope}") + suffix
+    ascii_name = f"zhijiao-{stem[1].replace(' ', '-')}-{report.year}{suffix}"
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get("/reports")
+def reports_page(
+    request: Request, db: Db, year: int | None = None, user: Principal = require(Permission.view_cost)
+) -> Response:
+    county = _county(db, user)
+    years = content.report_years(db)
+    chosen = _year(db, year) if years else None
+    context = {"years": years, "year": chosen, "county": county}
+    return render(request, "reports/index.html", context)
+
+
+@router.get("/reports/cost.xlsx")
+def cost_xlsx(
+    db: Db, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
+) -> Response:
+    report = _report(db, user, year)
+    return _download(workbooks.cost_workbook(report, lang), XLSX, report, ("财政成本", "fiscal cost"), ".xlsx", lang)
+
+
+@router.get("/reports/targets.xlsx")
+def targets_xlsx(
+    db: Db, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
+) -> Response:
+    report = _report(db, user, year)
+    return _download(workbooks.targets_workbook(report, lang), XLSX, report, ("目标进展", "targets"), ".xlsx", lang)
+
+
+@router.get("/reports/dashboard.pdf")
+def dashboard_pdf(
+    db: Db, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
+) -> Response:
+    report = _report(db, user, year)
+    stem = ("职业教育政策落实报告", "vocational education report")
+    return _download(pdf.dashboard_pdf(report, lang), "application/pdf", report, stem, ".pdf", lang)

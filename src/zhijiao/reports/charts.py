@@ -1,0 +1,119 @@
+"""Charts of the PDF report as SVG, drawn by matplotlib with a real CJK font.
+
+Text stays text in the SVG (``svg.fonttype = none``), so the PDF embeds the same Noto Sans CJK SC as
+its tables and the chart labels can be searched and copied. No pyplot: figures are plain objects, so
+requests drawing at the same time share no global figure state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import matplotlib as mpl
+from markupsafe import Markup
+from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
+from matplotlib.typing import RcKeyType
+
+from zhijiao.language import Lang, say
+from zhijiao.monitoring.targets import Progress
+from zhijiao.reports.content import CostRow
+from zhijiao.web.charts import PALETTE
+
+mpl.use("Agg")
+FONT = "Noto Sans CJK SC"
+STYLE: dict[RcKeyType, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "axes.unicode_minus": False,  # CJK fonts lack U+2212; a hyphen-minus is what officials type anyway
+    "svg.fonttype": "none",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+WIDTH_INCHES = 6.6
+FEN_PER_WAN = 1_000_000
+FEN_PER_MILLION = 100_000_000
+
+
+def _svg(figure: Figure) -> Markup:
+    buffer = StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    text = buffer.getvalue()
+    # Only the <svg> element: it is placed inside the report's HTML, where an XML prolog has no place.
+    return Markup(text[text.index("<svg") :])  # noqa: S704 -- matplotlib's own output; labels are escaped by it
+
+
+def _amount(fen: int, lang: Lang) -> float:
+    """Chart bars in 万元 (Chinese) or millions of yuan (English); floats are fine for drawing, not for sums."""
+    return fen / (FEN_PER_WAN if lang is Lang.zh else FEN_PER_MILLION)
+
+
+def cost_bars(rows: Sequence[CostRow], title: str, lang: Lang) -> Markup:
+    """Horizontal bars, largest figures readable with their value at the bar's end."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.26 * max(len(rows), 2)))
+        axes = figure.subplots()
+        names = [row.label[lang.value] for row in rows][::-1]
+        values = [_amount(row.fen, lang) for row in rows][::-1]
+        bars = axes.barh(names, values, color=PALETTE[0], height=0.6)
+        axes.bar_label(bars, labels=[f"{v:,.2f}" for v in values], padding=3, fontsize=8)
+        axes.set_title(title, loc="left", fontsize=11)
+        axes.set_xlabel(say(lang, "万元", "million yuan"))
+        axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        axes.margins(x=0.15)
+        return _svg(figure)
+
+
+def payer_shares(rows: Sequence[CostRow], title: str, lang: Lang) -> Markup:
+    """Who pays: a ring of the payers' shares."""
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(WIDTH_INCHES / 2, 2.6))
+        axes = figure.subplots()
+        shown = [row for row in rows if row.fen > 0]
+        _wedges, _labels, percentages = axes.pie(
+            [row.fen for row in shown],
+            labels=[row.label[lang.value] for row in shown],
+            colors=PALETTE[: len(shown)],
+            autopct="%1.1f%%",
+            pctdistance=0.78,
+            startangle=90,
+            counterclock=False,
+            wedgeprops={"width": 0.45},
+            textprops={"fontsize": 8},
+        )
+        for text in percentages:
+            text.set_color("white")
+        axes.set_title(title, loc="left", fontsize=11)
+        return _svg(figure)
+
+
+def target_progress(rows: Sequence[Progress], title: str, lang: Lang) -> Markup:
+    """Each target's share achieved, and a tick where the straight path to the deadline stands."""
+    shown = [row for row in rows if row.share is not None]
+    with mpl.rc_context(STYLE):
+        figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.24 * max(len(shown), 2)))
+        axes = figure.subplots()
+        names = [f"{row.target} {row.indicator.get(lang.value) or row.indicator['zh']}" for row in shown][::-1]
+        shares = [float(row.share or 0) * 100 for row in shown][::-1]
+        colors = [PALETTE[2] if row.status == "achieved" else PALETTE[1] for row in shown][::-1]
+        bars = axes.barh(names, shares, color=colors, height=0.6)
+        axes.bar_label(bars, labels=[f"{s:.1f}%" for s in shares], padding=3, fontsize=8)
+        for index, row in enumerate(shown[::-1]):
+            path = _path_share(row)
+            if path is not None:
+                axes.plot([path, path], [index - 0.4, index + 0.4], color=PALETTE[0], linewidth=2)
+        axes.set_title(title, loc="left", fontsize=11)
+        axes.set_xlabel("%")
+        axes.margins(x=0.12)
+        return _svg(figure)
+
+
+def _path_share(row: Progress) -> float | None:
+    """Where the path stands as a share of the goal (counts and sums; a rate's path is itself a rate)."""
+    if row.expected is None or not row.goal:
+        return None
+    return float(row.expected / row.goal * Decimal(100))

@@ -1,0 +1,130 @@
+"""What a report shows: the year's fiscal cost by article, payer and county, and the targets' progress,
+for the whole city or for one county (a county officer's reports cover its county only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.calculate import Comparison
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.totals import Totals
+from zhijiao.formatting import WENZHOU_TIME
+from zhijiao.monitoring.measures import CITY
+from zhijiao.monitoring.targets import Progress, progress
+from zhijiao.registry.models import County, SchoolYear
+from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table
+
+SHARE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class CostRow:
+    key: str  # art03, city, 瑞安市 …
+    label: dict[str, str]  # {"zh": …, "en": …}
+    fen: int
+    share: Decimal | None  # of the report's total; None when the total is zero
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """One line of the cost's breakdown: an article's money paid by one payer in one county."""
+
+    article: str
+    payer: str
+    county: str
+    fen: int
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    county: str | None  # None: the whole city
+    document: dict[str, Any]  # the plan's facts (number, title, issuer, issued)
+    rule_set: str
+    generated: dt.date
+    total_fen: int
+    cost: dict[str, list[CostRow]]  # by dimension: article, payer, county
+    items: list[CostItem]
+    targets: list[Progress]
+
+    @property
+    def scope(self) -> dict[str, str]:
+        return {"zh": self.county, "en": self.county} if self.county else {"zh": CITY, "en": "Wenzhou (whole city)"}
+
+
+def report_years(session: Session) -> list[int]:
+    """The years the registry holds figures for: the years a report can be made for."""
+    return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
+
+
+def county_name(session: Session, code: str) -> str | None:
+    return session.scalar(select(County.name).where(County.code == code))
+
+
+def _grouped(items: list[CostItem], attribute: str) -> dict[str, int]:
+    sums: dict[str, int] = defaultdict(int)
+    for item in items:
+        sums[getattr(item, attribute)] += item.fen
+    return dict(sums)
+
+
+def _in_county(comparison: Comparison, county: str) -> Comparison:
+    """The same calculation seen from one county: its own lines of the totals, summed again."""
+    mine = comparison.baseline.totals.items.filter(pl.col("county") == county)
+    lines = _items(mine)
+    totals = Totals(
+        fiscal_cost=sum(item.fen for item in lines),
+        by_payer=_grouped(lines, "payer"),
+        by_article=_grouped(lines, "article"),
+        by_county=_grouped(lines, "county"),
+        items=mine,
+    )
+    return Comparison(replace(comparison.baseline, totals=totals), None)
+
+
+def _items(items: pl.DataFrame) -> list[CostItem]:
+    """The totals' lines by article, payer and county (the engine keeps one per cost output as well)."""
+    rows = items.group_by("article", "payer", "county").agg(pl.col("amount").sum()).sort("article", "payer", "county")
+    return [CostItem(str(a), str(p), str(c), int(fen)) for a, p, c, fen in rows.iter_rows()]
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / whole).quantize(SHARE_PLACES) if whole else None
+
+
+def build(session: Session, policy: Policy, year: int, county: str | None = None) -> Report:
+    """The report of ``year`` for the city, or for ``county`` (a county's name) alone."""
+    comparison = cost_for_year(session, policy, year)
+    if county is not None:
+        comparison = _in_county(comparison, county)
+    total = comparison.baseline.totals.fiscal_cost
+    cost = {
+        dimension: [
+            CostRow(
+                key, {"zh": label(dimension, key, "zh"), "en": label(dimension, key, "en")}, fen, _share(fen, total)
+            )
+            for key, fen, _reform in table(comparison, dimension).rows
+        ]
+        for dimension in DIMENSIONS
+    }
+    rows = progress(session, policy, year, county)
+    targets = [row for row in rows if row.county == (county or CITY)]
+    return Report(
+        year=year,
+        county=county,
+        document=dict(policy.metadata["document"]),
+        rule_set=comparison.baseline.rule_set,
+        generated=dt.datetime.now(WENZHOU_TIME).date(),  # the report's date is the day in Wenzhou
+        total_fen=total,
+        cost=cost,
+        items=_items(comparison.baseline.totals.items),
+        targets=targets,
+    )

@@ -1,0 +1,59 @@
+"""The words of the reports that live in code (workbook headers, chart titles): both languages side by
+side, as for every message built from data. The PDF's own text is in its template and the site's catalog."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from zhijiao import formatting
+from zhijiao.language import Lang, say
+
+FEN_PER_YUAN = 100
+YUAN_PER_YI = 100_000_000  # officials read the billions of T1 in 亿元
+
+STATUS = {
+    "achieved": ("已完成", "achieved"),
+    "on_track": ("按进度", "on track"),
+    "behind": ("滞后", "behind"),
+    "baseline": ("基线年", "baseline year"),
+    "no_data": ("无数据", "no data"),
+    "contribution": ("贡献", "contribution"),
+}
+DIMENSION = {
+    "article": ("按条款", "By article"),
+    "payer": ("按付款方", "By payer"),
+    "county": ("按县（市、区）", "By county"),
+}
+UNIT = {"yuan": ("元", "yuan"), "count": ("个/人", "count"), "rate": ("比例", "rate")}
+
+
+def status(code: str, lang: Lang) -> str:
+    zh, en = STATUS.get(code, (code, code))
+    return say(lang, zh, en)
+
+
+def dimension(code: str, lang: Lang) -> str:
+    zh, en = DIMENSION[code]
+    return say(lang, zh, en)
+
+
+def unit(code: str, lang: Lang) -> str:
+    zh, en = UNIT.get(code, (code, code))
+    return say(lang, zh, en)
+
+
+def yuan(fen: int) -> Decimal:
+    """Exact yuan of integer fen: a workbook cell holds 1234.56, never a float's approximation of it."""
+    return Decimal(fen) / FEN_PER_YUAN
+
+
+def target_value(value: Decimal | None, unit_code: str, lang: Lang) -> str:
+    """A target's value as the meeting reads it: 亿元 for investment, a percentage for rates, else a count."""
+    if value is None:
+        return "—"
+    if unit_code == "rate":
+        return formatting.percent(value, lang)
+    if unit_code == "yuan":
+        yi = value / YUAN_PER_YI
+        return say(lang, f"{yi:,.2f}亿元", f"¥{yi / 10:,.2f} billion")
+    return formatting.number(value.quantize(Decimal(1)), lang)
