@@ -1,0 +1,128 @@
+"""What the dashboard, targets and simulation pages share: whose county a page shows, which years hold
+data, and the cost service's tables as labelled rows. Every number comes from ``zhijiao.simulation.cost``
+and ``zhijiao.monitoring.targets``; this module only selects and labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.service import Principal
+from zhijiao.engine.calculate import Comparison
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.totals import Totals
+from zhijiao.language import Lang
+from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
+from zhijiao.registry.models import County, SchoolYear
+from zhijiao.simulation.cost import label, table
+from zhijiao.web.errors import Forbidden, InvalidInput, NotFound
+from zhijiao.web.i18n import gettext
+
+FEN_PER_WAN = 1_000_000  # charts read 万元
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """One group of a cost table, in fen: the baseline, and the reform when one was run."""
+
+    key: str
+    label: str
+    baseline: int
+    reform: int | None = None
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.reform is None else self.reform - self.baseline
+
+
+@dataclass(frozen=True)
+class CostView:
+    dimension: str
+    rows: list[CostRow]
+    total: CostRow
+
+
+def scope_county(session: Session, user: Principal) -> str | None:
+    """The name of the county a user is limited to (a county officer), None for a city-wide user.
+
+    Cost and targets are kept by county, so a user scoped to one school or enterprise has no view of them.
+    """
+    if user.scope.citywide:
+        return None
+    if user.scope.county_code is None:
+        raise Forbidden
+    name = session.scalar(select(County.name).where(County.code == user.scope.county_code))
+    if name is None:
+        raise NotFound
+    return name
+
+
+def county_names(session: Session) -> list[str]:
+    """The registry's counties in the official order (districts, cities, counties, then the city-run schools)."""
+    order = {name: i for i, name in enumerate(SCHOOL_COUNTIES)}
+    return sorted(session.scalars(select(County.name)), key=lambda name: (order.get(name, len(order)), name))
+
+
+def years_with_data(session: Session) -> list[int]:
+    return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
+
+
+def plan_years(policy: Policy) -> list[int]:
+    """The years of the plan's period (the document's ``period``), e.g. 2023–2025."""
+    period = policy.metadata["document"]["period"]
+    first, last = (dt.date.fromisoformat(str(period[end])) for end in ("from", "to"))
+    return list(range(first.year, last.year + 1))
+
+
+def chosen_year(year: int | None, available: list[int]) -> int:
+    """The year asked for, or the latest with data; a year without data is refused, naming the choices."""
+    if year is None:
+        return available[-1]
+    if year not in available:
+        listed = "、".join(str(y) for y in available)
+        raise InvalidInput(
+            f"年度 {year} 没有数据（可选：{listed}）。",
+            f"There are no data for {year} (choose one of {', '.join(str(y) for y in available)}).",
+        )
+    return year
+
+
+def _in_county(totals: Totals, dimension: str, county: str) -> dict[str, int]:
+    """The engine's cost items of one county, summed by ``dimension``."""
+    items = totals.items.filter(pl.col("county") == county)
+    grouped = items.group_by(dimension).agg(pl.col("amount").sum())
+    return {str(key): int(amount) for key, amount in grouped.iter_rows()}
+
+
+def cost_view(comparison: Comparison, dimension: str, lang: str, county: str | None = None) -> CostView:
+    """The cost service's table for ``dimension``; with ``county``, only that county's money."""
+    whole = table(comparison, dimension)
+    if county is None:
+        rows = [CostRow(key, label(dimension, key, lang), base, reform) for key, base, reform in whole.rows]
+        return CostView(dimension, rows, CostRow("total", "", *whole.total))
+    base = _in_county(comparison.baseline.totals, dimension, county)
+    reform = _in_county(comparison.reform.totals, dimension, county) if comparison.reform else None
+    keys = [key for key, _base, _reform in whole.rows if dimension != "county" or key == county]
+    rows = [
+        CostRow(key, label(dimension, key, lang), base.get(key, 0), None if reform is None else reform.get(key, 0))
+        for key in keys
+    ]
+    total_reform = None if reform is None else sum(reform.values())
+    return CostView(dimension, rows, CostRow("total", "", sum(base.values()), total_reform))
+
+
+def wan(fen: int | None) -> float | None:
+    """万元 for a chart's axis only: what users read as money is formatted from the exact fen."""
+    return None if fen is None else float(Decimal(fen) / FEN_PER_WAN)
+
+
+def translator(lang: Lang) -> Callable[[str], str]:
+    """``_ = translator(lang)``: messages built in Python (chart titles) under the name the catalogs' checks find."""
+    return partial(gettext, lang)

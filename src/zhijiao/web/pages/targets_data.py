@@ -1,0 +1,94 @@
+"""The targets' progress arranged for pages: values written in each target's unit, each target's course over
+the plan's years against its path, and the counties side by side. The numbers are
+``zhijiao.monitoring.targets.progress``'s; nothing here decides a status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.policy import Policy
+from zhijiao.language import Lang
+from zhijiao.monitoring.measures import CITY
+from zhijiao.monitoring.targets import Progress, progress
+from zhijiao.web import charts, i18n
+from zhijiao.web.pages.dashboard_data import translator
+
+FEN_PER_YUAN = 100
+YUAN_PER_WAN = 10_000
+PERCENT = 100
+
+
+def measure(value: Decimal | None, unit: str, lang: Lang) -> str:
+    """A target's value as officials write it: money in 万元, rates as percentages, counts as numbers."""
+    if value is None:
+        return "—"
+    if unit == "yuan":
+        return i18n.money_wan(int(value * FEN_PER_YUAN), lang)
+    if unit == "rate":
+        return i18n.percent(value, lang)
+    return i18n.number(value, lang)
+
+
+def measure_formatter(lang: Lang) -> Callable[[Decimal | None, str], str]:
+    return lambda value, unit: measure(value, unit, lang)
+
+
+def _plotted(value: Decimal | None, unit: str) -> float | None:
+    """The value on a chart's axis (万元, percent or count); tables show the exact figure."""
+    if value is None:
+        return None
+    if unit == "yuan":
+        return float(value / YUAN_PER_WAN)
+    if unit == "rate":
+        return float(value * PERCENT)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Course:
+    """One target over the plan's years: the city's rows (and the chosen county's), year by year."""
+
+    target: str
+    indicator: dict[str, str]
+    unit: str
+    city: list[Progress]
+    county: list[Progress]
+
+
+def courses(session: Session, policy: Policy, years: list[int], county: str | None) -> list[Course]:
+    by_year = [progress(session, policy, year, county) for year in years]
+    out = []
+    for spec in policy.metadata["targets"]:
+        city = [next(r for r in rows if r.target == spec["id"] and r.county == CITY) for rows in by_year]
+        mine = [r for rows in by_year for r in rows if r.target == spec["id"] and r.county != CITY]
+        out.append(Course(spec["id"], dict(spec["indicator"]), spec["unit"], city, mine))
+    return out
+
+
+def course_chart(course: Course, years: list[int], lang: Lang) -> dict[str, Any]:
+    """Actual against the straight path to the deadline (the service's ``expected``), year by year."""
+    _ = translator(lang)
+    unit = {"yuan": _("万元"), "rate": "%"}.get(course.unit, "")
+    series = {
+        _("全市实际"): [_plotted(r.value, r.unit) for r in course.city],
+        _("进度线（应达值）"): [_plotted(r.expected, r.unit) for r in course.city],
+    }
+    if course.city[0].goal is not None:
+        series[_("目标值")] = [_plotted(r.goal, r.unit) for r in course.city]
+    if course.county:
+        series[course.county[0].county] = [_plotted(r.value, r.unit) for r in course.county]
+    title = f"{course.target} {course.indicator.get(lang.value) or course.indicator['zh']}"
+    return charts.line(title, [str(y) for y in years], series, unit=unit)
+
+
+def by_county(session: Session, policy: Policy, year: int, counties: list[str]) -> dict[str, dict[str, Progress]]:
+    """county → target → that county's row for ``year`` (its value and its share of the city's)."""
+    out: dict[str, dict[str, Progress]] = {}
+    for county in counties:
+        out[county] = {r.target: r for r in progress(session, policy, year, county) if r.county == county}
+    return out
