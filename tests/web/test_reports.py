@@ -10,19 +10,23 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
+import typer
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from personas import sign_in
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from zhijiao.accounts.demo import DEMO_COUNTY
+from zhijiao.cli.report import report
 from zhijiao.engine.calculate import Comparison
 from zhijiao.formatting import money, money_wan
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost import cost_for_year
-from zhijiao.storage.database import unit_of_work
+from zhijiao.storage.database import engine_for, unit_of_work
 
 YEAR = 2024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -190,3 +194,26 @@ def test_reports_are_refused_to_roles_without_the_cost_view(sqlite_client: TestC
     sign_in(sqlite_client, "school")
     for path in ("/reports", "/reports/cost.xlsx", "/reports/targets.xlsx", "/reports/dashboard.pdf"):
         assert sqlite_client.get(path).status_code == 403, path
+
+
+def test_the_report_command_writes_the_same_workbook_as_the_page(
+    sqlite_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """``zhijiao report`` (its line in cli/main.py aside): a county's cost workbook from the command line."""
+    database = tmp_path / "cli.sqlite3"
+    shutil.copy(sqlite_demo, database)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    app = typer.Typer()
+    app.command()(report)
+    out = tmp_path / "cost.xlsx"
+    result = CliRunner().invoke(
+        app, ["--kind", "cost", "--year", str(YEAR), "--county", DEMO_COUNTY, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with unit_of_work(engine_for(f"sqlite:///{database}")) as session:
+        mine = cost_for_year(session, load(), YEAR).baseline.totals.by_county[DEMO_COUNTY]
+    assert _fen(_rows(load_workbook(out)["按县（市、区）"])["合计"]) == mine
+
+    refused = CliRunner().invoke(app, ["--kind", "pdf", "--year", "1999", "--out", str(tmp_path / "r.pdf")])
+    assert refused.exit_code == 2
+    assert "2023、2024、2025、2026" in refused.output
