@@ -35,6 +35,7 @@ STYLE: dict[RcKeyType, Any] = {
     "axes.spines.right": False,
 }
 WIDTH_INCHES = 6.6
+SMALL_WEDGE = 5  # percent: a thinner wedge has no room for its label
 FEN_PER_WAN = 1_000_000
 FEN_PER_MILLION = 100_000_000
 
@@ -78,7 +79,7 @@ def payer_shares(rows: Sequence[CostRow], title: str, lang: Lang) -> Markup:
             [row.fen for row in shown],
             labels=[row.label[lang.value] for row in shown],
             colors=PALETTE[: len(shown)],
-            autopct="%1.1f%%",
+            autopct=lambda share: f"{share:.1f}%" if share >= SMALL_WEDGE else "",  # the table has every share
             pctdistance=0.78,
             startangle=90,
             counterclock=False,
