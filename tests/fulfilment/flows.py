@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment import applications
+from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment import applications, payments, proactive
 from zhijiao.fulfilment.compute import registry_result
+from zhijiao.fulfilment.models import Application
 from zhijiao.registry.models import School
 
 YEAR = 2024
@@ -35,3 +39,31 @@ def approved_application(db: Session, persona, policy) -> int:
     applications.city_approve(db, persona("admin"), policy, draft.id)
     db.commit()
     return draft.id
+
+
+def approved_proactive(db: Session, persona: Callable[[str], Principal], policy: Policy) -> list[int]:
+    """The demo county's proactive Art. 7 awards of the year, reviewed by the county and approved by the city:
+    one payer (the county's finance), so they can go into one batch."""
+    proactive.run(db, persona("admin"), policy, YEAR)
+    county = persona("county")
+    query = select(Application.id).where(
+        Application.county_code == county.scope.county_code, Application.entitlement == "art07.integration_subsidy"
+    )
+    ids = list(db.scalars(query.order_by(Application.id)))
+    for application_id in ids:
+        applications.county_approve(db, county, application_id)
+        applications.city_approve(db, persona("admin"), policy, application_id)
+    db.commit()
+    return ids
+
+
+def batch_of(db: Session, persona: Callable[[str], Principal], policy: Policy, ids: list[int]) -> int:
+    """A batch of approved applications, declared as they add up."""
+    total = 0
+    for application_id in ids:
+        decision = applications.latest_decision(db, application_id)
+        assert decision is not None
+        total += decision.amount_fen
+    batch = payments.prepare_batch(db, persona("admin"), policy, ids, declared_count=len(ids), declared_total_fen=total)
+    db.commit()
+    return batch.id
