@@ -184,6 +184,7 @@ def test_policy_show_lists_parameters_with_dates_and_citations():
         "public_expenditure_scope",
         "part_time_denominator",
         "plan_window",
+        "clawback_on_revocation",
     }
     assert len(data["articles"]) == 20
     table = runner.invoke(app, ["policy", "show", "--lang", "en"])
