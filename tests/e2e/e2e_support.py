@@ -34,8 +34,10 @@ def watch(page: Page) -> Watched:
     watched = Watched(page)
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            watched.errors.append(f"console: {message.text} @ {message.location.get('url', '')}")
+        source = message.location.get("url", "")
+        # Chromium asks every site for /favicon.ico on its own; the platform has none yet (not a page's error).
+        if message.type == "error" and not source.endswith("/favicon.ico"):
+            watched.errors.append(f"console: {message.text} @ {source}")
 
     def request(sent: Request) -> None:
         watched.requests.append(sent.url)

@@ -1,11 +1,42 @@
-"""What users do, start to finish, in a real browser: export the meeting report."""
+"""What users do, start to finish, in a real browser: run a reform, export the meeting report."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from decimal import Decimal
 
 from e2e_support import SCREENSHOTS, Watched, screenshot
+
+CHARTS_DRAWN = "s => [...document.querySelectorAll(s + ' [data-chart]')].every(e => e.dataset.chartDrawn === 'true')"
+
+
+def _wan(text: str) -> Decimal:
+    """12,345.67万元 → 12345.67 (the sign kept)."""
+    number = re.search(r"-?[\d,]+\.\d+", text)
+    assert number, text
+    return Decimal(number.group().replace(",", ""))
+
+
+def test_an_analyst_runs_a_reform_and_sees_its_cost_beside_the_baseline(admin: Watched, server: str):
+    """Raising the per-student public-expenditure base (Art. 20) can only raise the cost: the page must say so."""
+    page = admin.page
+    admin.clear()
+    page.goto(f"{server}/simulation")
+    page.fill("input[name='art20.public_expenditure_base']", "3000")
+    page.click("#simulation-form button[type=submit]")
+    page.wait_for_selector("#simulation-result")
+    page.wait_for_function(CHARTS_DRAWN, arg="#result")
+    screenshot(page, "simulation-reform")
+    baseline = _wan(page.inner_text("#kpi-baseline .value"))
+    reform = _wan(page.inner_text("#kpi-reform .value"))
+    difference = _wan(page.inner_text("#kpi-difference .value"))
+    assert reform > baseline > 0
+    assert difference == reform - baseline
+    assert "art20.public_expenditure_base" in page.inner_text("#simulation-result")
+    assert page.locator("#result [data-chart]").count() >= 3
+    assert admin.errors == []
 
 
 def test_an_official_exports_the_meeting_report_as_pdf(admin: Watched, server: str):
