@@ -11,9 +11,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.errors import InputError
+from zhijiao.registry import importer
 from zhijiao.registry.exporter import export_table, write_template
 from zhijiao.registry.importer import import_table
 from zhijiao.registry.models import Enterprise, EnterpriseCertification, School
+from zhijiao.registry.seen_keys import SeenKeys
 from zhijiao.registry.tables import BY_NAME
 
 SCHOOL_HEADER = ["学校编号", "学校名称", "所在县（市、区）", "学校类型", "办学性质", "举办者"]
@@ -207,3 +209,67 @@ def test_checks_across_fields_and_rows(engine, tmp_path):
     backwards = [["J1", "迁建", "SCH-001", "relocated", 6e8, "2024-03-01", "2023-12-31"]]
     messages = refused(engine, "projects", xlsx(tmp_path / "j.xlsx", header, backwards))
     assert "第2行 竣工日期: 竣工日期（2023-12-31）早于2024-03-01" in messages
+
+
+def test_a_key_repeated_in_a_later_chunk_is_named_and_problems_come_in_row_order(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK", 2)  # rows 2–3, 4–5, 6–7 … each a chunk of its own
+    rows = [
+        ["SCH-020", "学校甲", "瑞安市", "secondary", "public", "county"],
+        ["SCH-021", "学校乙", "瑞安市", "secondary", "public", "county"],
+        ["SCH-022", "学校丙", "杭州市", "secondary", "public", "county"],  # bad county, good key
+        ["SCH-020", "学校丁", "瑞安市", "secondary", "public", "county"],  # row 2's key, two chunks later
+        ["SCH-023", "学校戊", "瑞安市", "secondary", "public", "county"],
+        ["SCH-022", "学校己", "瑞安市", "secondary", "public", "county"],  # row 4's key: its row failed, its key counts
+        ["SCH-023", "学校庚", "瑞安市", "secondary", "public", "county"],  # row 6's key, in the same chunk
+    ]
+    with pytest.raises(InputError) as caught:
+        run_import(engine, "schools", xlsx(tmp_path / "dup.xlsx", SCHOOL_HEADER, rows))
+    assert caught.value.messages("zh") == [
+        "第4行 所在县（市、区）: “杭州市” 不是温州市的县（市、区）",
+        "第5行 学校编号: 编号重复（SCH-020）",
+        "第7行 学校编号: 编号重复（SCH-022）",
+        "第8行 学校编号: 编号重复（SCH-023）",
+    ]
+    assert "row 5 学校编号: duplicated key (SCH-020)" in caught.value.messages("en")
+    assert count(engine, School) == 0
+
+
+def test_imports_one_after_another_on_one_connection_and_in_one_transaction(engine, tmp_path):
+    bad = [SCHOOLS[0], SCHOOLS[0]]
+    for _ in range(2):  # the refused import leaves nothing behind that the next one trips over
+        assert "第3行 学校编号: 编号重复（SCH-001）" in refused(
+            engine, "schools", xlsx(tmp_path / "b.xlsx", SCHOOL_HEADER, bad)
+        )
+    schools = xlsx(tmp_path / "s.xlsx", SCHOOL_HEADER, SCHOOLS)
+    header = ["学校编号", "年度", "专任教师数", "兼职高技能人才数"]
+    teachers = xlsx(tmp_path / "t.xlsx", header, [["SCH-001", 2024, 10, 1], ["SCH-001", 2025, 10, 1]])
+    with Session(engine) as session, session.begin():
+        assert import_table(session, BY_NAME["schools"], schools).inserted == 3
+        assert import_table(session, BY_NAME["teacher_stats"], teachers).inserted == 2
+        assert import_table(session, BY_NAME["schools"], schools).unchanged == 3  # keys are per import
+    assert count(engine, School) == 3
+
+
+def test_rows_an_xlsx_file_does_not_store_keep_their_numbers(engine, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(SCHOOL_HEADER)
+    sheet.append(SCHOOLS[0])
+    for column, value in enumerate(["SCH-002", "学校", "瑞安市", "college", "public", "county"], start=1):
+        sheet.cell(row=5, column=column, value=value)  # rows 3 and 4 are not in the file at all
+    workbook.save(tmp_path / "gap.xlsx")
+    messages = refused(engine, "schools", tmp_path / "gap.xlsx")
+    assert "第3行: 空行（数据中间不能有空行）" in messages
+    assert "第4行: 空行（数据中间不能有空行）" in messages
+    assert "第5行 学校类型: “college” 不是可选值（higher、secondary、technical）" in messages
+
+
+def test_seen_keys_across_chunks_short_and_long(engine):
+    long_name = "温州" * 200  # kept as a digest: too long for a PostgreSQL index entry as text
+    with Session(engine) as session, session.begin():
+        seen = SeenKeys(session)
+        assert seen.repeated([(2, ("SCH-1", long_name)), (3, ("SCH-1", 2024)), (4, ("SCH-1", long_name))]) == {4}
+        assert seen.repeated([(5, ("SCH-1", 2024)), (6, ("SCH-1", long_name + "!")), (7, ("SCH-2", long_name))]) == {5}
+        assert seen.repeated([(8, ("SCH-1", long_name + "!")), (9, ("SCH-1", 2025))]) == {8}
+        seen.drop()

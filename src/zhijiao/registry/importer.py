@@ -1,15 +1,18 @@
 """``zhijiao import``: a whole file in, or nothing.
 
 Every row is validated; every problem is reported as row, column and reason (zh and en). Rows are
-written chunk by chunk inside the caller's transaction, so 10⁵ rows stay within bounded memory, and
-the transaction is rolled back if any problem was found anywhere. Rows are matched by their key:
-re-importing the same file changes nothing. A county-scoped import touches only that county's rows.
+read as a stream and written chunk by chunk inside the caller's transaction, and the keys met so far
+are kept in a temporary table of that transaction, so memory does not grow with the file (save an
+Excel file's shared-string table); the transaction is rolled back if any problem was found anywhere.
+Rows are matched by their key: re-importing the same file changes nothing. A county-scoped import
+touches only that county's rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.counties import county_codes, resolve_county
 from zhijiao.registry.references import ReferenceIndex
+from zhijiao.registry.seen_keys import Key, SeenKeys, seen_keys
 from zhijiao.registry.sheets import read_rows
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.values import CellError, convert, is_blank
@@ -51,11 +55,16 @@ class _Import:
     counties: dict[str, str]
     scope: str | None
     report: ImportReport
-    problems: list[Problem] = field(default_factory=list)
-    seen: set[tuple[object, ...]] = field(default_factory=set)
+    seen: SeenKeys
+    problems: list[tuple[int, Problem]] = field(default_factory=list)  # with their row, to list them by row
 
     def problem(self, number: int, column: str, zh: str, en: str) -> None:
-        self.problems.append(Problem({"zh": f"第{number}行", "en": f"row {number}"}, column, zh, en))
+        self.problems.append((number, Problem({"zh": f"第{number}行", "en": f"row {number}"}, column, zh, en)))
+
+    def by_row(self) -> list[Problem]:
+        """Problems in row order: duplicates, references and counties are checked a chunk at a time, after the
+        chunk's cells."""
+        return [problem for _, problem in sorted(self.problems, key=itemgetter(0))]
 
 
 def _header(spec: TableSpec, cells: list[object], path: Path) -> tuple[list[Column | None], list[Problem]]:
@@ -107,18 +116,18 @@ def _cells(
     return values, failed
 
 
-def _convert(job: _Import, number: int, columns: list[Column | None], cells: list[object]) -> _Row | None:
-    values, failed = _cells(job, number, columns, cells)
-    if not failed & set(job.spec.key):
-        key = tuple(values[name] for name in job.spec.key)
-        if key in job.seen:
+def _unique(job: _Import, rows: list[_Row], keys: list[tuple[int, Key]]) -> list[_Row]:
+    """Reports every row whose key an earlier row of the file had; the chunk's good rows without them."""
+    repeated = job.seen.repeated(keys)
+    if not repeated:
+        return rows
+    for number, key in keys:
+        if number in repeated:
             shown = "、".join(str(k) for k in key)
             job.problem(
                 number, job.spec.column(job.spec.key[0]).zh, f"编号重复（{shown}）", f"duplicated key ({shown})"
             )
-            return None
-        job.seen.add(key)
-    return None if failed else _Row(number, values)
+    return [row for row in rows if row.number not in repeated]
 
 
 def _resolve(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> list[_Row]:
@@ -195,7 +204,10 @@ def _write(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> None:
     job.report.updated += len(updates)
 
 
-def _flush(job: _Import, rows: list[_Row]) -> None:
+def _flush(job: _Import, rows: list[_Row], keys: list[tuple[int, Key]]) -> None:
+    rows = _unique(job, rows, keys)
+    if not rows:
+        return
     refs = ReferenceIndex(job.session)
     for column in (c for c in job.spec.columns if c.ref):
         refs.load(column.ref or "", {row.values[column.name] for row in rows} - {None})
@@ -221,29 +233,35 @@ def _stream(
     job: _Import, rows: Iterator[list[object]], columns: list[Column | None], progress: Callable[[int], None] | None
 ) -> None:
     """Convert every row and write it chunk by chunk, stopping only when too many problems pile up."""
+    key_names = set(job.spec.key)
     batch: list[_Row] = []
+    keys: list[tuple[int, Key]] = []  # of every row whose key is valid, good or not, to find keys used twice
     for number, cells in _data_rows(rows, job):
         job.report.rows += 1
-        row = _convert(job, number, columns, cells)
-        if row is not None:
-            batch.append(row)
-        if len(batch) >= CHUNK:
-            _flush(job, batch)
-            batch = []
+        values, failed = _cells(job, number, columns, cells)
+        if not failed & key_names:
+            keys.append((number, tuple(values[name] for name in job.spec.key)))
+        if not failed:
+            batch.append(_Row(number, values))
+        if len(keys) >= CHUNK:
+            _flush(job, batch, keys)
+            batch, keys = [], []
         if progress:
             progress(job.report.rows)
         if len(job.problems) >= MAX_PROBLEMS:
             return
-    if batch:
-        _flush(job, batch)
+    if keys:
+        _flush(job, batch, keys)
 
 
-def _check_table(job: _Import) -> None:
+def _check_table(job: _Import) -> list[Problem]:
     """Rules across rows, on the table as the import leaves it (still inside the transaction)."""
     job.session.flush()
-    for check in job.spec.table_checks:
-        for record, column, zh, en in check(job.session):
-            job.problems.append(Problem({"zh": f"记录 {record}", "en": f"record {record}"}, column, zh, en))
+    return [
+        Problem({"zh": f"记录 {record}", "en": f"record {record}"}, column, zh, en)
+        for check in job.spec.table_checks
+        for record, column, zh, en in check(job.session)
+    ]
 
 
 def _scope(session: Session, spec: TableSpec, path: Path, county: str | None) -> str | None:
@@ -286,12 +304,14 @@ def import_table(
     columns, header_problems = _header(spec, header, path)
     if header_problems:
         raise InputError(header_problems)
-    job = _Import(session, spec, counties, scope, ImportReport(spec.name))
-    _stream(job, rows, columns, progress)
-    if not job.problems:
-        _check_table(job)
+    with seen_keys(session) as seen:
+        job = _Import(session, spec, counties, scope, ImportReport(spec.name), seen)
+        _stream(job, rows, columns, progress)
     if job.problems:
-        raise InputError(job.problems[:MAX_PROBLEMS])
+        raise InputError(job.by_row()[:MAX_PROBLEMS])
+    problems = _check_table(job)
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
     return job.report
 
 

@@ -6,9 +6,10 @@ import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.registry.xlsx_reader import XlsxError, read_xlsx
 
 FORMATS = (".xlsx", ".csv")
 
@@ -25,20 +26,18 @@ def check_format(path: Path) -> None:
 
 
 def read_rows(path: Path) -> Iterator[list[object]]:
-    """Every row of the file, header first, as cell values; streamed, so memory stays bounded."""
+    """Every row of the file, header first, as cell values; streamed, so memory stays bounded. The n-th list is
+    row n of the sheet (xlsx rows the file does not store are empty lists), as the importer numbers them."""
     check_format(path)
     try:
         if path.suffix.lower() == ".xlsx":
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            try:
-                for row in workbook.worksheets[0].iter_rows(values_only=True):
-                    yield list(row)
-            finally:
-                workbook.close()
+            yield from read_xlsx(path)
         else:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 yield from (list[object](row) for row in csv.reader(handle))
-    except (OSError, ValueError, KeyError) as error:  # openpyxl raises these for files that are not xlsx
+    except XlsxError as error:
+        raise InputError([Problem(_where(path), "", f"无法读取：{error.zh}", f"cannot be read: {error.en}")]) from None
+    except (OSError, ValueError, csv.Error) as error:  # unreadable files, text that is not UTF-8
         raise InputError([Problem(_where(path), "", f"无法读取：{error}", f"cannot be read: {error}")]) from None
 
 
