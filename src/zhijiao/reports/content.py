@@ -19,7 +19,7 @@ from zhijiao.engine.totals import Totals
 from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
-from zhijiao.registry.models import County, SchoolYear
+from zhijiao.registry.models import SchoolYear
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table
 
 SHARE_PLACES = Decimal("0.0001")
@@ -63,10 +63,6 @@ class Report:
 def report_years(session: Session) -> list[int]:
     """The years the registry holds figures for: the years a report can be made for."""
     return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
-
-
-def county_name(session: Session, code: str) -> str | None:
-    return session.scalar(select(County.name).where(County.code == code))
 
 
 def _grouped(items: list[CostItem], attribute: str) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Reports for download: the year's fiscal cost and targets as xlsx, and the meeting report as a PDF.
 
 A county officer's reports cover its county only; everyone else with ``view_cost`` gets the city's.
+Whose county and which year are decided as on the dashboard (``dashboard_data``), with the same refusals.
 """
 
 from __future__ import annotations
@@ -18,40 +19,20 @@ from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.reports import content, pdf, workbooks
 from zhijiao.reports.content import Report
 from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import Forbidden, InvalidInput, NotFound
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages.dashboard_data import chosen_year, scope_county, years_with_data
 from zhijiao.web.templating import render
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _county(db: Session, user: Principal) -> str | None:
-    """The county a user's reports cover: its own for a county officer, None (the city) for city-wide roles."""
-    if user.scope.county_code is not None:
-        name = content.county_name(db, user.scope.county_code)
-        if name is None:
-            raise NotFound
-        return name
-    if not user.scope.citywide:  # a school's or an enterprise's account never sees the city's money
-        raise Forbidden
-    return None
-
-
-def _year(db: Session, year: int | None) -> int:
-    years = content.report_years(db)
-    if year is None and years:
-        return years[-1]
-    if year not in years:
-        raise InvalidInput(
-            f"年度 {year} 没有数据（可选：{'、'.join(map(str, years)) or '无'}）。",
-            f"There are no data for {year} (choose one of {', '.join(map(str, years)) or 'none'}).",
-        )
-    return year
-
-
 def _report(db: Session, user: Principal, year: int | None) -> Report:
-    county = _county(db, user)  # refused before anything is calculated
-    return content.build(db, load(), _year(db, year), county)
+    county = scope_county(db, user)  # refused before anything is calculated
+    years = years_with_data(db)
+    if not years:
+        raise NotFound("登记册中还没有数据：请先导入数据。", "The registry holds no data yet: import some first.")
+    return content.build(db, load(), chosen_year(year, years), county)
 
 
 def _download(body: bytes, media_type: str, report: Report, stem: tuple[str, str], suffix: str, lang: Lang) -> Response:
@@ -68,9 +49,9 @@ def _download(body: bytes, media_type: str, report: Report, stem: tuple[str, str
 def reports_page(
     request: Request, db: Db, year: int | None = None, user: Principal = require(Permission.view_cost)
 ) -> Response:
-    county = _county(db, user)
-    years = content.report_years(db)
-    chosen = _year(db, year) if years else None
+    county = scope_county(db, user)
+    years = years_with_data(db)
+    chosen = chosen_year(year, years) if years else None
     context = {"years": years, "year": chosen, "county": county}
     return render(request, "reports/index.html", context)
 
