@@ -1,4 +1,5 @@
-"""What users do, start to finish, in a real browser: run a reform, export the meeting report."""
+"""What users do, start to finish, in a real browser: use the public calculator, run a reform, export the
+meeting report."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import subprocess
 from decimal import Decimal
 
 from e2e_support import SCREENSHOTS, Watched, screenshot
+
+from zhijiao.engine.situation import calculate_situation
+from zhijiao.policies.wenzhou_vet_2023 import load
 
 CHARTS_DRAWN = "s => [...document.querySelectorAll(s + ' [data-chart]')].every(e => e.dataset.chartDrawn === 'true')"
 
@@ -63,3 +67,51 @@ def test_an_official_downloads_the_cost_workbook(admin: Watched, server: str):
     with page.expect_download() as started:
         page.click("a[data-report=cost]")
     assert started.value.suggested_filename.endswith("财政成本.xlsx")
+
+
+SCHOOL = {  # the README's example school: a county-run provincial double-high secondary school in 瑞安市
+    "county": "瑞安市",
+    "school_type": "secondary",
+    "ownership": "public",
+    "sponsor": "county",
+    "double_high": "provincial",
+    "students": "1200",
+    "base_appropriation_per_student": "10000",
+    "full_time_teachers": "100",
+    "part_time_teachers": "50",
+    "local_avg_teacher_salary": "150000",
+    "market_service_income": "2000000",
+    "capital_donations": "1000000",
+}
+
+
+def test_a_school_uses_the_public_calculator_without_signing_in(visitor: Watched, server: str):
+    """A school accountant fills in the school's figures and reads each entitlement, its article and its steps."""
+    page = visitor.page
+    page.goto(f"{server}/calculator?entity=school")
+    page.select_option("select[name=year]", "2024")
+    for name, value in SCHOOL.items():
+        if page.locator(f"select[name={name}]").count():
+            page.select_option(f"select[name={name}]", value)
+        else:
+            page.fill(f"input[name={name}]", value)
+    page.click("p.actions button[value=calculate]")
+    page.wait_for_selector("#result")
+    expected = calculate_situation(load(), {"year": 2024, "schools": [{"id": "S1", **_typed(SCHOOL)}]})
+    fiscal_cost = expected.baseline.as_json()["totals"]["fiscal_cost"]
+    assert Decimal(str(fiscal_cost)) > 0
+    shown = page.locator("#result [data-total=fiscal_cost] .value")
+    assert Decimal(shown.get_attribute("data-value") or "") == Decimal(str(fiscal_cost))
+    assert "/plan/articles/art20" in page.inner_html("#result")  # each entitlement cites its article
+    page.locator("#result details.explanation summary").first.click()
+    steps = page.locator("#result details.explanation ol.steps > li")
+    assert steps.count() > 0
+    assert re.search(r"[\u4e00-\u9fff]", steps.first.inner_text())  # explained in plain Chinese
+    screenshot(page, "calculator-result")
+    assert visitor.errors == []
+    assert all(url.startswith((f"{server}/", "data:")) for url in visitor.requests)
+
+
+def _typed(figures: dict[str, str]) -> dict[str, object]:
+    """The form's text as the situation contract's numbers."""
+    return {name: int(value) if value.isdigit() else value for name, value in figures.items()}
