@@ -231,7 +231,9 @@ def build_form(
         options.append(OptionField(option, {n: raw.get(n, "") for n in names}, errors.get(name, "")))
     years = plan_years(policy)
     today = dt.datetime.now(tz=dt.UTC).date()
-    default_year = str(min(max(today.year, years[0]), years[-1]))
+    # This year while the plan runs; otherwise its nearest year (the years either side are for boundaries).
+    plan = years[1:-1] or years
+    default_year = str(min(max(today.year, plan[0]), plan[-1]))
     return FormView(
         subject=subject,
         subjects=tuple(subjects(policy)),
