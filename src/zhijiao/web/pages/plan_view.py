@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,6 @@ class ArticleDetail:
     folder: str | None
     previous: str | None = None
     next: str | None = None
-    cases: tuple[Any, ...] = field(default_factory=tuple)
 
 
 COMPARISONS = {
@@ -262,7 +261,8 @@ def article_detail(policy: Policy, entry: Mapping[str, Any], lang: Lang, today: 
     prefix = summary.key + "."
     parameters = tuple(parameter_view(p, lang, today) for p in policy.parameters if p.id.startswith(prefix))
     formulas = [f for f in policy.formulas if f.article == summary.key]
-    formulas.sort(key=lambda f: (f.internal, [int(c.lstrip("C")) for c in f.clauses if c[1:].isdigit()]))
+    # By clause; within a clause in the order the rules run (the graph's), so a reader follows the flow.
+    formulas.sort(key=lambda f: [int(c[1:]) for c in f.clauses if c[1:].isdigit()])
     option_names = list(dict.fromkeys(name for f in formulas for name in f.options))
     targets = {str(t["id"]): t for t in policy.metadata.get("targets") or []}
     numbers = [int(a["number"]) for a in _articles(policy)]
