@@ -8,6 +8,7 @@ from zhijiao.cli import policy, registry
 from zhijiao.cli.calc import calc
 from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
+from zhijiao.cli.fulfilment import audit_app, awards_app
 from zhijiao.cli.serve import serve, users_app
 from zhijiao.cli.targets import targets
 
@@ -30,3 +31,5 @@ app.command()(cost)
 app.command()(targets)
 app.command()(serve)
 app.add_typer(users_app, name="user")
+app.add_typer(awards_app, name="awards")
+app.add_typer(audit_app, name="audit")

@@ -170,3 +170,8 @@ def _walk(walk: Iterator[AuditRecord]) -> Verification:
             )
         expected_prev = entry.hash
     return Verification(count, None)
+
+
+def head_hash(session: Session) -> str:
+    """The newest record's hash: note it elsewhere (a report, a minute) and a cut-off tail shows too."""
+    return session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)) or GENESIS

@@ -1,0 +1,98 @@
+"""Obligations by payer, article, county and year: what falls due (the engine, from the registry), what was
+approved (decisions), paid and reversed (the ledger); and one entity's statement. Integer fen throughout."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment.compute import entitlements_of, registry_result
+from zhijiao.fulfilment.entities import find_payee, payee_of, payer_of
+from zhijiao.fulfilment.models import Application, Decision, LedgerEntry
+from zhijiao.fulfilment.states import CLOSED
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.registry.models import County
+
+MEASURES = ("due", "approved", "paid", "reversed")
+
+
+@dataclass
+class Line:
+    payer: str  # city | county
+    article: str
+    county: str  # county name
+    year: int
+    amounts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
+
+    @property
+    def outstanding(self) -> int:
+        """Approved and not yet paid (net of reversals)."""
+        return self.amounts["approved"] - self.amounts["paid"] - self.amounts["reversed"]
+
+
+def _county_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(County.code, County.name)).all())
+
+
+def obligations(session: Session, policy: Policy, year: int, *, county_code: str | None = None) -> list[Line]:
+    """One line per (payer, article, county) of ``year``; ``county_code`` limits to one county's entities."""
+    names = _county_names(session)
+    lines: dict[tuple[str, str, str], Line] = {}
+
+    def line(payer: str, article: str, code: str) -> Line:
+        key = (payer, article, names.get(code, code))
+        if key not in lines:
+            lines[key] = Line(payer, article, names.get(code, code), year)
+        return lines[key]
+
+    for item in entitlements_of(registry_result(session, policy, year)):
+        payee = find_payee(session, item.entitlement.entity, item.entity_code)
+        if county_code and payee.county_code != county_code:
+            continue
+        payer, _ = payer_of(policy, payee, item.entitlement)
+        line(payer, item.entitlement.article, payee.county_code).amounts["due"] += item.amount_fen
+
+    latest = select(func.max(Decision.id)).group_by(Decision.application_id).scalar_subquery()
+    approved = (
+        select(Application, Decision.amount_fen)
+        .join(Decision, Decision.application_id == Application.id)
+        .where(Decision.id.in_(latest), Application.year == year, Application.status.not_in([s.value for s in CLOSED]))
+    )
+    if county_code:
+        approved = approved.where(Application.county_code == county_code)
+    for application, amount in session.execute(approved):
+        payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
+        payer, _ = payer_of(policy, payee, BY_ID[application.entitlement])
+        line(payer, application.article, application.county_code).amounts["approved"] += amount
+
+    ledger = select(LedgerEntry.payer, LedgerEntry.article, LedgerEntry.county_code, LedgerEntry.kind,
+                    func.sum(LedgerEntry.amount_fen)).where(LedgerEntry.year == year)  # fmt: skip
+    if county_code:
+        ledger = ledger.where(LedgerEntry.county_code == county_code)
+    grouped = ledger.group_by(LedgerEntry.payer, LedgerEntry.article, LedgerEntry.county_code, LedgerEntry.kind)
+    for payer, article, code, kind, amount in session.execute(grouped):
+        measure = "paid" if kind == "payment" else "reversed"
+        line(payer, article, code).amounts[measure] += int(amount or 0)
+    return sorted(lines.values(), key=lambda x: (x.payer, x.article, x.county))
+
+
+def statement(session: Session, payee_kind: str, payee_id: int) -> list[LedgerEntry]:
+    """An entity's ledger rows, oldest first: payments, reversals and claw-backs. The caller checks scope."""
+    column = {
+        "school": LedgerEntry.school_id,
+        "enterprise": LedgerEntry.enterprise_id,
+        "platform": LedgerEntry.platform_id,
+    }[payee_kind]
+    return list(session.scalars(select(LedgerEntry).where(column == payee_id).order_by(LedgerEntry.id)))
+
+
+def totals(lines: list[Line]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for item in lines:
+        for measure, amount in item.amounts.items():
+            out[measure] += amount
+    return dict(out)
