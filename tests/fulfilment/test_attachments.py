@@ -7,7 +7,8 @@ import hashlib
 import pytest
 from flows import PART_TIME, YEAR, school_code
 
-from zhijiao.fulfilment import applications, attachments, audit
+from zhijiao import audit
+from zhijiao.fulfilment import applications, attachments
 from zhijiao.fulfilment.errors import Invalid, WrongState
 
 PDF = b"%PDF-1.7\n" + b"0" * 1000

@@ -10,10 +10,12 @@ from flows import PART_TIME, YEAR, approved_application, school_code
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from zhijiao import audit
 from zhijiao.accounts.roles import Role
-from zhijiao.fulfilment import applications, audit, payments
+from zhijiao.audit.models import AuditRecord
+from zhijiao.fulfilment import applications, payments
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, WrongState
-from zhijiao.fulfilment.models import Application, AuditRecord, Decision, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import TRANSITIONS, Status
 from zhijiao.registry.models import TeacherStats
 

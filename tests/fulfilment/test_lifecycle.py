@@ -6,7 +6,9 @@ import pytest
 from flows import PART_TIME, YEAR, approved_application, engine_amount, school_code
 from sqlalchemy import func, select
 
-from zhijiao.fulfilment import applications, audit, payments, proactive
+from zhijiao import audit
+from zhijiao.audit.models import AuditRecord
+from zhijiao.fulfilment import applications, payments, proactive
 from zhijiao.fulfilment.compute import compute
 from zhijiao.fulfilment.errors import NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, LedgerEntry, Notice
@@ -38,7 +40,7 @@ def test_an_application_goes_from_draft_to_paid(db, persona, policy):
     assert entry.approved_by == persona("admin").user_id
     assert entry.released_by == persona("finance").user_id
     assert db.get(Application, draft.id).status == Status.paid
-    actions = db.scalars(select(audit.AuditRecord.action).order_by(audit.AuditRecord.id)).all()
+    actions = db.scalars(select(AuditRecord.action).order_by(AuditRecord.id)).all()
     assert actions == [
         "application.create", "application.submit", "application.county_approve", "application.city_approve",
         "application.schedule_payment", "batch.prepare", "application.release", "batch.release",

@@ -75,7 +75,7 @@ def obligations(
 @audit_app.command("verify")
 def verify(lang: LangOption = Lang.zh) -> None:
     """校验审计记录的哈希链，报告第一处断裂 / check the audit chain; report the first broken link."""
-    from zhijiao.fulfilment import audit  # noqa: PLC0415
+    from zhijiao import audit  # noqa: PLC0415
 
     with unit_of_work(ensure_schema()) as session:
         result = audit.verify(session)

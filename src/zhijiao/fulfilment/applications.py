@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import audit
 from zhijiao.fulfilment.compute import award_key, compute, current_situation
 from zhijiao.fulfilment.entities import find_payee, payee_of
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState

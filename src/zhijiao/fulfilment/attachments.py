@@ -8,9 +8,9 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment import audit
 from zhijiao.fulfilment.applications import load, now
 from zhijiao.fulfilment.errors import Invalid, WrongState
 from zhijiao.fulfilment.models import Attachment

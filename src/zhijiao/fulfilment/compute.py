@@ -15,13 +15,13 @@ from typing import Any
 import polars as pl
 from sqlalchemy.orm import Session
 
+from zhijiao.audit.chain import canonical
 from zhijiao.engine.calculate import Result, run
 from zhijiao.engine.explain import shown
 from zhijiao.engine.inputs import decode, frames_from_situation
 from zhijiao.engine.model import Entitlement, Entity
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
-from zhijiao.fulfilment.audit import canonical
 from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
 from zhijiao.registry.snapshot import frames_for_year
 

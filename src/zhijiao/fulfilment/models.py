@@ -1,6 +1,6 @@
 """The tables of fulfilment. The database itself guards what must never happen, whatever code runs:
 one payment per award key, no one approving what they proposed or releasing what they approved, and
-no update or delete of the ledger or the audit trail (triggers, migration 0003)."""
+no update or delete of the ledger (triggers, migration 0003; zhijiao.audit guards its own table)."""
 
 from __future__ import annotations
 
@@ -172,24 +172,6 @@ class LedgerEntry(Base):
     released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AuditRecord(Base):
-    """One recorded change. ``payload`` is the canonical JSON of the record; ``hash`` chains it to the one
-    before, so a changed or deleted record breaks the chain at that point (``zhijiao audit verify``)."""
-
-    __tablename__ = "audit_records"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    actor: Mapped[str] = mapped_column(String(60))  # user name at the time, or "system"
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[str] = mapped_column(String(60))
-    payload: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # a record has at most one successor
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class Notice(Base):

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import audit
 from zhijiao.fulfilment.applications import latest_decision, move, now
 from zhijiao.fulfilment.compute import current_situation, digest
 from zhijiao.fulfilment.entities import payee_of, payer_of

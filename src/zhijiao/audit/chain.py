@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment.models import AuditRecord
+from zhijiao.audit.models import AuditRecord
 
 GENESIS = "0" * 64
 SYSTEM = "system"
