@@ -39,3 +39,11 @@ def test_money_and_dates_are_written_as_each_language_expects():
     assert i18n.money_wan(123456789, Lang.en) == "¥1.23 million"
     assert i18n.date(dt.date(2024, 6, 1), Lang.zh) == "2024年6月1日"
     assert i18n.date(dt.date(2024, 6, 1), Lang.en) == "June 1, 2024"
+
+
+def test_switching_language_keeps_the_page_and_its_query(sqlite_client):
+    page = sqlite_client.get("/login?next=/targets")
+    assert 'href="/login?next=%2Ftargets&amp;lang=en"' in page.text
+    english = sqlite_client.get("/login?next=/targets&lang=en")
+    assert 'href="/login?next=%2Ftargets&amp;lang=zh"' in english.text
+    assert "User name" in english.text

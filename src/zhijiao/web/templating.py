@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -75,6 +76,12 @@ env.globals["pick"] = _pick
 env.globals["role_labels"] = ROLE_LABELS
 
 
+def _switch_to(request: Request, lang: Lang) -> str:
+    """This page in the other language, its filters and results kept."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang.value)]
+    return f"{request.url.path}?{urlencode(items)}"
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -89,6 +96,7 @@ def render(
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "demo": request.app.state.demo,
         "path": request.url.path,
+        "switch_language": _switch_to(request, Lang.en if lang is Lang.zh else Lang.zh),
     }
     response: HTMLResponse = templates.TemplateResponse(request, name, base | (context or {}), status_code=status_code)
     return response
