@@ -44,6 +44,11 @@ def test_import_export_and_a_refused_file(tmp_path):
     assert refused.exit_code == 2
     assert "第2行 所在县（市、区）: “杭州” 不是温州市的县（市、区）" in refused.stderr
 
+    # Both imports that wrote (or checked) something are in the audit trail; the refused one is not.
+    verified = runner.invoke(app, ["audit", "verify", "--lang", "en"])
+    assert verified.exit_code == 0, verified.output
+    assert "Audit trail intact: 2 records" in verified.stdout
+
     out = tmp_path / "out.xlsx"
     exported = runner.invoke(app, ["export", "schools", "--out", str(out), "--county", "瑞安市"])
     assert exported.exit_code == 0, exported.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from zhijiao import audit
 from zhijiao.cli.common import LangOption, err, user_errors
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.language import Lang, say
@@ -77,6 +79,9 @@ def import_(
             report = import_table(
                 session, spec, file, county=county, progress=lambda n: progress.update(task, completed=n)
             )
+            # From the command line the actor is the system: whoever ran it had the database's credentials.
+            audit.record(session, None, "registry.import", spec.name, file.name[:60],
+                         after=asdict(report) | {"county": county, "via": "cli"})  # fmt: skip
     out.print(
         say(
             lang,
