@@ -29,7 +29,10 @@ def proactive_awards(
     from zhijiao.fulfilment import proactive  # noqa: PLC0415 -- the engine loads only for this command
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
 
+    from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
+
     with user_errors(lang), unit_of_work(ensure_schema()) as session:
+        record_policy_version(session, load())
         run = proactive.run(session, None, load(), year)
     out.print(
         say(

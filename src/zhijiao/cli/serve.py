@@ -34,6 +34,11 @@ def serve(
     from zhijiao.web.app import create_app  # noqa: PLC0415 -- nor the web application
 
     engine = ensure_schema()
+    from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
+    from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
+
+    with unit_of_work(engine) as session:
+        record_policy_version(session, load())  # a new version of the policy starts its own audit record
     if demo:
         from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
         from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the generator's name lists load only here
