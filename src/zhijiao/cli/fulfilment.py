@@ -26,10 +26,9 @@ def proactive_awards(
     lang: LangOption = Lang.zh,
 ) -> None:
     """免申即享：按登记数据生成待审核奖补（重复运行不重复生成）/ proactive awards from the registry (idempotent)."""
+    from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
     from zhijiao.fulfilment import proactive  # noqa: PLC0415 -- the engine loads only for this command
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
-
-    from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
 
     with user_errors(lang), unit_of_work(ensure_schema()) as session:
         record_policy_version(session, load())
