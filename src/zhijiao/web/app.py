@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from zhijiao.engine.errors import InputError
+from zhijiao.fulfilment.errors import Refused
 from zhijiao.storage.database import get_engine
 from zhijiao.web import problems
 from zhijiao.web.deps import CSRF_COOKIE, LANG_COOKIE, request_lang
@@ -65,6 +66,7 @@ def create_app(engine: Engine | None = None, *, demo: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(AppError, problems.app_error)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, problems.input_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Refused, problems.refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, problems.validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, problems.http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, problems.unexpected)

@@ -13,6 +13,7 @@ class NavItem:
     path: str
     label: str  # a message id (Chinese), translated in the template
     permission: Permission | None = None  # None: everyone, signed in or not
+    signed_in: bool = False  # every signed-in user, whatever the role (each sees its own scope)
 
 
 NAV = (
@@ -25,6 +26,9 @@ NAV = (
     NavItem("/registry/projects", "建设项目", Permission.view_registry),
     NavItem("/simulation", "财政模拟", Permission.simulate),
     NavItem("/targets", "目标进展", Permission.view_cost),
+    NavItem("/awards", "奖补兑现", None, signed_in=True),
+    NavItem("/ledger", "拨付台账", Permission.view_ledger),
+    NavItem("/audit", "审计记录", Permission.view_audit),
 )
 
 

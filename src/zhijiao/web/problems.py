@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.fulfilment.errors import Refused
 from zhijiao.language import Lang
 from zhijiao.web.deps import is_api, request_lang
 from zhijiao.web.errors import AppError
@@ -86,6 +87,14 @@ async def unexpected(request: Request, error: Exception) -> Response:
         "An internal error occurred and was logged: try again later or contact the administrator.",
         [],
     )
+
+
+REFUSAL_STATUS = {"forbidden": 403, "not_found": 404, "conflict": 409, "invalid": 422}
+
+
+async def refused(request: Request, error: Refused) -> Response:
+    """A service said no: the role, the two-person rule, the state, or the input."""
+    return problem_response(request, REFUSAL_STATUS.get(error.kind, 422), error.code, error.zh, error.en, [])
 
 
 async def input_error(request: Request, error: InputError) -> Response:

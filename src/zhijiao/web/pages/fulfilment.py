@@ -1,0 +1,5 @@
+"""Placeholder until the fulfilment pages land (issue 5)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
