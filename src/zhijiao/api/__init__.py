@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from zhijiao.api import auth
+from zhijiao.api import auth, calculate
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
+router.include_router(calculate.router)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from zhijiao.engine.calculate import Comparison, compare
@@ -18,6 +19,10 @@ from zhijiao.engine.reform import Reform, parse_reform
 from zhijiao.engine.rules import Period
 
 _WHERE = {"zh": "输入", "en": "input"}
+# A reform value of a parameter that declares no maximum is held to this many of its units (ten billion
+# yuan: more than a city's whole education budget), so every product the rules form stays an exact
+# 64-bit integer, as the entities' input maxima do for inputs. A parameter's own maximum, if any, rules.
+UNDECLARED_MAXIMUM = 10_000_000_000
 
 
 def _period(situation: Mapping[str, Any]) -> Period:
@@ -41,6 +46,44 @@ def _policy_problem(field: str, error: PolicyError) -> InputError:
     return InputError([Problem(_WHERE, field, error.message("zh"), error.message("en"))])
 
 
+def _not_an_object(field: str) -> InputError:
+    return InputError([Problem(_WHERE, field, "应为 JSON 对象", "expected a JSON object")])
+
+
+def _check_shape(options: object, reform: object) -> None:
+    """Objects where objects belong, so a list or a number is named as a problem, never a crash mid-way."""
+    if options is not None and not isinstance(options, Mapping):
+        raise _not_an_object("options")
+    if isinstance(reform, Mapping):
+        for part in ("parameters", "options"):
+            if reform.get(part) is not None and not isinstance(reform[part], Mapping):
+                raise _not_an_object(f"reform.{part}")
+
+
+def check_reform_bounds(reform: Reform, policy: Policy) -> None:
+    """Refuses reform values too large to calculate exactly (InputError naming each parameter)."""
+    problems = []
+    for parameter_id, entries in reform.parameters.items():
+        parameter = policy.parameters[parameter_id]
+        if parameter.maximum is not None:
+            continue  # parse_reform has held the value to it
+        limit = UNDECLARED_MAXIMUM * parameter.unit.scale
+        for entry in entries:
+            if entry.scaled is not None and entry.scaled > limit:
+                # Too large for from_scaled's quantize: written out in full, not as 1E+30.
+                shown = format((Decimal(entry.scaled) / parameter.unit.scale).normalize(), ",f")
+                problems.append(
+                    Problem(
+                        _WHERE,
+                        "reform",
+                        f"改革方案 {parameter_id}：{shown} 超过上限 {UNDECLARED_MAXIMUM:,}",
+                        f"reform: {parameter_id}: {shown} exceeds the maximum of {UNDECLARED_MAXIMUM:,}",
+                    )
+                )
+    if problems:
+        raise InputError(problems)
+
+
 def calculate_situation(
     policy: Policy,
     situation: object,
@@ -56,18 +99,20 @@ def calculate_situation(
     if unknown:
         raise InputError([Problem(_WHERE, name, "未知字段", "unknown field") for name in unknown])
     period = _period(situation)
+    reform_raw = reform if reform is not None else situation.get("reform")
+    _check_shape(situation.get("options"), reform_raw)
     chosen = {**(situation.get("options") or {}), **(options or {})}
     try:
         policy.options.resolve(chosen)
     except PolicyError as error:
         raise _policy_problem("options", error) from None
-    reform_raw = reform if reform is not None else situation.get("reform")
     parsed: Reform | None = None
     if reform_raw is not None:
         try:
             parsed = parse_reform(reform_raw, policy)
         except PolicyError as error:
             raise _policy_problem("reform", error) from None
+        check_reform_bounds(parsed, policy)
     frames = frames_from_situation(policy.entities, situation)
     try:
         return compare(policy, frames, period, chosen, parsed)
