@@ -1,5 +1,5 @@
-"""What users do, start to finish, in a real browser: use the public calculator, run a reform, export the
-meeting report."""
+"""What users do, start to finish, in a real browser: find a school and read its entitlements, use the
+public calculator, run a reform, export the meeting report."""
 
 from __future__ import annotations
 
@@ -115,3 +115,26 @@ def test_a_school_uses_the_public_calculator_without_signing_in(visitor: Watched
 def _typed(figures: dict[str, str]) -> dict[str, object]:
     """The form's text as the situation contract's numbers."""
     return {name: int(value) if value.isdigit() else value for name, value in figures.items()}
+
+
+def test_an_official_finds_a_school_and_reads_how_its_entitlements_were_calculated(admin: Watched, server: str):
+    page = admin.page
+    admin.clear()
+    page.goto(f"{server}/registry/schools")
+    wanted = "瑞安市职业中等专业学校"  # the demo school of the school user's account
+    with page.expect_response(lambda response: "q=" in response.url):
+        page.fill("input[name=q]", "瑞安市职业中等")
+    rows = page.locator("main table tbody tr")
+    page.wait_for_function("n => document.querySelectorAll('main table tbody tr').length <= n", arg=3)
+    assert wanted in rows.first.inner_text()
+    with page.expect_navigation():
+        rows.first.locator("a[href^='/registry/schools/']").first.click()
+    assert wanted in page.inner_text("h1")
+    panel = page.locator("#entitlements")
+    assert panel.is_visible()
+    assert panel.locator("[data-output]").count() > 0
+    steps = panel.locator("ol.steps > li")
+    assert steps.count() > 0
+    assert re.search(r"第[一二三四五六七八九十]+条", panel.inner_text())  # each result cites its article
+    screenshot(page, "registry-school-entitlements")
+    assert admin.errors == []
