@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from zhijiao.api import auth, calculate
+from zhijiao.api import auth, calculate, plan
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(calculate.router)
+router.include_router(plan.router)

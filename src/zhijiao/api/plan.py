@@ -1,0 +1,211 @@
+"""The plan as data, for anyone: its facts, parts and articles (text, rules, what each computes or what the
+system does instead), its dated and cited parameters, its options, and the rule-set version.
+
+The documents are those of ``zhijiao policy show --json`` (``describe``), with each article completed by
+its text and rules; ``?date=`` adds each parameter's value in force on that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from zhijiao.accounts.service import Principal
+from zhijiao.api.responses import PUBLIC, problem_responses
+from zhijiao.api.schemas import (
+    ArticleOut,
+    DatedValue,
+    OptionOut,
+    OptionsOut,
+    ParameterOut,
+    ParametersOut,
+    PlanOut,
+    RuleOut,
+    RuleSetOut,
+)
+from zhijiao.cli.policy import describe
+from zhijiao.engine.explain import shown
+from zhijiao.engine.parameters import OPEN_START, Parameter
+from zhijiao.engine.policy import Policy
+from zhijiao.engine.units import from_scaled
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.web.deps import public
+from zhijiao.web.errors import NotFound
+
+router = APIRouter(tags=["plan"])
+NOT_FOUND = problem_responses(404, 422)
+
+
+def _json(document: object) -> Any:  # noqa: ANN401 -- JSON
+    """A document exactly as ``zhijiao policy show --json`` prints it (decimals as numbers, dates as text)."""
+    return json.loads(json.dumps(document, ensure_ascii=False, default=shown))
+
+
+def _key(number: int) -> str:
+    return f"art{number:02d}"
+
+
+def _text(policy: Policy, entry: Mapping[str, Any]) -> str | None:
+    folder = entry.get("folder")
+    path = policy.root / str(folder) / "text.zh.md" if folder and policy.root is not None else None
+    return path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
+
+
+def _article(policy: Policy, entry: Mapping[str, Any]) -> ArticleOut:
+    key = _key(int(entry["number"]))
+    formulas = [f for f in policy.formulas if f.article == key]
+    rules = [
+        RuleOut(
+            entity=f.entity,
+            output=f.output,
+            unit=f.unit.value,
+            label=dict(f.label),
+            formula=dict(f.formula),
+            clauses=list(f.clauses),
+            parameters=list(f.parameters),
+            options=list(f.options),
+            internal=f.internal,
+        )
+        for f in formulas
+    ]
+    return ArticleOut(
+        number=int(entry["number"]),
+        key=key,
+        known=bool(entry.get("known", True)),
+        title=entry.get("title"),
+        computes=list(entry.get("computes") or []),
+        system=entry.get("system"),
+        targets=list(entry.get("targets") or []),
+        text_zh=_text(policy, entry),
+        rules=rules,
+        parameters=[p.id for p in policy.parameters if p.id.startswith(key + ".")],
+        options=list(dict.fromkeys(name for f in formulas for name in f.options)),
+    )
+
+
+@cache
+def _plan() -> PlanOut:
+    policy = load()
+    data = _json(describe(policy))
+    return PlanOut(
+        name=data["name"],
+        rule_set=data["rule_set"],
+        document=data["document"],
+        parts=data["parts"],
+        articles=[_article(policy, entry) for entry in policy.metadata["articles"]],
+        breakthroughs=data["breakthroughs"],
+        targets=data["targets"],
+        clauses=data["clauses"],
+    )
+
+
+@router.get("/plan", response_model=PlanOut, responses=PUBLIC, summary="The plan: facts, parts, articles, targets")
+def plan(_: Principal | None = public()) -> PlanOut:
+    return _plan()
+
+
+@router.get(
+    "/plan/articles/{number}",
+    response_model=ArticleOut,
+    responses=NOT_FOUND,
+    summary="One article: its text, rules, parameters and options",
+)
+def article(number: Annotated[int, Path(ge=1, le=99)], _: Principal | None = public()) -> ArticleOut:
+    found = next((a for a in _plan().articles if a.number == number), None)
+    if found is None:
+        raise NotFound(f"方案没有第{number}条。", f"The plan has no article {number}.")
+    return found
+
+
+def _dated(value: Mapping[str, Any]) -> DatedValue:
+    return DatedValue(**value)
+
+
+def _parameter(parameter: Parameter, day: dt.date | None) -> ParameterOut:
+    data = _json(parameter.as_dict())
+    in_force = None
+    if day is not None:
+        entry = parameter.entry_on(day)
+        if entry is not None:
+            in_force = DatedValue(
+                effective_from=None if entry.effective_from == OPEN_START else entry.effective_from.isoformat(),
+                value=None if entry.scaled is None else _json(from_scaled(entry.scaled, parameter.unit)),
+                citation=entry.citation.as_dict(),
+            )
+    maximum = None if parameter.maximum is None else _json(from_scaled(parameter.maximum, parameter.unit))
+    return ParameterOut(
+        id=data["id"],
+        article=parameter.id.split(".", 1)[0],
+        unit=data["unit"],
+        label=data["label"],
+        maximum=maximum,
+        values=[_dated(v) for v in data["values"]],
+        in_force=in_force,
+    )
+
+
+DateQuery = Annotated[dt.date | None, Query(description="YYYY-MM-DD：附当日有效的取值 / add the value in force")]
+
+
+@router.get(
+    "/parameters",
+    response_model=ParametersOut,
+    responses=PUBLIC,
+    summary="Every parameter: dated values with citations; ?date= adds the value in force on that day",
+)
+def parameters(
+    date: DateQuery = None,
+    article: Annotated[str | None, Query(pattern=r"^art\d{2}$", description="如 art11 / e.g. art11")] = None,
+    _: Principal | None = public(),
+) -> ParametersOut:
+    policy = load()
+    chosen = [p for p in policy.parameters if article is None or p.id.startswith(article + ".")]
+    return ParametersOut(
+        rule_set=policy.rule_set,
+        date=None if date is None else date.isoformat(),
+        parameters=[_parameter(p, date) for p in chosen],
+    )
+
+
+@router.get(
+    "/parameters/{parameter_id}",
+    response_model=ParameterOut,
+    responses=NOT_FOUND,
+    summary="One parameter: its dated values with citations; ?date= adds the value in force",
+)
+def parameter(
+    parameter_id: Annotated[str, Path(max_length=100)], date: DateQuery = None, _: Principal | None = public()
+) -> ParameterOut:
+    policy = load()
+    if parameter_id not in policy.parameters:
+        raise NotFound(f"没有参数 {parameter_id}。", f"There is no parameter {parameter_id}.")
+    return _parameter(policy.parameters[parameter_id], date)
+
+
+@router.get(
+    "/options",
+    response_model=OptionsOut,
+    responses=PUBLIC,
+    summary="The options: where the text is ambiguous, each with its choices, default and why",
+)
+def options(_: Principal | None = public()) -> OptionsOut:
+    policy = load()
+    return OptionsOut(rule_set=policy.rule_set, options=[OptionOut(**_json(o.as_dict())) for o in policy.options])
+
+
+@router.get("/rule-set", response_model=RuleSetOut, responses=PUBLIC, summary="The rule-set version in force")
+def rule_set(_: Principal | None = public()) -> RuleSetOut:
+    policy = load()
+    document = _json(policy.metadata["document"])
+    return RuleSetOut(
+        name=policy.name,
+        rule_set=policy.rule_set,
+        document_number=document["number"],
+        title=document["title"],
+        period=document["period"],
+    )
