@@ -2,9 +2,11 @@
 
 from fastapi import APIRouter
 
-from zhijiao.api import auth, calculate, plan
+from zhijiao.api import auth, calculate, cost, plan, targets
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(calculate.router)
 router.include_router(plan.router)
+router.include_router(cost.router)
+router.include_router(targets.router)

@@ -1,0 +1,47 @@
+"""Progress toward T1–T11 (``zhijiao targets --json``): the city's rows, and one county's beside them.
+
+The plan sets its targets for the city, so the city's rows are every user's context; a county's rows are
+its own value and its share of the city's. A county officer gets its own county's rows and no other's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.api.cost import CountyQuery, YearQuery
+from zhijiao.api.responses import SIGNED_IN
+from zhijiao.api.schemas import ProgressOut, TargetsOut
+from zhijiao.api.scope import figures_county
+from zhijiao.monitoring.targets import progress
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.web.deps import Db, require
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages.dashboard_data import chosen_year, years_with_data
+
+router = APIRouter(tags=["targets"])
+
+
+@router.get(
+    "/targets",
+    response_model=TargetsOut,
+    responses=SIGNED_IN,
+    summary="Progress toward the targets: value, goal, share, path to the deadline, status",
+)
+def targets(
+    db: Db,
+    year: YearQuery = None,
+    county: CountyQuery = None,
+    target: Annotated[str | None, Query(pattern=r"^T\d{1,2}$", description="如 T1 / e.g. T1")] = None,
+    user: Principal = require(Permission.view_cost),
+) -> TargetsOut:
+    chosen_county = figures_county(db, user, county)
+    years = years_with_data(db)
+    if not years:
+        raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
+    chosen = chosen_year(year, years)
+    rows = [r for r in progress(db, load(), chosen, chosen_county) if target is None or r.target == target]
+    return TargetsOut(year=chosen, county=chosen_county, rows=[ProgressOut(**r.as_dict()) for r in rows])
