@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from zhijiao.accounts.demo import create_demo_accounts
+from zhijiao.drafting.history_2023 import load_2023
 from zhijiao.engine.policy import Policy
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry.demo import generate
@@ -38,6 +39,7 @@ def _fill(engine: Engine) -> None:
     upgrade(engine)
     with unit_of_work(engine) as session:
         generate(session)
+        load_2023(session)  # the drafting record of the 2023 plan, and the units it consulted
         create_demo_accounts(session)
 
 

@@ -186,9 +186,14 @@ def _tamper(db, statement: str, params: dict[str, object]) -> None:
     db.commit()
 
 
+def _new_records(db, before: int) -> list[int]:
+    return list(db.scalars(select(AuditRecord.id).where(AuditRecord.id > before).order_by(AuditRecord.id)))
+
+
 def test_audit_verify_finds_the_first_changed_or_deleted_record(db, persona, policy):
+    before = db.scalar(select(func.max(AuditRecord.id))) or 0  # what loading the demo recorded
     approved_application(db, persona, policy)
-    ids = db.scalars(select(AuditRecord.id).order_by(AuditRecord.id)).all()
+    ids = _new_records(db, before)
     assert len(ids) == 4
     assert audit.verify(db).intact
     _tamper(db, "UPDATE audit_records SET payload = replace(payload, 'county_reviewed', 'rejected') WHERE id = :id",
@@ -200,8 +205,9 @@ def test_audit_verify_finds_the_first_changed_or_deleted_record(db, persona, pol
 
 
 def test_audit_verify_finds_a_deleted_record(db, persona, policy):
+    before = db.scalar(select(func.max(AuditRecord.id))) or 0
     approved_application(db, persona, policy)
-    ids = db.scalars(select(AuditRecord.id).order_by(AuditRecord.id)).all()
+    ids = _new_records(db, before)
     _tamper(db, "DELETE FROM audit_records WHERE id = :id", {"id": ids[1]})
     result = audit.verify(db)
     assert result.first_break is not None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.models import User
 from zhijiao.accounts.roles import ROLE_LABELS, Role
 from zhijiao.accounts.service import add_user
+from zhijiao.drafting.models import Unit
 from zhijiao.registry.models import County, Enterprise, School
 
 DEMO_PASSWORD = "wenzhou-demo-2023"  # noqa: S105 -- the demo's published password, shown on its sign-in page
@@ -29,6 +30,7 @@ class DemoAccount:
 
 
 def _scopes(session: Session) -> tuple[str, str | None, str | None]:
+    """The demo's county, its first school and the first enterprise: who the scoped personas stand for."""
     county = session.scalar(select(County.code).where(County.name == DEMO_COUNTY)) or DEMO_COUNTY
     school = session.scalar(select(School.code).where(School.county_code == county).order_by(School.code).limit(1))
     enterprise = session.scalar(select(Enterprise.code).order_by(Enterprise.code).limit(1))
@@ -44,13 +46,16 @@ DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
     ("enterprise", Role.enterprise_user, "企业填报员", "enterprise_code"),
     ("analyst", Role.analyst, "政策研究员", ""),
     ("auditor", Role.auditor, "审计人员", ""),
+    ("drafter", Role.drafter, "市教育局起草专班", ""),
+    ("unit", Role.unit_user, "市发改委联络员", "unit"),
 )
+DEMO_UNIT = "市发改委"  # a unit the 2023 plan consulted
 
 
 def create_demo_accounts(session: Session) -> list[User]:
     """The demo's accounts; already there, they are left alone."""
     county, school, enterprise = _scopes(session)
-    scopes = {"county": county, "school_code": school, "enterprise_code": enterprise}
+    scopes = {"county": county, "school_code": school, "enterprise_code": enterprise, "unit": DEMO_UNIT}
     users = []
     for username, role, name, needs in DEMO_USERS:
         scope = {needs: scopes[needs]} if needs else {}
@@ -74,5 +79,7 @@ def demo_accounts(session: Session) -> list[DemoAccount]:
             scope = session.scalar(select(Enterprise.name).where(Enterprise.id == user.enterprise_id)) or ""
         if user.county_code:
             scope = session.scalar(select(County.name).where(County.code == user.county_code)) or scope
+        if user.unit_id:
+            scope = session.scalar(select(Unit.name).where(Unit.id == user.unit_id)) or ""
         accounts.append(DemoAccount(user.username, DEMO_PASSWORD, Role(user.role), user.display_name, scope))
     return accounts

@@ -22,6 +22,7 @@ class User(Base):
     county_code: Mapped[str | None] = mapped_column(ForeignKey("counties.code"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

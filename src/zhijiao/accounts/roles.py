@@ -18,6 +18,8 @@ class Role(StrEnum):
     enterprise_user = "enterprise_user"
     analyst = "analyst"
     auditor = "auditor"
+    drafter = "drafter"  # drafting staff of the city bureau: versions, rounds, proposed dispositions
+    unit_user = "unit_user"  # a consulted unit (department, county government, school, enterprise)
 
 
 ROLE_LABELS: dict[Role, dict[str, str]] = {
@@ -28,6 +30,8 @@ ROLE_LABELS: dict[Role, dict[str, str]] = {
     Role.enterprise_user: {"zh": "企业用户", "en": "enterprise user"},
     Role.analyst: {"zh": "政策分析人员", "en": "analyst"},
     Role.auditor: {"zh": "审计人员", "en": "auditor"},
+    Role.drafter: {"zh": "起草人员", "en": "drafting staff"},
+    Role.unit_user: {"zh": "征求意见单位", "en": "consulted unit"},
 }
 
 
@@ -47,14 +51,30 @@ class Permission(StrEnum):
     release_payment = "release_payment"  # finance releases a batch; reversals and claw-backs
     view_ledger = "view_ledger"  # obligations, the ledger, statements
     view_audit = "view_audit"  # the audit trail
+    # drafting (issue 6)
+    view_drafts = "view_drafts"  # every version, round, item and statistic
+    edit_drafts = "edit_drafts"  # versions, meetings, rounds; record replies
+    propose_disposition = "propose_disposition"
+    confirm_disposition = "confirm_disposition"  # and publish: a different person from the proposer
+    submit_feedback = "submit_feedback"  # a unit, on the version sent to it, before the deadline
 
 
 _EVERY_READ = {Permission.view_registry, Permission.export_registry, Permission.view_cost}
 _OWN_ENTITY = frozenset({Permission.view_registry, Permission.apply})
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    # The city approves and schedules; it never releases (two people for money: finance releases).
-    Role.city_admin: frozenset(set(Permission) - {Permission.apply, Permission.review, Permission.release_payment}),
+    # The city approves and schedules; it never releases (two people for money: finance releases). It confirms
+    # dispositions that drafting staff propose, and does not propose them.
+    Role.city_admin: frozenset(
+        set(Permission)
+        - {
+            Permission.apply,
+            Permission.review,
+            Permission.release_payment,
+            Permission.propose_disposition,
+            Permission.submit_feedback,
+        }
+    ),
     Role.county_officer: frozenset(
         _EVERY_READ | {Permission.edit_registry, Permission.import_registry, Permission.review, Permission.view_ledger}
     ),
@@ -64,7 +84,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.school_user: _OWN_ENTITY,
     Role.enterprise_user: _OWN_ENTITY,
     Role.analyst: frozenset(_EVERY_READ | {Permission.simulate}),
-    Role.auditor: frozenset(_EVERY_READ | {Permission.view_ledger, Permission.view_audit}),
+    Role.auditor: frozenset(_EVERY_READ | {Permission.view_ledger, Permission.view_audit, Permission.view_drafts}),
+    Role.drafter: frozenset({Permission.view_drafts, Permission.edit_drafts, Permission.propose_disposition}),
+    Role.unit_user: frozenset({Permission.submit_feedback}),
 }
 
 
@@ -75,10 +97,13 @@ class Scope:
     county_code: str | None = None
     school_id: int | None = None
     enterprise_id: int | None = None
+    unit_id: int | None = None  # a consulted unit's user: the rounds sent to its unit
 
     @property
     def citywide(self) -> bool:
-        return self.county_code is None and self.school_id is None and self.enterprise_id is None
+        return (
+            self.county_code is None and self.school_id is None and self.enterprise_id is None and self.unit_id is None
+        )
 
 
 def allows(role: Role, permission: Permission) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.models import LoginAttempt, User, UserSession
 from zhijiao.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from zhijiao.accounts.roles import Role, Scope
+from zhijiao.drafting.models import Unit
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.models import County, Enterprise, School
 
@@ -52,7 +53,7 @@ def principal_of(user: User, csrf_token: str = "") -> Principal:
         user.username,
         user.display_name,
         Role(user.role),
-        Scope(user.county_code, user.school_id, user.enterprise_id),
+        Scope(user.county_code, user.school_id, user.enterprise_id, user.unit_id),
         csrf_token,
     )
 
@@ -71,6 +72,7 @@ def add_user(
     county: str | None = None,
     school_code: str | None = None,
     enterprise_code: str | None = None,
+    unit: str | None = None,
 ) -> User:
     """A new account. A county officer needs a county, a school user a school, an enterprise user an
     enterprise; other roles are city-wide and take none."""
@@ -84,7 +86,13 @@ def add_user(
         problems.append(
             Problem(where, "password", f"密码至少{MIN_LENGTH}位", f"the password needs {MIN_LENGTH} characters or more")
         )
-    scope = _scope(session, where, role, county, school_code, enterprise_code, problems)
+    scope = _scope(
+        session,
+        where,
+        role,
+        {"county": county, "school": school_code, "enterprise": enterprise_code, "unit": unit},
+        problems,
+    )
     if problems:
         raise InputError(problems)
     user = User(
@@ -95,6 +103,7 @@ def add_user(
         county_code=scope.county_code,
         school_id=scope.school_id,
         enterprise_id=scope.enterprise_id,
+        unit_id=scope.unit_id,
         active=True,
         created_at=now(),
     )
@@ -103,18 +112,15 @@ def add_user(
     return user
 
 
+NEEDS = {Role.county_officer: "county", Role.school_user: "school", Role.enterprise_user: "enterprise",
+         Role.unit_user: "unit"}  # fmt: skip
+
+
 def _scope(
-    session: Session,
-    where: dict[str, str],
-    role: Role,
-    county: str | None,
-    school_code: str | None,
-    enterprise_code: str | None,
-    problems: list[Problem],
+    session: Session, where: dict[str, str], role: Role, given: dict[str, str | None], problems: list[Problem]
 ) -> Scope:
     """The rows the role reaches, resolved from the codes given; what is wrong goes to ``problems``."""
-    needs = {Role.county_officer: "county", Role.school_user: "school", Role.enterprise_user: "enterprise"}.get(role)
-    given = {"county": county, "school": school_code, "enterprise": enterprise_code}
+    needs = NEEDS.get(role)
     for kind, value in given.items():
         if value and kind != needs:
             problems.append(Problem(where, kind, f"角色 {role} 不限定{kind}", f"role {role} takes no {kind}"))
@@ -128,6 +134,7 @@ def _scope(
         "county": select(County.code).where((County.code == value) | (County.name == value)),
         "school": select(School.id).where(School.code == value),
         "enterprise": select(Enterprise.id).where(Enterprise.code == value),
+        "unit": select(Unit.id).where(Unit.name == value),
     }
     found = session.scalar(queries[needs])
     if found is None:
@@ -136,7 +143,9 @@ def _scope(
     if needs == "county":
         return Scope(county_code=str(found))
     number = int(str(found))
-    return Scope(school_id=number) if needs == "school" else Scope(enterprise_id=number)
+    return {"school": Scope(school_id=number), "enterprise": Scope(enterprise_id=number)}.get(
+        needs, Scope(unit_id=number)
+    )
 
 
 class SignInRefused(Exception):

@@ -41,12 +41,14 @@ def serve(
         record_policy_version(session, load())  # a new version of the policy starts its own audit record
     if demo:
         from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
+        from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
         from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the generator's name lists load only here
 
         with user_errors(lang), unit_of_work(engine) as session:
             if not session.scalar(select(func.count()).select_from(School)):
                 err.print(say(lang, "首次启动：正在载入演示数据……", "First start: loading the demo data…"))
                 generate(session)
+            load_2023(session)  # the 2023 plan's drafting record; already there, left alone
             create_demo_accounts(session)
     err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))

@@ -2,10 +2,11 @@
 
 from zhijiao.accounts import models as accounts_models
 from zhijiao.audit import models as audit_models
+from zhijiao.drafting import models as drafting_models
 from zhijiao.fulfilment import models as fulfilment_models
 from zhijiao.registry.models import Base
 
 # Imported for their tables; the registry's come with Base.
-TABLE_MODULES = (accounts_models, audit_models, fulfilment_models)
+TABLE_MODULES = (accounts_models, audit_models, drafting_models, fulfilment_models)
 
 __all__ = ["TABLE_MODULES", "Base"]

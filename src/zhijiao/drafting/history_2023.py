@@ -1,0 +1,113 @@
+"""What the drafting explanation of 温政办〔2023〕32号 tells of its own drafting, as a historical record.
+
+Known: the stages and their dates, 3 dedicated meetings chaired by the bureau director, 4 revision
+rounds, the 23 February meeting of 7 departments and 2 schools, 2 consultation rounds in the name of the
+city government office to 39 units (17 of them named), 75 feedback items: 11 adopted, 57 partially
+adopted, 7 not adopted. Not known, and marked so: the texts of the drafts and of the items, which unit
+wrote which item, in which round, and who replied. Items are all filed under round 1 for that reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhijiao.drafting import consultation, versions
+from zhijiao.drafting.models import DraftPlan, FeedbackItem, Meeting, RoundUnit
+from zhijiao.drafting.stages import Disposition, ReplyStatus, Stage, UnitKind
+from zhijiao.policies.wenzhou_vet_2023 import load
+
+CODE = "wenzhou-vet-2023"
+TITLE = "温州市推动现代职业教育高质量跨越式发展实施方案（2023—2025年）"
+SOURCE = "起草说明·起草过程"
+IN_NAME_OF = "市府办"
+CHAIR = "市教育局局长"
+COUNTIES = (
+    "鹿城区",
+    "龙湾区",
+    "瓯海区",
+    "洞头区",
+    "瑞安市",
+    "乐清市",
+    "龙港市",
+    "永嘉县",
+    "平阳县",
+    "苍南县",
+    "文成县",
+    "泰顺县",
+)
+NAMED_DEPARTMENTS = ("市委组织部（人才办）", "市委编办", "市发改委", "市经信局", "市科技局")
+UNITS_CONSULTED = 39
+MEETING_DEPARTMENTS = ("市发改委", "市经信局", "市科技局")  # of the 7; the other 4 are not named
+SCHOOLS_AT_MEETING = ("温州职业技术学院", "温州职业中等专业学校")
+DEDICATED_MEETINGS, REVISIONS = 3, 4
+DISPOSITIONS = ((Disposition.adopted, 11), (Disposition.partially_adopted, 57), (Disposition.not_adopted, 7))
+UNKNOWN = "原始记录未载明"
+
+
+def _articles() -> list[versions.ArticleText]:
+    """The 20 articles of the issued plan, titled where the explanation gives the title."""
+    metadata = load().metadata
+    parts = {p["number"]: p.get("title", {}).get("zh", f"第{p['number']}部分") for p in metadata["parts"]}
+    out = []
+    for article in metadata["articles"]:
+        number = int(article["number"])
+        title = article.get("title", {}).get("zh", f"第{number}条（标题未载明）")
+        part = int(article.get("part", 0))  # 0: which part the article sits in is not recorded
+        out.append(versions.ArticleText(part, parts.get(part, f"部分{UNKNOWN}"), title, UNKNOWN))
+    return out
+
+
+def load_2023(session: Session) -> DraftPlan:
+    """Loads the record once; loading it again returns the plan already there."""
+    existing = session.scalar(select(DraftPlan).where(DraftPlan.code == CODE))
+    if existing is not None:
+        return existing
+    plan = versions.create_plan(session, None, code=CODE, title=TITLE, period="2023—2025", historical=True)
+    texts = _articles()
+    first = versions.first_version(session, None, plan, Stage.first_draft, texts, dated=dt.date(2023, 2, 15),
+                                   text_known=False)  # fmt: skip
+    discussion = versions.new_version(session, None, first.id, Stage.discussion, text_known=False,
+                                      note=f"{DEDICATED_MEETINGS}次专题会议、{REVISIONS}轮全面修改后形成")  # fmt: skip
+    for number in range(DEDICATED_MEETINGS):
+        session.add(Meeting(plan_id=plan.id, kind="meeting", chair=CHAIR, participants=[],
+                            note=f"专题会议（第{number + 1}次）"))  # fmt: skip
+    for number in range(REVISIONS):
+        produced = discussion.id if number == REVISIONS - 1 else None
+        session.add(Meeting(plan_id=plan.id, kind="revision", participants=[], produced_version_id=produced,
+                            note=f"全面修改（第{number + 1}轮）"))  # fmt: skip
+    consulting = versions.new_version(session, None, discussion.id, Stage.consultation, dated=dt.date(2023, 2, 23),
+                                      text_known=False)  # fmt: skip
+    session.add(
+        Meeting(plan_id=plan.id, kind="coordination", held_on=dt.date(2023, 2, 23), chair="市教育局",
+                participants=[*MEETING_DEPARTMENTS, *SCHOOLS_AT_MEETING], participant_count=9,
+                produced_version_id=consulting.id, note="发改、经信、科技等7个部门、1所高职院校以及1所中职学校")
+    )  # fmt: skip
+    units = [consultation.add_unit(session, None, f"{name}人民政府", UnitKind.county_government) for name in COUNTIES]
+    units += [consultation.add_unit(session, None, name, UnitKind.department) for name in NAMED_DEPARTMENTS]
+    units += [
+        consultation.add_unit(session, None, f"2023年征求意见单位（{UNKNOWN}）{n:02d}", UnitKind.other)
+        for n in range(1, UNITS_CONSULTED - len(units) + 1)
+    ]
+    unit_ids = [u.id for u in units]
+    first_round = consultation.send_round(session, None, consulting.id, unit_ids, sent_on=None, deadline=None,
+                                          in_name_of=IN_NAME_OF)  # fmt: skip
+    second_round = consultation.send_round(session, None, consulting.id, unit_ids, sent_on=None, deadline=None,
+                                           in_name_of=IN_NAME_OF)  # fmt: skip
+    rounds = [first_round, second_round]
+    for addressee in session.scalars(select(RoundUnit).where(RoundUnit.round_id.in_([r.id for r in rounds]))):
+        addressee.reply = ReplyStatus.unknown.value
+    for disposition, count in DISPOSITIONS:
+        for _ in range(count):
+            session.add(FeedbackItem(round_id=rounds[0].id, unit_id=None, version_id=consulting.id, article_key=None,
+                                     text=None, disposition=disposition.value, reason=UNKNOWN,
+                                     extra={"text_known": False, "source": SOURCE}))  # fmt: skip
+    approval = versions.new_version(session, None, consulting.id, Stage.for_approval, text_known=False,
+                                    note="3月初，就征求意见后的文稿逐条讨论修订形成")  # fmt: skip
+    issued = load().metadata["document"]["issued"]
+    versions.new_version(session, None, approval.id, Stage.issued, dated=issued, text_known=False,
+                         note="市委书记、市长批示后印发")  # fmt: skip
+    session.flush()
+    return plan
