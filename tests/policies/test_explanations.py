@@ -95,3 +95,14 @@ def test_the_rule_set_version_is_stable_and_moves_with_any_change(policy):
         parse_reform({"parameters": {"art11.incentive_rate": 0.6}}, policy).apply(policy.parameters)
     )
     assert reformed.rule_set != policy.rule_set
+
+
+def test_a_certifications_steps_show_what_a_reader_knows_not_the_engines_own_columns():
+    situation = {
+        "year": 2024,
+        "enterprises": [{"id": "E1", "county": "鹿城区", "certifications": [{"level": "city", "date": "2024-05-01"}]}],
+    }
+    step = steps(situation, "enterprises", "E1")["integration_subsidy"]
+    payable = {s["output"]: s for s in step["details"][0]["steps"]}["integration_subsidy_payable"]
+    assert set(payable["inputs"]) == {"integration_subsidy_amount", "in_plan_window", "level"}
+    assert "__" not in payable["text"]

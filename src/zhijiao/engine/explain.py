@@ -20,6 +20,7 @@ from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import OPEN_START
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.prepare import is_engine_column
 from zhijiao.engine.rules import Aggregate, ExplainContext, Formula, Period
 from zhijiao.engine.units import Unit
 
@@ -184,12 +185,20 @@ def _step(
         "article": formula.article,
         "clauses": list(formula.clauses),
         "formula": formula.formula.get(lang, ""),
-        "inputs": {name: shown(row.get(name)) for name in formula.reads if not isinstance(formula, Aggregate)},
+        "inputs": {
+            name: shown(row.get(name))
+            for name in formula.reads
+            if not isinstance(formula, Aggregate) and not is_engine_column(name)
+        },
         "parameters": _parameters(policy, formula, row, period, lang),
         "options": {name: str(options[name]) for name in formula.options},
         "value": shown(row.get(formula.output)),
     }
-    missing = [name for name in formula.reads if row.get(name) is None and not isinstance(formula, Aggregate)]
+    missing = [
+        name
+        for name in formula.reads
+        if row.get(name) is None and not isinstance(formula, Aggregate) and not is_engine_column(name)
+    ]
     if missing:
         step["not_given"] = missing
     notes = [_not_in_force(p, lang) for p in step["parameters"] if p["value"] is None]

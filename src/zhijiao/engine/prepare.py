@@ -24,6 +24,11 @@ def ref_row(name: str) -> str:
     return f"__{name}_row"
 
 
+def is_engine_column(name: str) -> bool:
+    """Columns the engine adds for itself (row numbers, links, run ends): never shown to a reader."""
+    return name.startswith("__")
+
+
 def children_end(child: str) -> str:
     """The parent's column: one past the row of its last ``child`` (its first child is the previous end)."""
     return f"__{child}_end"
