@@ -1,0 +1,172 @@
+"""A page per school, enterprise, platform and construction project: its data by year, what belongs to it,
+its certifications (revocations included), its entitlements for the chosen year with the engine's
+explanation, and the changes made to it. A record outside the user's scope is not found (404)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.language import Lang
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.registry import rows
+from zhijiao.registry.explanations import explain_record
+from zhijiao.registry.history import changes_of
+from zhijiao.registry.queries import data_years, year_end
+from zhijiao.registry.tables import BY_NAME
+from zhijiao.web.deps import Db, LangDep, require
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages.registry_entity_view import (
+    certifications_table,
+    entitlements_view,
+    history_view,
+    rows_table,
+    year_table,
+)
+from zhijiao.web.pages.registry_view import area_context, chosen_year, column_label, display
+from zhijiao.web.templating import render
+
+router = APIRouter()
+
+Code = Annotated[str, Path(min_length=1, max_length=40)]
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+SCHOOL_YEARLY = ("school_years", "teacher_stats", "student_stats")
+SCHOOL_OWNED = ("school_shareholders", *SCHOOL_YEARLY, "majors", "donations")
+
+
+def _record(db: Session, user: Principal, table: str, code: str) -> dict[str, object]:
+    spec = BY_NAME[table]
+    found = rows.find(db, spec, user.scope, {"code": code})
+    if found is None:
+        raise NotFound("登记册中没有该记录，或不在您的查看范围内。", "No such record in your view of the registry.")
+    return rows.as_files(db, spec, [found])[0]
+
+
+def _fields(table: str, record: dict[str, object], lang: Lang) -> list[tuple[str, str]]:
+    spec = BY_NAME[table]
+    return [(column_label(c, lang), display(c, record.get(c.name), lang)) for c in spec.columns]
+
+
+def _entitlements(db: Session, table: str, code: str, year: int | None, lang: Lang) -> Any:  # noqa: ANN401
+    if year is None:
+        return None
+    explained = explain_record(db, load(), table, code, year, lang.value)
+    return entitlements_view(explained, lang) if explained else None
+
+
+def _page(request: Request, name: str, user: Principal, context: dict[str, Any]) -> Response:
+    return render(request, name, area_context(user) | context)
+
+
+@router.get("/registry/schools/{code}")
+def school_page(
+    request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
+    user: Principal = require(Permission.view_registry),
+) -> Response:  # fmt: skip
+    record = _record(db, user, "schools", code)
+    years = data_years(db)
+    chosen = chosen_year(year, years)
+    owned = {table: rows.owned(db, BY_NAME[table], user.scope, "school_code", [code]) for table in SCHOOL_OWNED}
+    platforms = rows.owned(db, BY_NAME["platforms"], user.scope, "school_code", [code])
+    projects = rows.owned(db, BY_NAME["projects"], user.scope, "school_code", [code])
+    extra = {
+        t: rows.owned(db, BY_NAME[t], user.scope, "school_code", [code])
+        for t in ("international_programmes", "national_brands")
+    }
+    majors = [row for row in owned["majors"] if row.get("year") == chosen]
+    history = changes_of(db, code, {"schools", *SCHOOL_OWNED})
+    leave = ("school_code",)
+    context = {
+        "table": "schools",
+        "code": code,
+        "record": record,
+        "fields": _fields("schools", record, lang),
+        "year": chosen,
+        "years": years,
+        "yearly": [year_table(BY_NAME[t], owned[t], lang) for t in SCHOOL_YEARLY],
+        "lists": [
+            rows_table(BY_NAME["school_shareholders"], owned["school_shareholders"], lang, leave_out=leave),
+            rows_table(BY_NAME["majors"], majors, lang, leave_out=(*leave, "year")),
+            rows_table(BY_NAME["donations"], owned["donations"], lang, leave_out=leave),
+            rows_table(BY_NAME["platforms"], platforms, lang, leave_out=leave, page="platforms"),
+            rows_table(BY_NAME["projects"], projects, lang, leave_out=leave, page="projects"),
+            *(rows_table(BY_NAME[t], extra[t], lang, leave_out=leave) for t in extra),
+        ],
+        "add": ("school_shareholders", "majors", "donations", "platforms", "projects"),
+        "entitlements": _entitlements(db, "schools", code, chosen, lang),
+        "history": history_view(history, BY_NAME, lang),
+    }
+    return _page(request, "registry/school.html", user, context)
+
+
+@router.get("/registry/enterprises/{code}")
+def enterprise_page(
+    request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
+    user: Principal = require(Permission.view_registry),
+) -> Response:  # fmt: skip
+    record = _record(db, user, "enterprises", code)
+    years = data_years(db)
+    chosen = chosen_year(year, years)
+    spec = BY_NAME["enterprise_certifications"]
+    found = rows.owned(db, spec, user.scope, "enterprise_code", [code])
+    history = changes_of(db, code, {"enterprises", spec.name}, {str(row["code"]) for row in found})
+    context = {
+        "table": "enterprises",
+        "code": code,
+        "record": record,
+        "fields": _fields("enterprises", record, lang),
+        "year": chosen,
+        "years": years,
+        "certifications": certifications_table(spec, found, year_end(chosen), lang, "enterprise_code"),
+        "certification_owner": "enterprise_code",
+        "entitlements": _entitlements(db, "enterprises", code, chosen, lang),
+        "history": history_view(history, BY_NAME, lang),
+    }
+    return _page(request, "registry/enterprise.html", user, context)
+
+
+@router.get("/registry/platforms/{code}")
+def platform_page(
+    request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
+    user: Principal = require(Permission.view_registry),
+) -> Response:  # fmt: skip
+    record = _record(db, user, "platforms", code)
+    years = data_years(db)
+    chosen = chosen_year(year, years)
+    spec = BY_NAME["platform_certifications"]
+    found = rows.owned(db, spec, user.scope, "platform_code", [code])
+    history = changes_of(db, code, {"platforms", spec.name}, {str(row["code"]) for row in found})
+    context = {
+        "table": "platforms",
+        "code": code,
+        "record": record,
+        "fields": _fields("platforms", record, lang),
+        "year": chosen,
+        "years": years,
+        "certifications": certifications_table(spec, found, year_end(chosen), lang, "platform_code"),
+        "certification_owner": "platform_code",
+        "entitlements": _entitlements(db, "platforms", code, chosen, lang),
+        "history": history_view(history, BY_NAME, lang),
+    }
+    return _page(request, "registry/platform.html", user, context)
+
+
+@router.get("/registry/projects/{code}")
+def project_page(
+    request: Request, db: Db, lang: LangDep, code: Code, user: Principal = require(Permission.view_registry)
+) -> Response:
+    record = _record(db, user, "projects", code)
+    history = changes_of(db, code, {"projects"})
+    context = {
+        "table": "projects",
+        "code": code,
+        "record": record,
+        "fields": _fields("projects", record, lang),
+        "history": history_view(history, BY_NAME, lang),
+    }
+    return _page(request, "registry/project.html", user, context)
