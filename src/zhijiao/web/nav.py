@@ -29,6 +29,8 @@ NAV = (
     NavItem("/awards", "奖补兑现", None, signed_in=True),
     NavItem("/ledger", "拨付台账", Permission.view_ledger),
     NavItem("/audit", "审计记录", Permission.view_audit),
+    NavItem("/drafting", "方案起草", Permission.view_drafts),
+    NavItem("/consultations", "征求意见", Permission.submit_feedback),
 )
 
 

@@ -1,0 +1,5 @@
+"""Placeholder until the drafting pages land (issue 6)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
