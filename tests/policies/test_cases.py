@@ -62,7 +62,7 @@ def test_every_option_value_is_exercised_where_it_matters(policy):
                 covered.add((option, str(chosen[option])))
                 if option in reform_options:
                     covered.add((option, str(reform_options[option])))
-    # The fulfilment's options change no calculation; tests/integration/test_clawback.py exercises them.
+    # The fulfilment's options change no calculation; tests/fulfilment/test_clawback.py exercises them.
     wanted = {(o.name, v) for o in policy.options for v in o.choices if o.name not in FULFILMENT_OPTIONS}
     assert wanted <= covered, sorted(wanted - covered)
     window = policy.options.options["plan_window"]

@@ -1,0 +1,56 @@
+"""Claw-back on revocation: only where the option says so, once per payment, named and reasoned."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flows import approved_proactive, batch_of
+from sqlalchemy import select, update
+
+from zhijiao.fulfilment import payments
+from zhijiao.fulfilment.clawback import clawback_revoked
+from zhijiao.fulfilment.models import Application, LedgerEntry
+from zhijiao.registry.models import EnterpriseCertification
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def _paid_award(db, persona, policy) -> LedgerEntry:
+    ids = approved_proactive(db, persona, policy)
+    release = payments.release_batch(db, persona("finance"), policy, batch_of(db, persona, policy, ids[:1]))
+    db.commit()
+    return release.entries[0]
+
+
+def _revoke(db, entry: LedgerEntry) -> None:
+    db.execute(
+        update(EnterpriseCertification)
+        .where(
+            EnterpriseCertification.enterprise_id == entry.enterprise_id, EnterpriseCertification.level == entry.level
+        )
+        .values(revoked_on=dt.date(2025, 5, 1), revocation_reason="弄虚作假")
+    )
+    db.commit()
+
+
+def test_a_revoked_certification_is_clawed_back_only_when_the_option_is_on(db, persona, policy):
+    payment = _paid_award(db, persona, policy)
+    _revoke(db, payment)
+    finance = persona("finance")
+    off = clawback_revoked(db, finance, policy, AS_OF)  # the package's default
+    assert (off.option, off.entries) == ("off", [])
+    on = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
+    db.commit()
+    (clawback,) = on.entries
+    assert (clawback.kind, clawback.amount_fen, clawback.reverses_id) == ("clawback", -payment.amount_fen, payment.id)
+    assert "弄虚作假" in (clawback.reason or "")
+    again = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
+    assert again.entries == []  # once per payment
+    assert db.get(Application, payment.application_id).status == "paid"
+
+
+def test_nothing_is_clawed_back_for_a_certification_still_in_force(db, persona, policy):
+    _paid_award(db, persona, policy)
+    result = clawback_revoked(db, persona("finance"), policy, AS_OF, {"clawback_on_revocation": "on"})
+    assert result.entries == []
+    assert db.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "clawback")) is None
