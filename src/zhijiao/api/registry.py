@@ -25,6 +25,7 @@ from zhijiao.api.registry_models import (
     request_model,
     response_model,
 )
+from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.engine.explain import shown
 from zhijiao.engine.inputs import decode
 from zhijiao.policies.wenzhou_vet_2023 import load
@@ -34,6 +35,7 @@ from zhijiao.registry.editing import Change, RowNotFound, save
 from zhijiao.registry.explanations import ENTITIES, explain_record
 from zhijiao.registry.queries import data_years
 from zhijiao.registry.reach import owner
+from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import TABLES
 from zhijiao.web.deps import Db, LangDep, require
@@ -41,6 +43,7 @@ from zhijiao.web.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/registry", tags=["registry"])
 MAX_PER_PAGE = 200
+WRITING = problem_responses(400, 401, 403, 404, 422)  # a body that is not JSON is 400
 NOT_FOUND = ("登记册中没有该记录，或不在您的范围内。", "No such row within your reach.")
 KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
@@ -55,6 +58,10 @@ def _endpoint(function: Callable[..., Any], parameters: list[inspect.Parameter])
     return function
 
 
+def _text(length: int, description: str) -> Any:  # noqa: ANN401 -- an annotated query type
+    return Annotated[str | None, Query(max_length=length, pattern=NO_NUL, description=description)]
+
+
 def _key_parameters(spec: TableSpec) -> list[inspect.Parameter]:
     out = []
     for name in spec.key:
@@ -62,7 +69,7 @@ def _key_parameters(spec: TableSpec) -> list[inspect.Parameter]:
         if column.kind == "year":
             out.append(_param(name, Annotated[int, Path(ge=2000, le=2100, description=column.zh)]))
         else:
-            out.append(_param(name, Annotated[str, Path(min_length=1, max_length=100, description=column.zh)]))
+            out.append(_param(name, Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]))
     return out
 
 
@@ -121,21 +128,20 @@ def _list_route(spec: TableSpec, page: type[BaseModel]) -> None:
     parameters += [
         _param("page", Annotated[int, Query(ge=1, le=1_000_000)], 1),
         _param("per_page", Annotated[int, Query(ge=1, le=MAX_PER_PAGE)], 50),
-        _param("q", Annotated[str | None, Query(max_length=100, description="code or name contains")], None),
+        _param("q", _text(100, "code or name contains"), None),
         _param("sort", Annotated[sort_type | None, Query(description="a column; '-' first for descending")], None),
     ]
     if owner(spec) is not None:
-        parameters.append(
-            _param("county", Annotated[str | None, Query(max_length=20, description="name or code")], None)
-        )
+        parameters.append(_param("county", _text(20, "a county's name or code"), None))
     if any(c.name == "year" for c in spec.columns):
         parameters.append(_param("year", Annotated[int | None, Query(ge=2000, le=2100)], None))
-    parameters += [_param(c.name, Annotated[str | None, Query(max_length=100, description=c.zh)], None) for c in refs]
+    parameters += [_param(c.name, _text(100, c.zh), None) for c in refs]
     router.add_api_route(
         f"/{spec.name}",
         _endpoint(list_rows, parameters),
         methods=["GET"],
         response_model=page,
+        responses=SIGNED_IN,
         operation_id=f"registry_{spec.name}_list",
         summary=f"{spec.label['en']}: a page of rows ({spec.label['zh']})",
     )
@@ -159,6 +165,7 @@ def _one_route(spec: TableSpec, row: type[BaseModel]) -> None:
         _endpoint(one_row, _common(Permission.view_registry) + _key_parameters(spec)),
         methods=["GET"],
         response_model=row,
+        responses=SIGNED_IN,
         operation_id=f"registry_{spec.name}_get",
         summary=f"{spec.label['en']}: one row",
     )
@@ -192,6 +199,7 @@ def _write_routes(spec: TableSpec, body: type[BaseModel], row: type[BaseModel]) 
         methods=["POST"],
         status_code=201,
         response_model=row,
+        responses=WRITING,
         operation_id=f"registry_{spec.name}_create",
         summary=f"{spec.label['en']}: a new row, checked as an import checks it",
     )
@@ -200,6 +208,7 @@ def _write_routes(spec: TableSpec, body: type[BaseModel], row: type[BaseModel]) 
         _endpoint(replace, common + _key_parameters(spec)),
         methods=["PUT"],
         response_model=row,
+        responses=WRITING,
         operation_id=f"registry_{spec.name}_replace",
         summary=f"{spec.label['en']}: the row replaced (blank fields become blank; the key cannot change)",
     )
@@ -229,7 +238,7 @@ def _entitlements_route(table: str) -> None:
 
     parameters = [
         *_common(Permission.view_registry),
-        _param("code", Annotated[str, Path(min_length=1, max_length=100)]),
+        _param("code", Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]),
         _param("year", Annotated[int | None, Query(ge=2000, le=2100)], None),
     ]
     router.add_api_route(
@@ -237,6 +246,7 @@ def _entitlements_route(table: str) -> None:
         _endpoint(entitlements, parameters),
         methods=["GET"],
         response_model=Entitlements,
+        responses=SIGNED_IN,
         operation_id=f"registry_{table}_entitlements",
         summary=f"{table}: entitlements for a year with their explanation (as zhijiao calc --explain)",
     )
@@ -245,7 +255,9 @@ def _entitlements_route(table: str) -> None:
 TABLES_BY_NAME = {spec.name: spec for spec in TABLES}
 
 
-@router.get("", response_model=list[TableInfo], summary="The registry's tables, their keys and columns")
+@router.get(
+    "", response_model=list[TableInfo], responses=SIGNED_IN, summary="The registry's tables, their keys and columns"
+)
 def tables(_: Principal = require(Permission.view_registry)) -> list[TableInfo]:
     return [
         TableInfo(

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from zhijiao.registry.exporter import KIND_TEXT
+from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import Column, TableSpec
 
 TEXT_LIMIT = 1_000  # beyond any column's length; the column's own limit is checked with the import's message
@@ -59,7 +60,7 @@ def request_model(spec: TableSpec) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for column in spec.columns:
         kind = _REQUEST_TYPES[column.kind]
-        extra: dict[str, Any] = {"max_length": TEXT_LIMIT} if kind is str else {}
+        extra: dict[str, Any] = {"max_length": TEXT_LIMIT, "pattern": NO_NUL} if kind is str else {}
         if kind is Decimal:
             # JSON has no decimals: a number (or numeric text) becomes an exact Decimal; a boolean is refused.
             extra = {"allow_inf_nan": False, "strict": False}

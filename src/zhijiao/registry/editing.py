@@ -63,29 +63,33 @@ def _length(spec: TableSpec, column: Column) -> int | None:
     return getattr(table_column.type, "length", None) if table_column is not None else None
 
 
+def _cell(spec: TableSpec, column: Column, value: object, counties: dict[str, str]) -> object:
+    """One value converted as the importer converts a cell; raises CellError with the importer's reason."""
+    if isinstance(value, str) and "\x00" in value:
+        raise CellError("含有空字符（NUL）", "contains a NUL character")
+    converted = convert(column, value, counties)
+    limit = _length(spec, column)
+    if limit is not None and isinstance(converted, str) and len(converted) > limit:
+        raise CellError(f"超过 {limit} 个字符", f"longer than {limit} characters")
+    return converted
+
+
 def _convert(
     checked: _Checked, raw: Mapping[str, object], counties: dict[str, str], problems: list[Problem]
 ) -> set[str]:
-    """Each value converted as the importer converts a cell; the columns that failed (each reported)."""
+    """Each value converted, required values present, the row's rules kept; the columns that failed (each
+    reported)."""
     spec, failed = checked.change.spec, set()
     for column in spec.columns:
         value = raw.get(column.name)
+        checked.values[column.name] = None
         if is_blank(value):
-            checked.values[column.name] = None
             continue
         try:
-            converted = convert(column, value, counties)
+            checked.values[column.name] = _cell(spec, column, value, counties)
         except CellError as error:
             problems.append(Problem(checked.where, column.name, error.zh, error.en))
             failed.add(column.name)
-            continue
-        limit = _length(spec, column)
-        if limit is not None and isinstance(converted, str) and len(converted) > limit:
-            problems.append(
-                Problem(checked.where, column.name, f"超过 {limit} 个字符", f"longer than {limit} characters")
-            )
-            failed.add(column.name)
-        checked.values[column.name] = converted
     for column in spec.columns:
         if column.required and checked.values.get(column.name) is None and column.name not in failed:
             problems.append(Problem(checked.where, column.name, "必填项为空", "is required"))

@@ -19,6 +19,7 @@ from zhijiao.registry.tables import BY_NAME
 from zhijiao.registry.values import CellError, convert, shown
 
 SEARCHED = ("code", "name")  # a table's own columns that the ``q`` search looks in
+NO_NUL = r"^[^\x00]*$"  # text a request may carry: PostgreSQL cannot hold the NUL character
 
 
 def ref_model(column: Column) -> Any:  # noqa: ANN401 -- the model of the table a code column refers to

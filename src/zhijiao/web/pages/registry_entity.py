@@ -18,6 +18,7 @@ from zhijiao.registry import rows
 from zhijiao.registry.explanations import explain_record
 from zhijiao.registry.history import changes_of
 from zhijiao.registry.queries import data_years, year_end
+from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import NotFound
@@ -33,7 +34,7 @@ from zhijiao.web.templating import render
 
 router = APIRouter()
 
-Code = Annotated[str, Path(min_length=1, max_length=40)]
+Code = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
 SCHOOL_YEARLY = ("school_years", "teacher_stats", "student_stats")
 SCHOOL_OWNED = ("school_shareholders", *SCHOOL_YEARLY, "majors", "donations")

@@ -99,27 +99,27 @@ def export(
 
 def _saved(upload: UploadFile, folder: FilePath, lang: Lang) -> tuple[FilePath | None, str, int]:
     """The upload copied to ``folder`` under its own name, or a reason it is refused (and the status)."""
-    name = FilePath((upload.filename or "").replace("\\", "/")).name[-100:]
+    name = FilePath("".join(c for c in (upload.filename or "") if c.isprintable()).replace("\\", "/")).name[-100:]
     suffix = FilePath(name).suffix.lower()
     zh = lang is Lang.zh
     if suffix not in MEDIA:
         return None, "仅支持 .xlsx 或 .csv 文件。" if zh else "Only .xlsx and .csv files can be imported.", 415
-    path = folder / name
-    size = 0
+    path = folder / (name if FilePath(name).stem else f"upload{suffix}")
+    size, binary, head = 0, False, b""
     with path.open("wb") as target:
         while chunk := upload.file.read(CHUNK):
+            head = head or chunk[: len(XLSX_MAGIC)]
             size += len(chunk)
+            binary = binary or b"\x00" in chunk  # text never holds NUL; PostgreSQL could not store it
             if size > MAX_UPLOAD_BYTES:
                 limit = MAX_UPLOAD_BYTES // (1024 * 1024)
                 return None, f"文件超过 {limit} MB。" if zh else f"The file is larger than {limit} MB.", 413
             target.write(chunk)
-    with path.open("rb") as source:
-        head = source.read(4096)
     if size == 0:
         return None, "文件为空。" if zh else "The file is empty.", 422
-    if suffix == ".xlsx" and not head.startswith(XLSX_MAGIC):
+    if suffix == ".xlsx" and head != XLSX_MAGIC:
         return None, "该文件不是 xlsx 工作簿。" if zh else "The file is not an xlsx workbook.", 415
-    if suffix == ".csv" and b"\x00" in head:
+    if suffix == ".csv" and binary:
         return None, "该文件不是文本 CSV。" if zh else "The file is not a text CSV.", 415
     return path, "", 200
 

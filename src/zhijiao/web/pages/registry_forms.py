@@ -19,6 +19,7 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.language import Lang
 from zhijiao.registry import rows
 from zhijiao.registry.editing import Change, RowNotFound, save
+from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.web.deps import Db, LangDep, require
@@ -30,8 +31,8 @@ from zhijiao.web.templating import render
 router = APIRouter()
 
 Table = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$")]
-Key = Annotated[str, Path(min_length=1, max_length=300)]
-Code = Annotated[str, Path(min_length=1, max_length=40)]
+Key = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL)]
+Code = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 SCHOOL_YEARLY = ("school_years", "teacher_stats", "student_stats")
 NOT_FOUND = ("登记册中没有该记录，或不在您的修改范围内。", "No such record within your reach.")

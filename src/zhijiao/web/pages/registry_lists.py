@@ -15,6 +15,7 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.language import Lang
 from zhijiao.registry import queries
+from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.tables import LEVELS, SCHOOL_TYPES
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import InvalidInput
@@ -143,10 +144,10 @@ class ListParams:
 
 
 def list_params(
-    q: Annotated[str, Query(max_length=100)] = "",
-    county: Annotated[str | None, Query(max_length=20)] = None,
-    kind: Annotated[str | None, Query(max_length=100)] = None,
-    level: Annotated[str | None, Query(max_length=20)] = None,
+    q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
+    county: Annotated[str | None, Query(max_length=20, pattern=NO_NUL)] = None,
+    kind: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    level: Annotated[str | None, Query(max_length=20, pattern=NO_NUL)] = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     sort: Annotated[str, Query(max_length=40, pattern=r"^[a-z_]*$")] = "code",
     desc: Annotated[bool, Query()] = False,
