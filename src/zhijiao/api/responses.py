@@ -49,13 +49,15 @@ _WHY = {
     401: "未登录或令牌无效 / not signed in, or the token is not valid",
     403: "角色无权 / the role does not allow this",
     404: "不存在或不在您的范围内 / no such record, or not within your scope",
+    409: "与现有状态冲突（如已处理或已存在）/ conflicts with the current state (e.g. already done or present)",
     413: "请求过大 / the request is too large",
     422: "输入有误，逐项列出 / the input is refused, every problem named by record and field",
+    429: "尝试次数过多，请稍后再试 / too many attempts: try again later",
 }
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route: each status it may answer with a problem document."""
+    """The ``responses=`` of a route: each status it may answer with a problem document (any area's routes)."""
     return {
         status: {"description": _WHY[status], "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
         for status in statuses
