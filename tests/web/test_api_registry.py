@@ -179,3 +179,27 @@ def test_entitlements_are_the_engines(client: TestClient):
     assert steps["part_time_teacher_funding"]["text"] == expected["part_time_teacher_funding"]["text"]
     assert steps["part_time_teacher_funding"]["text"].startswith("第十三条")
     assert client.get(f"{API}/schools/SCH-0001/entitlements", headers=headers).status_code == 404
+
+
+def test_text_with_a_nul_character_is_refused_not_stored(client: TestClient):
+    headers = api_token(client, "admin")
+    assert client.get(f"{API}/schools", params={"q": "a\x00b"}, headers=headers).status_code == 422
+    before = snapshot(client, "enterprises")
+    body = {"code": "TEST-NUL", "name": "企业\x00名称", "county": RUIAN}
+    response = client.post(f"{API}/enterprises", json=body, headers=headers)
+    assert response.status_code == 422
+    assert snapshot(client, "enterprises") == before
+
+
+def test_the_description_gives_each_table_its_key_path_and_strict_body(sqlite_client: TestClient):
+    description = sqlite_client.get("/api/v1/openapi.json").json()
+    operation = description["paths"]["/api/v1/registry/school_years/{school_code}/{year}"]["put"]
+    assert [p["name"] for p in operation["parameters"]] == ["school_code", "year"]
+    assert {"401", "403", "404", "422"} <= set(operation["responses"])
+    body = description["components"]["schemas"]["SchoolYearsInput"]
+    assert body["additionalProperties"] is False
+    assert set(body["properties"]) == {c.name for c in next(t for t in TABLES if t.name == "school_years").columns}
+    listing = description["paths"]["/api/v1/registry/majors"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {
+        "page", "per_page", "q", "sort", "county", "year", "school_code"
+    }  # fmt: skip

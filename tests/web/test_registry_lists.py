@@ -150,6 +150,12 @@ def test_an_unknown_filter_value_is_refused_by_name(client: TestClient):
     response = client.get("/registry/schools", params={"kind": "university"})
     assert response.status_code == 422
     assert "university" in response.text
+    fragment = client.get(
+        "/registry/schools", params={"kind": "university"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    assert fragment.status_code == 422
+    assert "<html" not in fragment.text
+    assert "类型“university”不是可选值（higher、secondary、technical）。" in fragment.text
 
 
 def test_a_county_officer_sees_only_its_county(sqlite_client: TestClient):

@@ -169,6 +169,17 @@ def _one_of(value: str | None, allowed: tuple[str, ...] | list[str], what: tuple
 
 
 def _list(request: Request, db: Session, lang: Lang, user: Principal, table: str, params: ListParams) -> Response:
+    try:
+        return _results(request, db, lang, user, table, params)
+    except InvalidInput as refused:
+        if not wants_fragment(request, RESULTS):
+            raise
+        # htmx swaps a refusal in place of the results: the reason, not a whole error page inside the page
+        context = {"message": refused.message(lang.value)}
+        return render(request, "registry/_list_refused.html", context, status_code=refused.status)
+
+
+def _results(request: Request, db: Session, lang: Lang, user: Principal, table: str, params: ListParams) -> Response:
     page_spec = PAGES[table]
     years = queries.data_years(db)
     year = chosen_year(params.year, years)
