@@ -69,8 +69,9 @@ def test_one_grouping_one_year_and_a_year_without_data(client: TestClient):
     assert cost["by"]["article"][0]["label"] == "Art. 3 platform awards"
     assert Decimal(str(cost["total"]["baseline"])) == yuan(_service(client, 2024).baseline.totals.fiscal_cost)
     refused = client.get("/api/v1/cost?year=2001", headers=headers)
-    assert refused.status_code == 422
-    assert "There are no data for 2001" in refused.json()["detail"]
+    assert refused.status_code == 404  # no such year's cost: a valid year the registry does not hold
+    assert refused.json()["code"] == "year_without_data"
+    assert "There are no data for 2001 (choose one of 2023" in refused.json()["detail"]
     assert client.get("/api/v1/cost?by=school", headers=headers).status_code == 422
 
 
@@ -101,8 +102,8 @@ def test_a_city_wide_user_may_look_at_one_county(client: TestClient):
     assert cost["county"] == "鹿城区"
     assert sum(amounts(cost["by"]["payer"]).values()) == yuan(totals.by_county["鹿城区"])
     unknown = client.get("/api/v1/cost?county=杭州市", headers=headers)
-    assert unknown.status_code == 422
-    assert unknown.json()["problems"][0]["field"] == "county"
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "not_found"
 
 
 def test_a_reform_beside_the_baseline_by_payer_article_and_county(client: TestClient):

@@ -66,22 +66,22 @@ def test_the_calculators_body_and_answer_are_the_situation_contract(description:
     body = operation["requestBody"]["content"]["application/json"]
     schema = body["schema"]
     assert schema["additionalProperties"] is False
+    assert [alternative["required"] for alternative in schema["oneOf"]] == [["year"], ["date"]]
     assert set(schema["properties"]) == {"year", "date", "options", "reform", "schools", "enterprises", "platforms"}
     school = schema["properties"]["schools"]["items"]
     assert set(school["required"]) == {"id", "county", "school_type", "ownership", "sponsor"}
     assert school["properties"]["students"] == {
-        "type": "integer",
-        "minimum": 0,
-        "maximum": 1_000_000,
+        "anyOf": [{"type": "integer", "minimum": 0, "maximum": 1_000_000}, {"type": "null"}],
         "description": "在校生数 / students",
     }
+    salary = school["properties"]["local_avg_teacher_salary"]["anyOf"][0]
+    assert salary == {"type": "number", "minimum": 0, "multipleOf": 0.01, "maximum": 10_000_000}
     assert school["properties"]["county"]["enum"][-1] == "市直属"
     platform = schema["properties"]["platforms"]["items"]
     assert "platform_id" not in platform["properties"]["certifications"]["items"]["properties"]  # nested: implied
-    assert set(schema["properties"]["reform"]["properties"]["parameters"]["properties"]) == {
-        p.id for p in policy.parameters
-    }
-    assert set(schema["properties"]["options"]["properties"]) == {o.name for o in policy.options}
+    reform = schema["properties"]["reform"]["anyOf"][0]
+    assert set(reform["properties"]["parameters"]["anyOf"][0]["properties"]) == {p.id for p in policy.parameters}
+    assert set(schema["properties"]["options"]["anyOf"][0]["properties"]) == {o.name for o in policy.options}
     assert body["example"]["year"] == 2024
     parameters = {p["name"] for p in operation["parameters"]}
     assert parameters == {"explain"}
@@ -100,4 +100,7 @@ def test_the_request_models_are_strict_in_the_description(description: dict):
     simulate = schemas["SimulateIn"]
     assert simulate["additionalProperties"] is False
     assert simulate["properties"]["year"]["type"] == "integer"
-    assert schemas["ReformIn"]["additionalProperties"] is False
+    reform = simulate["properties"]["reform"]
+    assert reform["additionalProperties"] is False
+    assert reform["properties"]["parameters"]["anyOf"][0]["additionalProperties"] is False
+    assert set(simulate["properties"]["options"]["properties"]) == {o.name for o in load().options}

@@ -102,7 +102,10 @@ def test_parameters_are_policy_shows_with_the_value_in_force_on_a_chosen_day(api
 
 
 def test_a_bad_date_or_an_unknown_parameter_is_refused(api: TestClient):
-    assert api.get("/api/v1/parameters?date=2023-02-30").status_code == 422
+    for day in ("2023-02-30", "0", "20230101", "2023-1-1"):
+        refused = api.get(f"/api/v1/parameters?date={day}&lang=en")
+        assert refused.status_code == 422, day
+        assert refused.json()["problems"][0]["field"] == "date"
     assert api.get("/api/v1/parameters?article=article11").status_code == 422
     unknown = api.get("/api/v1/parameters/art99.nothing", headers={"Accept-Language": "en"})
     assert unknown.status_code == 404

@@ -94,9 +94,22 @@ def test_wrong_types_and_unknown_fields_are_named_in_chinese_and_english(api: Te
         ({"year": 2024, "reform": {"options": "difference"}}, "reform.options", "expected a JSON object"),
         (
             {"year": 2024, "reform": {"parameters": {"art11.incentive_rate": True}}},
-            "reform",
-            "a boolean is not a number",
+            "reform.parameters.art11.incentive_rate",
+            "expected a number, got True",
         ),
+        (
+            {"year": 2024, "reform": {"parameters": {"art11.incentive_rate": "0.6"}}},
+            "reform.parameters.art11.incentive_rate",
+            "expected a number, got '0.6'",
+        ),
+        (
+            {"year": 2024, "reform": {"parameters": {"art11.incentive_rate": [{"value": 0.6, "from": "2024-01-01"}]}}},
+            "reform.parameters.art11.incentive_rate",
+            "each item is {effective_from, value}",
+        ),
+        ({"year": 2024, "reform": {"name": 60}}, "reform.name", "expected text, got 60"),
+        ({"year": "2024"}, "year", "'2024' is not a year"),
+        ({"date": "2024-W01-1"}, "date", "is not a date"),
         (
             {"year": 2024, "reform": {"parameters": {"art03.platform_award.national": 1e30}}},
             "reform",

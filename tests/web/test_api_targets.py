@@ -55,7 +55,7 @@ def test_one_county_one_target_and_refusals(sqlite_client: TestClient):
     targets = sqlite_client.get("/api/v1/targets?county=鹿城区&target=T3&year=2024", headers=headers).json()
     assert [r["county"] for r in targets["rows"]] == [CITY, "鹿城区"]
     assert targets["rows"] == [r for r in _progress(sqlite_client, 2024, "鹿城区")[1] if r["target"] == "T3"]
-    assert sqlite_client.get("/api/v1/targets?year=1999", headers=headers).status_code == 422
+    assert sqlite_client.get("/api/v1/targets?year=1999", headers=headers).status_code == 404
     assert sqlite_client.get("/api/v1/targets?target=X1", headers=headers).status_code == 422
     for username, status in (("school", 403), ("enterprise", 403)):
         assert sqlite_client.get("/api/v1/targets", headers=api_token(sqlite_client, username)).status_code == status

@@ -62,11 +62,21 @@ def _rows(view: CostView) -> list[CostRow]:
     return [_row(r.key, r.label, r.baseline, r.reform) for r in view.rows]
 
 
-def _year(db: Db, year: int | None) -> int:
+class YearWithoutData(NotFound):
+    """A year the registry holds no data for: there is no such year's cost or progress to answer with."""
+
+    code = "year_without_data"
+
+
+def data_year(db: Db, year: int | None) -> int:
+    """The year asked for, or the latest with data; another year answers 404 naming the years there are."""
     years = years_with_data(db)
     if not years:
-        raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
-    return chosen_year(year, years)
+        raise YearWithoutData("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
+    try:
+        return chosen_year(year, years)
+    except InvalidInput as refused:
+        raise YearWithoutData(refused.zh, refused.en) from None
 
 
 def _answer(comparison: Comparison, county: str | None, dimensions: list[str], lang: Lang) -> CostOut:
@@ -99,7 +109,7 @@ def cost(
     user: Principal = require(Permission.view_cost),
 ) -> CostOut:
     chosen_county = figures_county(db, user, county)
-    comparison = cost_for_year(db, load(), _year(db, year))
+    comparison = cost_for_year(db, load(), data_year(db, year))
     return _answer(comparison, chosen_county, [by.value] if by else list(DIMENSIONS), lang)
 
 
@@ -141,5 +151,5 @@ def _refused(field: str, error: PolicyError) -> InvalidInput:
 def simulate(body: SimulateIn, db: Db, lang: LangDep, user: Principal = require(Permission.simulate)) -> CostOut:
     chosen_county = figures_county(db, user, None)
     options, reform = _reform(body)
-    comparison = cost_for_year(db, load(), _year(db, body.year), options=options, reform=reform)
+    comparison = cost_for_year(db, load(), data_year(db, body.year), options=options, reform=reform)
     return _answer(comparison, chosen_county, list(DIMENSIONS), lang)

@@ -29,13 +29,14 @@ from zhijiao.api.schemas import (
     RuleSetOut,
 )
 from zhijiao.cli.policy import describe
+from zhijiao.engine.errors import Problem
 from zhijiao.engine.explain import shown
 from zhijiao.engine.parameters import OPEN_START, Parameter
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import from_scaled
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import public
-from zhijiao.web.errors import NotFound
+from zhijiao.web.errors import InvalidInput, NotFound
 
 router = APIRouter(tags=["plan"])
 NOT_FOUND = problem_responses(404, 422)
@@ -149,7 +150,25 @@ def _parameter(parameter: Parameter, day: dt.date | None) -> ParameterOut:
     )
 
 
-DateQuery = Annotated[dt.date | None, Query(description="YYYY-MM-DD：附当日有效的取值 / add the value in force")]
+DateQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description="YYYY-MM-DD：附当日有效的取值 / add the value in force that day",
+    ),
+]
+
+
+def _day(text: str | None) -> dt.date | None:
+    """The day asked for; written as YYYY-MM-DD only (not a timestamp, not 2023-02-30)."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problem = Problem({"zh": "请求", "en": "request"}, "date", f"“{text}” 不是日期", f"{text!r} is not a date")
+        raise InvalidInput("请求内容有误。", "The request is not valid.", [problem]) from None
 
 
 @router.get(
@@ -167,8 +186,8 @@ def parameters(
     chosen = [p for p in policy.parameters if article is None or p.id.startswith(article + ".")]
     return ParametersOut(
         rule_set=policy.rule_set,
-        date=None if date is None else date.isoformat(),
-        parameters=[_parameter(p, date) for p in chosen],
+        date=date,
+        parameters=[_parameter(p, _day(date)) for p in chosen],
     )
 
 
@@ -184,7 +203,7 @@ def parameter(
     policy = load()
     if parameter_id not in policy.parameters:
         raise NotFound(f"没有参数 {parameter_id}。", f"There is no parameter {parameter_id}.")
-    return _parameter(policy.parameters[parameter_id], date)
+    return _parameter(policy.parameters[parameter_id], _day(date))
 
 
 @router.get(

@@ -6,9 +6,12 @@ Answers carry money as yuan numbers exact to the fen, as ``zhijiao calc`` does; 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from zhijiao.api.situation_schema import options_schema, reform_schema
+from zhijiao.policies.wenzhou_vet_2023 import load
 
 Label = dict[str, str]
 Number = int | float
@@ -161,16 +164,26 @@ class DatedValueIn(Strict):
 class ReformIn(Strict):
     name: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
-    parameters: dict[str, Number | list[DatedValueIn]] = Field(
-        default_factory=dict, description="参数编号 → 取值或带日期的取值 / parameter id → a value, or dated values"
+    parameters: dict[str, Number | list[DatedValueIn]] | None = Field(
+        default=None, description="参数编号 → 取值或带日期的取值 / parameter id → a value, or dated values"
     )
-    options: dict[str, OptionValueIn] = Field(default_factory=dict)
+    options: dict[str, OptionValueIn] | None = None
+
+
+def _whole(value: object) -> object:
+    """2024.0 is the year 2024 (JSON has one kind of number); 2024.5, "2024" and true stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+_POLICY = load()
 
 
 class SimulateIn(Strict):
-    year: int = Field(ge=1900, le=2100)
-    options: dict[str, OptionValueIn] = Field(default_factory=dict, description="基线与改革共用 / for both runs")
-    reform: ReformIn = Field(default_factory=ReformIn)
+    year: Annotated[int, BeforeValidator(_whole)] = Field(ge=1900, le=2100)
+    options: Annotated[dict[str, OptionValueIn], WithJsonSchema(options_schema(_POLICY))] = Field(
+        default_factory=dict, description="基线与改革共用 / for both runs"
+    )
+    reform: Annotated[ReformIn, WithJsonSchema(reform_schema(_POLICY))] = Field(default_factory=ReformIn)
 
 
 def dumped(options: dict[str, OptionValueIn]) -> dict[str, object]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.errors import InputError
 from zhijiao.registry.counties import county_codes, resolve_county
-from zhijiao.web.errors import InvalidInput, NotFound
+from zhijiao.web.errors import NotFound
 from zhijiao.web.pages.dashboard_data import scope_county
 
 
@@ -22,10 +22,10 @@ def figures_county(session: Session, user: Principal, asked: str | None) -> str 
         return own
     try:
         code = resolve_county(session, asked)
-    except InputError as error:
-        if own is not None:  # whether a county exists is no more an officer's business than its figures
-            raise NotFound("您的范围内没有该县（市、区）。", "There is no such county within your scope.") from None
-        raise InvalidInput("没有该县（市、区）。", "There is no such county.", error.problems) from None
+    except InputError:
+        # Figures of a county that does not exist are not there to find, as another county's are not for
+        # an officer: both answer 404, so an officer learns nothing of what lies outside its county.
+        raise NotFound("您的范围内没有该县（市、区）。", "There is no such county within your scope.") from None
     name = next(name for name, c in county_codes(session).items() if c == code)
     if own is not None and name != own:
         raise NotFound("您的范围内没有该县（市、区）。", "There is no such county within your scope.")

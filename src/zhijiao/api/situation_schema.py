@@ -13,6 +13,7 @@ from typing import Any
 from zhijiao.engine.model import Entity, Variable
 from zhijiao.engine.options import Option
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.situation import UNDECLARED_MAXIMUM
 from zhijiao.engine.units import Unit
 
 Schema = dict[str, Any]
@@ -27,12 +28,29 @@ def _label(label: Any) -> str:  # noqa: ANN401 -- a {zh, en} label from the pack
     return " / ".join(str(label[lang]) for lang in ("zh", "en") if lang in label)
 
 
+def _number(unit: Unit, maximum: float | None) -> Schema:
+    """A number of a unit: whole for counts, else in the unit's steps (0.01 yuan, 0.000001 of a rate)."""
+    schema: Schema = {"type": "integer", "minimum": 0} if unit.scale == 1 else {"type": "number", "minimum": 0}
+    if unit.scale > 1:
+        schema["multipleOf"] = 1 / unit.scale
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
+
+
+def _nullable(schema: Schema) -> Schema:
+    """An optional input: null is taken as not given (the variable's default)."""
+    description = schema.pop("description", None)
+    wrapped: Schema = {"anyOf": [schema, {"type": "null"}]}
+    if description:
+        wrapped["description"] = description
+    return wrapped
+
+
 def _variable(variable: Variable) -> Schema:
     schema: Schema
-    if variable.unit is Unit.COUNT:
-        schema = {"type": "integer", "minimum": 0}
-    elif variable.unit.numeric:
-        schema = {"type": "number", "minimum": 0}
+    if variable.unit.numeric:
+        schema = _number(variable.unit, variable.maximum)
     elif variable.unit is Unit.DATE:
         schema = dict(_DATE)
     elif variable.unit is Unit.BOOL:
@@ -41,11 +59,9 @@ def _variable(variable: Variable) -> Schema:
         schema = {"type": "string"}
     if variable.choices:
         schema["enum"] = list(variable.choices)
-    if variable.maximum is not None:
-        schema["maximum"] = variable.maximum
     notes = [_label(variable.label), _PLACES.get(variable.unit, "")]
     schema["description"] = "; ".join(n for n in notes if n)
-    return schema
+    return schema if variable.required else _nullable(schema)
 
 
 def _entity(policy: Policy, entity: Entity) -> Schema:
@@ -71,7 +87,12 @@ def _option(option: Option) -> Schema:
             "description": description,
             "anyOf": [
                 {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$"},
-                {"type": "object", "properties": {"from": _DATE, "to": _DATE}, "required": ["from", "to"]},
+                {
+                    "type": "object",
+                    "properties": {"from": _DATE, "to": _DATE},
+                    "required": ["from", "to"],
+                    "additionalProperties": False,
+                },
             ],
         }
     return {"type": "string", "enum": list(option.choices), "description": description}
@@ -84,42 +105,42 @@ def options_schema(policy: Policy) -> Schema:
 
 def reform_schema(policy: Policy) -> Schema:
     """A reform: parameters replaced by a single value (every date) or dated values, and options."""
-    dated = {
-        "type": "object",
-        "properties": {
-            "effective_from": {"anyOf": [_DATE, {"type": "null"}]},
-            "value": {"type": "number", "minimum": 0},
-        },
-        "required": ["value"],
-        "additionalProperties": False,
-    }
     parameters = {}
     for parameter in policy.parameters:
-        value: Schema = {"type": "number", "minimum": 0}
-        if parameter.maximum is not None:
-            value["maximum"] = parameter.maximum / parameter.unit.scale
+        declared = parameter.maximum
+        maximum = UNDECLARED_MAXIMUM if declared is None else declared / parameter.unit.scale
+        value = _number(parameter.unit, maximum)
+        dated = {
+            "type": "object",
+            "properties": {"effective_from": {"anyOf": [_DATE, {"type": "null"}]}, "value": value},
+            "required": ["value"],
+            "additionalProperties": False,
+        }
         parameters[parameter.id] = {
             "description": _label(parameter.label),
             "anyOf": [value, {"type": "array", "minItems": 1, "items": dated}],
         }
+    text = {"anyOf": [{"type": "string"}, {"type": "null"}]}
     return {
         "type": "object",
         "properties": {
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "parameters": {"type": "object", "properties": parameters, "additionalProperties": False},
-            "options": options_schema(policy),
+            "name": text,
+            "description": text,
+            "parameters": _nullable({"type": "object", "properties": parameters, "additionalProperties": False}),
+            "options": _nullable(options_schema(policy)),
         },
         "additionalProperties": False,
     }
 
 
 def situation_schema(policy: Policy) -> Schema:
+    year: Schema = {"type": "integer", "minimum": 1900, "maximum": 2100}
+    day: Schema = dict(_DATE)
     properties: Schema = {
-        "year": {"type": "integer", "minimum": 1900, "maximum": 2100, "description": "测算年度 / year"},
-        "date": {**_DATE, "description": "按此日有效的参数测算（代替 year）/ parameters in force on this day"},
-        "options": options_schema(policy),
-        "reform": reform_schema(policy),
+        "year": _nullable({**year, "description": "测算年度 / year"}),
+        "date": _nullable({**day, "description": "按此日有效的参数测算（代替 year）/ parameters in force on this day"}),
+        "options": _nullable(options_schema(policy)),
+        "reform": _nullable(reform_schema(policy)),
     }
     for entity in policy.top_entities():
         properties[entity.plural] = {"type": "array", "items": _entity(policy, entity)}
@@ -127,6 +148,10 @@ def situation_schema(policy: Policy) -> Schema:
         "type": "object",
         "description": "情形：给出 year 或 date 之一 / a situation: exactly one of year or date",
         "properties": properties,
+        "oneOf": [
+            {"required": ["year"], "properties": {"year": year}},
+            {"required": ["date"], "properties": {"date": day}},
+        ],
         "additionalProperties": False,
     }
 

@@ -12,15 +12,13 @@ from fastapi import APIRouter, Query
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
-from zhijiao.api.cost import CountyQuery, YearQuery
+from zhijiao.api.cost import CountyQuery, YearQuery, data_year
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import ProgressOut, TargetsOut
 from zhijiao.api.scope import figures_county
 from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import Db, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages.dashboard_data import chosen_year, years_with_data
 
 router = APIRouter(tags=["targets"])
 
@@ -39,9 +37,6 @@ def targets(
     user: Principal = require(Permission.view_cost),
 ) -> TargetsOut:
     chosen_county = figures_county(db, user, county)
-    years = years_with_data(db)
-    if not years:
-        raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
-    chosen = chosen_year(year, years)
+    chosen = data_year(db, year)
     rows = [r for r in progress(db, load(), chosen, chosen_county) if target is None or r.target == target]
     return TargetsOut(year=chosen, county=chosen_county, rows=[ProgressOut(**r.as_dict()) for r in rows])
