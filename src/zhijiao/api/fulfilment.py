@@ -1,5 +1,10 @@
-"""Placeholder until the fulfilment API lands (issue 5)."""
+"""The fulfilment API (issue 5) under /api/v1: applications and their steps, proactive awards, payment
+batches, the ledger, obligations and statements, the audit trail."""
 
 from fastapi import APIRouter
 
+from zhijiao.api import fulfilment_applications, fulfilment_audit, fulfilment_payments
+
 router = APIRouter(prefix="/api/v1")
+for part in (fulfilment_applications, fulfilment_payments, fulfilment_audit):
+    router.include_router(part.router)

@@ -1,0 +1,280 @@
+"""Applications and proactive awards: list and read within the caller's scope, create, attach documents,
+and each step of the life of an application as ``POST /api/v1/applications/{id}/{transition}``, one
+service function each. Refusals are problem documents: 403 role or two-person rule, 404 outside the
+scope, 409 wrong state or a second claim, 422 bad input."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.api.fulfilment_out import application_detail, application_out
+from zhijiao.api.fulfilment_schemas import (
+    ApplicationDetail,
+    ApplicationIn,
+    ApplicationList,
+    AttachmentOut,
+    Id,
+    NoteIn,
+    NoticeOut,
+    ProactiveIn,
+    ProactiveOut,
+    ReasonIn,
+)
+from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.fulfilment import applications, attachments, proactive
+from zhijiao.fulfilment.models import Application
+from zhijiao.fulfilment.states import Status
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.web.deps import Db, LangDep, public, require
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages import fulfilment_queries as queries
+from zhijiao.web.pages.fulfilment_common import download, signed_in, visible_application
+from zhijiao.web.pages.fulfilment_view import figure_variables as figures_of
+from zhijiao.web.pages.fulfilment_view import parse_figures
+
+router = APIRouter(tags=["fulfilment"])
+ACTS = SIGNED_IN | problem_responses(409)
+Article = Annotated[str | None, Query(pattern=r"^art\d{2}$")]
+
+
+def _detail(db: Db, user: Principal, application_id: int, lang: LangDep) -> ApplicationDetail:
+    return application_detail(db, user, visible_application(db, user, application_id), lang)
+
+
+@router.get(
+    "/applications",
+    response_model=ApplicationList,
+    responses=SIGNED_IN,
+    summary="Applications and proactive awards within the caller's scope, newest first",
+)
+def list_applications(
+    db: Db,
+    lang: LangDep,
+    status: Status | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    article: Article = None,
+    county: Annotated[str | None, Query(max_length=6, description="县（市、区）代码 / county code")] = None,
+    q: Annotated[str, Query(max_length=100, description="编号或单位 / number, or the entity's name or code")] = "",
+    todo: Annotated[bool, Query(description="仅待本角色办理的 / only what the caller's role acts on")] = False,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = queries.PER_PAGE,
+    user: Principal | None = public(),
+) -> ApplicationList:
+    me = signed_in(user)
+    chosen = queries.AwardFilter(
+        status=status.value if status else None,
+        year=year,
+        article=article,
+        county=county,
+        q=q.strip(),
+        todo=todo,
+        page=page,
+    )
+    found = queries.awards(db, me.role, me.scope, chosen, per_page)
+    codes = dict(
+        db.execute(
+            select(Application.id, Application.county_code).where(Application.id.in_([r.id for r in found.rows]))
+        ).all()
+    )
+    items = [application_out(row, codes[row.id], lang) for row in found.rows]
+    return ApplicationList(total=found.total, page=found.page, pages=found.pages, items=items)
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationDetail,
+    responses=SIGNED_IN,
+    summary="One application: figures, attachments, frozen decision, history, payments, allowed steps",
+)
+def get_application(db: Db, lang: LangDep, application_id: Id, user: Principal | None = public()) -> ApplicationDetail:
+    return _detail(db, signed_in(user), application_id, lang)
+
+
+@router.post(
+    "/applications",
+    response_model=ApplicationDetail,
+    status_code=201,
+    responses=ACTS,
+    summary="Apply (school or enterprise user, for its own entity): a draft, or submitted at once",
+)
+def create_application(
+    body: ApplicationIn, db: Db, lang: LangDep, user: Principal = require(Permission.apply)
+) -> ApplicationDetail:
+    entitlement = BY_ID.get(body.entitlement)  # an unknown one is refused by create, naming it
+    figures = parse_figures(figures_of(load(), entitlement), body.figures) if entitlement else {}
+    draft = applications.create(
+        db,
+        user,
+        entitlement_id=body.entitlement,
+        entity_code=body.entity_code,
+        year=body.year,
+        level=body.level,
+        figures=figures,
+        claimed_fen=body.claimed_fen,
+        note=body.note,
+    )
+    if body.submit:
+        applications.submit(db, user, draft.id)
+    return application_detail(db, user, draft, lang)
+
+
+@router.post(
+    "/applications/{application_id}/attachments",
+    response_model=AttachmentOut,
+    status_code=201,
+    responses=ACTS | problem_responses(413),
+    summary="Attach a supporting document (pdf, png, jpg, xlsx, docx; 10 MB)",
+)
+def add_attachment(
+    db: Db,
+    application_id: Id,
+    file: Annotated[UploadFile, File(description="证明材料 / the document")],
+    user: Principal = require(Permission.apply),
+) -> AttachmentOut:
+    added = attachments.add(db, user, application_id, file.filename or "", file.file.read(attachments.MAX_BYTES + 1))
+    return AttachmentOut(
+        id=added.id,
+        filename=added.filename,
+        content_type=added.content_type,
+        size=added.size,
+        sha256=added.sha256,
+        uploaded_at=added.uploaded_at,
+        url=f"/api/v1/applications/{application_id}/attachments/{added.id}",
+    )
+
+
+@router.get(
+    "/applications/{application_id}/attachments/{attachment_id}",
+    responses=SIGNED_IN,
+    response_class=Response,
+    summary="Download an attachment",
+)
+def get_attachment(db: Db, application_id: Id, attachment_id: Id, user: Principal | None = public()) -> Response:
+    me = signed_in(user)
+    visible_application(db, me, application_id)
+    found = next((a for a in attachments.of(db, me, application_id) if a.id == attachment_id), None)
+    if found is None:
+        raise NotFound("未找到该附件。", "No such attachment.")
+    return download(found.data, found.content_type, found.filename)
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="Submit a draft (or a returned application) for county review",
+)
+def submit(db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.apply)) -> ApplicationDetail:
+    return application_detail(db, user, applications.submit(db, user, application_id), lang)
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="Withdraw an application before its review",
+)
+def withdraw(
+    db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.apply)
+) -> ApplicationDetail:
+    return application_detail(db, user, applications.withdraw(db, user, application_id), lang)
+
+
+@router.post(
+    "/applications/{application_id}/return_for_information",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="County: return for more information, with the reason",
+)
+def return_for_information(
+    body: ReasonIn, db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.review)
+) -> ApplicationDetail:
+    done = applications.return_for_information(db, user, application_id, body.reason)
+    return application_detail(db, user, done, lang)
+
+
+@router.post(
+    "/applications/{application_id}/county_approve",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="County: reviewed and passed to the city (not by whoever submitted it)",
+)
+def county_approve(
+    db: Db, lang: LangDep, application_id: Id, body: NoteIn | None = None, user: Principal = require(Permission.review)
+) -> ApplicationDetail:
+    done = applications.county_approve(db, user, application_id, body.note if body else "")
+    return application_detail(db, user, done, lang)
+
+
+@router.post(
+    "/applications/{application_id}/county_reject",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="County: rejected, with the reason",
+)
+def county_reject(
+    body: ReasonIn, db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.review)
+) -> ApplicationDetail:
+    return application_detail(db, user, applications.county_reject(db, user, application_id, body.reason), lang)
+
+
+@router.post(
+    "/applications/{application_id}/city_approve",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="City: approved at the amount computed now, frozen with its rule set, inputs and explanation",
+)
+def city_approve(
+    db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.approve)
+) -> ApplicationDetail:
+    applications.city_approve(db, user, load(), application_id)
+    return _detail(db, user, application_id, lang)
+
+
+@router.post(
+    "/applications/{application_id}/city_reject",
+    response_model=ApplicationDetail,
+    responses=ACTS,
+    summary="City: rejected, with the reason",
+)
+def city_reject(
+    body: ReasonIn, db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.approve)
+) -> ApplicationDetail:
+    return application_detail(db, user, applications.city_reject(db, user, application_id, body.reason), lang)
+
+
+@router.post(
+    "/proactive",
+    response_model=ProactiveOut,
+    responses=SIGNED_IN,
+    summary="免申即享: pending awards for every entitlement of the year needing no application (idempotent)",
+)
+def run_proactive(body: ProactiveIn, db: Db, user: Principal = require(Permission.approve)) -> ProactiveOut:
+    result = proactive.run(db, user, load(), body.year)
+    return ProactiveOut(year=result.year, found=result.found, created=result.created, skipped=result.skipped)
+
+
+@router.get(
+    "/notices",
+    response_model=list[NoticeOut],
+    responses=SIGNED_IN,
+    summary="What the caller's school or enterprise was told (proactive awards), newest first",
+)
+def notices(db: Db, lang: LangDep, user: Principal | None = public()) -> list[NoticeOut]:
+    me = signed_in(user)
+    return [
+        NoticeOut(
+            id=n.id,
+            application_id=n.application_id,
+            created_at=n.created_at,
+            message=n.message_zh if lang.value == "zh" else n.message_en,
+        )
+        for n in queries.notices(db, me.scope)
+    ]

@@ -1,0 +1,244 @@
+"""Payment batches, the ledger, obligations and statements. The city prepares a batch declaring its count
+and total; finance releases it (all rows or none); corrections are reversals; claw-backs follow the
+option. Obligations by payer, article and county, as JSON or the xlsx finance reconciles against."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.api.fulfilment_out import batch_out, ledger_out, yuan_text
+from zhijiao.api.fulfilment_schemas import (
+    BatchIn,
+    BatchOut,
+    ClawbackIn,
+    ClawbackOut,
+    Id,
+    LedgerEntryOut,
+    LedgerList,
+    ObligationLineOut,
+    ObligationsOut,
+    ReasonIn,
+    ReleaseOut,
+    StatementOut,
+)
+from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.fulfilment import clawback, payments
+from zhijiao.fulfilment.models import PaymentBatch
+from zhijiao.fulfilment.obligations import Line, obligations, statement, totals
+from zhijiao.fulfilment.obligations_xlsx import write_obligations
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.web.deps import Db, LangDep, require
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages import fulfilment_queries as queries
+from zhijiao.web.pages.fulfilment_common import download
+from zhijiao.web.pages.fulfilment_ledger import XLSX, obligations_year, reachable_payee
+
+router = APIRouter(tags=["fulfilment"])
+ACTS = SIGNED_IN | problem_responses(409)
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def _batch(db: Db, user: Principal, batch_id: int) -> PaymentBatch:
+    found = db.scalar(select(PaymentBatch).where(PaymentBatch.id == batch_id, queries.batch_scope(user.scope)))
+    if found is None:
+        raise NotFound("未找到该拨付批次。", "No such payment batch.")
+    return found
+
+
+@router.get(
+    "/batches",
+    response_model=list[BatchOut],
+    responses=SIGNED_IN,
+    summary="Payment batches within the caller's reach, newest first",
+)
+def list_batches(db: Db, user: Principal = require(Permission.view_ledger)) -> list[BatchOut]:
+    return [batch_out(db, b) for b in queries.batches(db, user.scope)]
+
+
+@router.get("/batches/{batch_id}", response_model=BatchOut, responses=SIGNED_IN, summary="One payment batch")
+def get_batch(db: Db, batch_id: Id, user: Principal = require(Permission.view_ledger)) -> BatchOut:
+    return batch_out(db, _batch(db, user, batch_id))
+
+
+@router.post(
+    "/batches",
+    response_model=BatchOut,
+    status_code=201,
+    responses=ACTS,
+    summary="City: a batch of approved awards of one payer, refused whole unless it adds up to the declaration",
+)
+def prepare_batch(body: BatchIn, db: Db, user: Principal = require(Permission.schedule_payment)) -> BatchOut:
+    batch = payments.prepare_batch(
+        db,
+        user,
+        load(),
+        body.application_ids,
+        declared_count=body.declared_count,
+        declared_total_fen=body.declared_total_fen,
+    )
+    return batch_out(db, batch)
+
+
+@router.post(
+    "/batches/{batch_id}/release",
+    response_model=ReleaseOut,
+    responses=ACTS,
+    summary="Finance: every row into the ledger or none; approvals on changed data go back for re-review",
+)
+def release_batch(db: Db, batch_id: Id, user: Principal = require(Permission.release_payment)) -> ReleaseOut:
+    result = payments.release_batch(db, user, load(), batch_id)
+    return ReleaseOut(
+        batch=batch_out(db, result.batch),
+        released=result.released,
+        entries=ledger_out(db, result.entries),
+        stale=result.stale,
+    )
+
+
+@router.get(
+    "/ledger",
+    response_model=LedgerList,
+    responses=SIGNED_IN,
+    summary="Ledger rows (payments, reversals, claw-backs) within the caller's reach, newest first",
+)
+def ledger(
+    db: Db,
+    year: Year = None,
+    article: Annotated[str | None, Query(pattern=r"^art\d{2}$")] = None,
+    county: Annotated[str | None, Query(max_length=6)] = None,
+    payer: Annotated[str | None, Query(pattern=r"^(city|county)$")] = None,
+    kind: Annotated[str | None, Query(pattern=r"^(payment|reversal|clawback)$")] = None,
+    batch: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+    user: Principal = require(Permission.view_ledger),
+) -> LedgerList:
+    chosen = queries.LedgerFilter(year, article, county, payer, kind, batch, page)
+    found = queries.ledger(db, user.scope, chosen, per_page)
+    net = queries.ledger_sum(db, user.scope, chosen)
+    return LedgerList(
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+        net_fen=net,
+        net_yuan=yuan_text(net),
+        items=ledger_out(db, found.rows),
+    )
+
+
+@router.post(
+    "/ledger/{entry_id}/reverse",
+    response_model=LedgerEntryOut,
+    status_code=201,
+    responses=ACTS,
+    summary="Finance: reverse a payment (a new row of the opposite amount; nothing is edited)",
+)
+def reverse(
+    body: ReasonIn, db: Db, entry_id: Id, user: Principal = require(Permission.release_payment)
+) -> LedgerEntryOut:
+    (entry,) = ledger_out(db, [payments.reverse(db, user, entry_id, body.reason)])
+    return entry
+
+
+@router.post(
+    "/clawbacks",
+    response_model=ClawbackOut,
+    responses=ACTS,
+    summary="Finance: claw back paid one-time awards whose certification was revoked (option clawback_on_revocation)",
+)
+def run_clawbacks(body: ClawbackIn, db: Db, user: Principal = require(Permission.release_payment)) -> ClawbackOut:
+    chosen = {clawback.OPTION: body.option} if body.option else None
+    result = clawback.clawback_revoked(db, user, load(), body.as_of, chosen)
+    return ClawbackOut(option=result.option, entries=ledger_out(db, result.entries))
+
+
+def _line(line: Line) -> ObligationLineOut:
+    amounts = line.amounts
+    return ObligationLineOut(
+        payer=line.payer,
+        article=line.article,
+        county=line.county,
+        year=line.year,
+        due_fen=amounts["due"],
+        due_yuan=yuan_text(amounts["due"]),
+        approved_fen=amounts["approved"],
+        approved_yuan=yuan_text(amounts["approved"]),
+        paid_fen=amounts["paid"],
+        paid_yuan=yuan_text(amounts["paid"]),
+        reversed_fen=amounts["reversed"],
+        reversed_yuan=yuan_text(amounts["reversed"]),
+        outstanding_fen=line.outstanding,
+        outstanding_yuan=yuan_text(line.outstanding),
+    )
+
+
+def _lines(db: Db, user: Principal, year: int | None) -> tuple[int, list[Line]]:
+    chosen = obligations_year(db, year)
+    if chosen is None:
+        raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
+    return chosen, obligations(db, load(), chosen, county_code=user.scope.county_code)
+
+
+@router.get(
+    "/obligations",
+    response_model=ObligationsOut,
+    responses=SIGNED_IN,
+    summary="Due, approved, paid and reversed by payer, article and county for a year (a county officer: its county)",
+)
+def get_obligations(db: Db, year: Year = None, user: Principal = require(Permission.view_ledger)) -> ObligationsOut:
+    chosen, lines = _lines(db, user, year)
+    total = Line("", "", "", chosen)
+    total.amounts.update(totals(lines))
+    return ObligationsOut(
+        year=chosen, county_code=user.scope.county_code, lines=[_line(x) for x in lines], totals=_line(total)
+    )
+
+
+@router.get(
+    "/obligations.xlsx",
+    responses=SIGNED_IN,
+    response_class=Response,
+    summary="The obligations of a year as the xlsx finance reconciles against (exact yuan)",
+)
+def obligations_xlsx(
+    db: Db, lang: LangDep, year: Year = None, user: Principal = require(Permission.view_ledger)
+) -> Response:
+    chosen, lines = _lines(db, user, year)
+    with tempfile.TemporaryDirectory() as folder:
+        path = FilePath(folder) / "obligations.xlsx"
+        write_obligations(lines, path, lang)
+        body = path.read_bytes()
+    return download(body, XLSX, f"obligations-{chosen}.xlsx")
+
+
+@router.get(
+    "/statements/{kind}/{code}",
+    response_model=StatementOut,
+    responses=SIGNED_IN,
+    summary="One school's, enterprise's or platform's ledger rows, oldest first, with the balance",
+)
+def get_statement(
+    db: Db,
+    kind: Annotated[str, Path(pattern=r"^(school|enterprise|platform)$")],
+    code: Annotated[str, Path(min_length=1, max_length=40)],
+    user: Principal = require(Permission.view_ledger),
+) -> StatementOut:
+    payee_kind, payee_id, name = reachable_payee(db, user, kind, code)
+    entries = statement(db, payee_kind, payee_id)
+    balance = sum(e.amount_fen for e in entries)
+    return StatementOut(
+        entity_kind=payee_kind,
+        entity_code=code,
+        entity_name=name,
+        entries=ledger_out(db, entries),
+        balance_fen=balance,
+        balance_yuan=yuan_text(balance),
+    )

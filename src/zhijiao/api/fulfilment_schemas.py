@@ -1,0 +1,296 @@
+"""The shapes of the fulfilment API: applications, decisions, batches, the ledger, obligations, the audit
+trail. Money travels twice, as integer fen (``*_fen``, what the ledger holds) and as exact yuan text
+(``*_yuan``, "1234.56", what people read); never as a binary float. Requests are strict and closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhijiao.web.pages.fulfilment_view import MAX_FEN
+
+Label = dict[str, str]
+Fen = Annotated[int, Field(ge=0, le=MAX_FEN, description="分 / integer fen")]
+SignedFen = Annotated[int, Field(description="分（冲正、追回为负数）/ integer fen, negative for corrections")]
+Yuan = Annotated[str, Field(description="元，精确到分的十进制文本 / exact yuan as decimal text, e.g. 1234.56")]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests ------------------------------------------------------------------------------------------
+
+
+class ApplicationIn(Request):
+    entitlement: str = Field(
+        max_length=60,
+        description="奖补项目 / the entitlement: art13.part_time_teacher_funding, art20.donation_matching, "
+        "art03.platform_award (a platform of the user's school), art07.integration_subsidy",
+    )
+    entity_code: str = Field(min_length=1, max_length=40, description="学校、企业或平台代码 / the payee's code")
+    year: int = Field(ge=2000, le=2100)
+    level: str | None = Field(default=None, max_length=20, description="一次性奖补的认定级别 / one-time awards only")
+    figures: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=dict, max_length=30, description="申报数据，十进制文本 / declared figures as decimal text"
+    )
+    claimed_fen: Fen | None = None
+    note: str | None = Field(default=None, max_length=2000)
+    submit: bool = Field(default=False, description="创建后立即提交 / submit at once")
+
+
+class ReasonIn(Request):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class NoteIn(Request):
+    note: str = Field(default="", max_length=2000)
+
+
+class ProactiveIn(Request):
+    year: int = Field(ge=2000, le=2100)
+
+
+class BatchIn(Request):
+    application_ids: list[Id] = Field(min_length=1, max_length=1000)
+    declared_count: int = Field(ge=1, le=100_000)
+    declared_total_fen: Fen
+
+
+class ClawbackIn(Request):
+    as_of: Annotated[dt.date, Field(strict=False, description="YYYY-MM-DD")]
+    option: str | None = Field(default=None, max_length=10, description="clawback_on_revocation: on | off")
+
+
+# --- answers -------------------------------------------------------------------------------------------
+
+
+class AttachmentOut(Answer):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    url: str
+
+
+class LedgerEntryOut(Answer):
+    id: int
+    kind: str = Field(description="payment | reversal | clawback")
+    award_key: str
+    amount_fen: SignedFen
+    amount_yuan: Yuan
+    payer: str = Field(description="city | county")
+    payer_county_code: str | None
+    article: str
+    entitlement: str
+    entity_kind: str
+    entity_code: str
+    entity_name: str
+    county_code: str
+    year: int
+    level: str | None
+    application_id: int | None
+    application_number: str | None
+    decision_id: int | None
+    batch_id: int | None
+    reverses_id: int | None
+    corrected_by: int | None = Field(description="冲正或追回该笔的台账号 / the correction of this payment")
+    reason: str | None
+    recorded_at: dt.datetime
+
+
+class DecisionOut(Answer):
+    id: int
+    amount_fen: Fen
+    amount_yuan: Yuan
+    rule_set: str
+    options: dict[str, str]
+    inputs: dict[str, Any] = Field(
+        description="计算所依据的情形（zhijiao calc 格式）/ the situation it was computed from"
+    )
+    inputs_digest: str
+    explanation: list[dict[str, Any]] = Field(description="审批时固定的计算步骤 / the frozen steps, in the language")
+    approved_at: dt.datetime
+
+
+class HistoryOut(Answer):
+    at: dt.datetime
+    actor: str
+    action: str
+    action_label: str
+    status_before: str | None
+    status_after: str | None
+    reason: str | None
+    details: dict[str, Any]
+
+
+class ApplicationOut(Answer):
+    id: int
+    number: str
+    entitlement: str
+    entitlement_label: str
+    article: str
+    entity_kind: str
+    entity_code: str
+    entity_name: str
+    county_code: str
+    county: str
+    year: int
+    level: str | None
+    origin: str = Field(description="application | proactive")
+    status: str
+    status_label: str
+    claimed_fen: Fen | None
+    claimed_yuan: Yuan | None
+    decided_fen: Fen | None
+    decided_yuan: Yuan | None
+    needs_re_review: bool
+    batch_id: int | None
+    created_at: dt.datetime
+
+
+class ApplicationDetail(ApplicationOut):
+    figures: dict[str, str]
+    note: str | None
+    review_note: str | None
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    attachments: list[AttachmentOut]
+    decision: DecisionOut | None
+    history: list[HistoryOut]
+    payments: list[LedgerEntryOut]
+    actions: list[str] = Field(description="当前用户此刻可办理的事项 / what the caller may do now")
+
+
+class ApplicationList(Answer):
+    total: int
+    page: int
+    pages: int
+    items: list[ApplicationOut]
+
+
+class NoticeOut(Answer):
+    id: int
+    application_id: int
+    message: str
+    created_at: dt.datetime
+
+
+class ProactiveOut(Answer):
+    year: int
+    found: int
+    created: list[str]
+    skipped: int
+
+
+class BatchOut(Answer):
+    id: int
+    number: str
+    payer: str
+    payer_county_code: str | None
+    declared_count: int
+    declared_total_fen: Fen
+    declared_total_yuan: Yuan
+    status: str = Field(description="prepared | released | cancelled")
+    rows_count: int = Field(description="明细笔数 / the rows it holds now (its ledger rows once released)")
+    rows_total_fen: Fen
+    rows_total_yuan: Yuan
+    prepared_by: int
+    prepared_at: dt.datetime
+    released_by: int | None
+    released_at: dt.datetime | None
+
+
+class ReleaseOut(Answer):
+    batch: BatchOut
+    released: bool
+    entries: list[LedgerEntryOut]
+    stale: list[str] = Field(description="登记数据已变化、转重新审批的申报 / approvals sent back for re-review")
+
+
+class LedgerList(Answer):
+    total: int
+    page: int
+    pages: int
+    net_fen: SignedFen
+    net_yuan: Yuan
+    items: list[LedgerEntryOut]
+
+
+class ClawbackOut(Answer):
+    option: str
+    entries: list[LedgerEntryOut]
+
+
+class ObligationLineOut(Answer):
+    payer: str
+    article: str
+    county: str
+    year: int
+    due_fen: SignedFen
+    due_yuan: Yuan
+    approved_fen: SignedFen
+    approved_yuan: Yuan
+    paid_fen: SignedFen
+    paid_yuan: Yuan
+    reversed_fen: SignedFen
+    reversed_yuan: Yuan
+    outstanding_fen: SignedFen
+    outstanding_yuan: Yuan
+
+
+class ObligationsOut(Answer):
+    year: int
+    county_code: str | None
+    lines: list[ObligationLineOut]
+    totals: ObligationLineOut
+
+
+class StatementOut(Answer):
+    entity_kind: str
+    entity_code: str
+    entity_name: str
+    entries: list[LedgerEntryOut]
+    balance_fen: SignedFen
+    balance_yuan: Yuan
+
+
+class AuditRecordOut(Answer):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    action_label: str
+    object_type: str
+    object_id: str
+    before: Any
+    after: Any
+    hash: str
+
+
+class AuditList(Answer):
+    total: int
+    page: int
+    pages: int
+    items: list[AuditRecordOut]
+
+
+class BreakOut(Answer):
+    record_id: int
+    reason: str
+
+
+class VerifyOut(Answer):
+    intact: bool
+    records: int
+    head_hash: str
+    first_break: BreakOut | None

@@ -1,0 +1,96 @@
+"""The forms of an award's page: each calls the one service function of its step, as the signed-in user,
+and returns to the award with what happened. A refusal (role, scope, two-person rule, state) answers with
+the service's message and writes nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.fulfilment import applications, attachments
+from zhijiao.fulfilment.errors import Invalid
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.web.deps import Db, require
+from zhijiao.web.pages.fulfilment_apply import MAX_FILES, Upload, uploaded
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=2**62)]
+Reason = Annotated[str, Form(max_length=2000)]
+
+
+def _back(application_id: int, done: str) -> Response:
+    return RedirectResponse(f"/awards/{application_id}?done={done}", status_code=303)
+
+
+@router.post("/awards/{application_id}/submit")
+def submit(db: Db, application_id: Id, user: Principal = require(Permission.apply)) -> Response:
+    applications.submit(db, user, application_id)
+    return _back(application_id, "submit")
+
+
+@router.post("/awards/{application_id}/withdraw")
+def withdraw(db: Db, application_id: Id, user: Principal = require(Permission.apply)) -> Response:
+    applications.withdraw(db, user, application_id)
+    return _back(application_id, "withdraw")
+
+
+async def uploads(request: Request) -> list[Upload]:
+    return await uploaded(await request.form())
+
+
+@router.post("/awards/{application_id}/attachments")
+def attach(
+    db: Db,
+    application_id: Id,
+    files: Annotated[list[Upload], Depends(uploads)],
+    user: Principal = require(Permission.apply),
+) -> Response:
+    if not files:
+        raise Invalid("请选择要上传的文件。", "Choose a file to upload.")
+    if len(files) > MAX_FILES:
+        raise Invalid(f"一次最多上传{MAX_FILES}个附件。", f"At most {MAX_FILES} attachments at a time.")
+    for name, data in files:
+        attachments.add(db, user, application_id, name, data)
+    return _back(application_id, "attach")
+
+
+@router.post("/awards/{application_id}/return")
+def return_for_information(
+    db: Db, application_id: Id, reason: Reason = "", user: Principal = require(Permission.review)
+) -> Response:
+    applications.return_for_information(db, user, application_id, reason)
+    return _back(application_id, "return_for_information")
+
+
+@router.post("/awards/{application_id}/county-approve")
+def county_approve(
+    db: Db, application_id: Id, note: Reason = "", user: Principal = require(Permission.review)
+) -> Response:
+    applications.county_approve(db, user, application_id, note)
+    return _back(application_id, "county_approve")
+
+
+@router.post("/awards/{application_id}/county-reject")
+def county_reject(
+    db: Db, application_id: Id, reason: Reason = "", user: Principal = require(Permission.review)
+) -> Response:
+    applications.county_reject(db, user, application_id, reason)
+    return _back(application_id, "county_reject")
+
+
+@router.post("/awards/{application_id}/city-approve")
+def city_approve(db: Db, application_id: Id, user: Principal = require(Permission.approve)) -> Response:
+    applications.city_approve(db, user, load(), application_id)
+    return _back(application_id, "city_approve")
+
+
+@router.post("/awards/{application_id}/city-reject")
+def city_reject(
+    db: Db, application_id: Id, reason: Reason = "", user: Principal = require(Permission.approve)
+) -> Response:
+    applications.city_reject(db, user, application_id, reason)
+    return _back(application_id, "city_reject")

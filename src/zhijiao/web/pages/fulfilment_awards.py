@@ -1,0 +1,200 @@
+"""The awards pages: each user's applications and proactive awards within its scope (a school its own, a
+county officer its county's queue, the city what it approves, finance what it releases), one award with
+its decision and history, and the city's proactive run."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from zhijiao.accounts.roles import Permission, allows
+from zhijiao.accounts.service import Principal
+from zhijiao.fulfilment import applications, attachments, proactive
+from zhijiao.fulfilment.entities import payee_of
+from zhijiao.fulfilment.models import Attachment, LedgerEntry, Notice
+from zhijiao.fulfilment.states import STATUS_LABELS, Status
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.web.deps import Db, LangDep, public, require
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages import fulfilment_labels as labels
+from zhijiao.web.pages import fulfilment_view as view
+from zhijiao.web.pages.dashboard_data import years_with_data
+from zhijiao.web.pages.fulfilment_common import (
+    QueryString,
+    done_message,
+    download,
+    one_of,
+    signed_in,
+    visible_application,
+    year_of,
+)
+from zhijiao.web.pages.fulfilment_queries import TODO, AwardFilter, award_years, awards, counties, notices
+from zhijiao.web.templating import render
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=2**62)]
+
+CSS = "/static/css/fulfilment.css"
+
+
+def N_(message: str) -> str:  # noqa: N802 -- gettext's conventional marker: extracted, translated in the template
+    return message
+
+
+# What a form's redirect confirms (``?done=``): each a message id.
+DONE = {
+    "created": N_("申报草稿已保存。"),
+    "submitted": N_("申报已提交，等待县级审核。"),
+    "submit": N_("申报已提交，等待县级审核。"),
+    "withdraw": N_("申报已撤回。"),
+    "attach": N_("附件已上传。"),
+    "return_for_information": N_("已退回申报单位补充材料。"),
+    "county_approve": N_("已审核通过，等待市级审批。"),
+    "county_reject": N_("已作不予通过处理。"),
+    "city_approve": N_("已审批通过，金额及计算依据已固定。"),
+    "city_reject": N_("已作不予通过处理。"),
+}
+
+
+def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilter, dict[str, object]]:
+    params = request.query_params
+    view_name = params.get("view") or (
+        "todo" if user.role in TODO and user.scope.school_id is None and user.scope.enterprise_id is None else "all"
+    )
+    names = counties(db)
+    chosen = AwardFilter(
+        status=one_of(params.get("status"), [s.value for s in Status], ("状态", "Status")),
+        year=year_of(params.get("year")),
+        article=one_of(params.get("article"), labels.article_labels(), ("条款", "Article")),
+        county=one_of(params.get("county"), names, ("县（市、区）", "County")) if user.scope.citywide else None,
+        q=(params.get("q") or "").strip()[:100],
+        todo=view_name == "todo" and user.role in TODO,
+        page=max(1, min(int(params["page"]) if (params.get("page") or "").isdigit() else 1, 1_000_000)),
+    )
+    shown: dict[str, object] = {
+        "view": "todo" if chosen.todo else "all",
+        "status": chosen.status,
+        "year": chosen.year,
+        "article": chosen.article,
+        "county": chosen.county,
+        "q": chosen.q,
+    }
+    return chosen, shown
+
+
+@router.get("/awards")
+def award_list(request: Request, db: Db, user: Principal | None = public()) -> Response:
+    """Every signed-in user's awards, within its scope; officials start at what waits for them. The filters
+    (status, year, article, county, q, view, page) come from the query string, a blank one meaning none."""
+    me = signed_in(user)
+    chosen, shown = _awards_filter(me, db, request)
+    found = awards(db, me.role, me.scope, chosen)
+    context = {
+        "css": CSS,
+        "found": found,
+        "chosen": chosen,
+        "query": QueryString(shown | {"view": shown["view"]}),
+        "shown": shown,
+        "has_todo": me.role in TODO,
+        "statuses": STATUS_LABELS,
+        "years": sorted(set(award_years(db, me.scope)) | set(years_with_data(db)), reverse=True),
+        "articles": labels.article_labels(),
+        "counties": counties(db) if me.scope.citywide else {},
+        "origins": labels.ORIGINS,
+        "levels": labels.level_labels(load()),
+        "notices": notices(db, me.scope),
+        "entitlements": {k: v.label for k, v in BY_ID.items()},
+        "may_apply": allows(me.role, Permission.apply),
+        "may_run_proactive": allows(me.role, Permission.approve),
+        "may_batch": allows(me.role, Permission.view_ledger),
+        "proactive_years": years_with_data(db),
+        "done": done_message(request),
+        "ran": _ran(request),
+    }
+    return render(request, "fulfilment/awards.html", context)
+
+
+def _ran(request: Request) -> dict[str, int] | None:
+    """The counts of a proactive run, carried by its redirect."""
+    params = request.query_params
+    keys = ("ran_year", "found", "created", "skipped")
+    if not all((params.get(k) or "").isdigit() for k in keys):
+        return None
+    return {k: int(params[k]) for k in keys}
+
+
+@router.post("/awards/proactive")
+def run_proactive(
+    db: Db,
+    year: Annotated[int, Form(ge=2000, le=2100)],
+    user: Principal = require(Permission.approve),
+) -> Response:
+    """免申即享: every entitlement the registry shows for the year, needing no application, becomes an award."""
+    available = years_with_data(db)
+    if year not in available:
+        raise NotFound("该年度没有登记数据。", "The registry holds no data for that year.")
+    result = proactive.run(db, user, load(), year)
+    target = (
+        f"/awards?view=all&year={year}&ran_year={year}&found={result.found}"
+        f"&created={len(result.created)}&skipped={result.skipped}"
+    )
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/awards/{application_id}")
+def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Principal | None = public()) -> Response:
+    """One award: its figures, attachments, decision with its steps, history, payments, and what may be done."""
+    me = signed_in(user)
+    application = visible_application(db, me, application_id)
+    policy = load()
+    entitlement = BY_ID[application.entitlement]
+    payee = payee_of(db, application.school_id, application.enterprise_id, application.platform_id)
+    decision = applications.latest_decision(db, application.id)
+    figures = {v.name: v for v in view.figure_variables(policy, entitlement)}
+    query = select(Notice).where(Notice.application_id == application.id).order_by(Notice.id)
+    context = {
+        "css": CSS,
+        "a": application,
+        "entitlement": entitlement,
+        "payee": payee,
+        "county": counties(db).get(application.county_code, application.county_code),
+        "status_labels": STATUS_LABELS,
+        "origins": labels.ORIGINS,
+        "levels": labels.level_labels(policy),
+        "entity_kinds": labels.ENTITY_KINDS,
+        "ledger_kinds": labels.LEDGER_KINDS,
+        "payers": labels.PAYERS,
+        "actions": labels.ACTIONS,
+        "figures": [(figures.get(k), k, v) for k, v in (application.figures or {}).items()],
+        "attachments": attachments_of(db, me, application.id),
+        "decision": decision,
+        "steps": view.decision_steps(policy, entitlement, decision, lang) if decision else (),
+        "inputs": view.decision_inputs(policy, entitlement, decision, lang) if decision else [],
+        "history": view.history(db, application),
+        "payments": list(
+            db.scalars(select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id))
+        ),
+        "notices": list(db.scalars(query)),
+        "may": view.available_actions(me, application),
+        "done": DONE.get(done_message(request) or ""),
+    }
+    return render(request, "fulfilment/award.html", context)
+
+
+def attachments_of(db: Db, user: Principal, application_id: int) -> list[Attachment]:
+    """The attachments' details without their content (the page lists them; a download fetches one)."""
+    return attachments.of(db, user, application_id)
+
+
+@router.get("/awards/{application_id}/attachments/{attachment_id}")
+def attachment(db: Db, application_id: Id, attachment_id: Id, user: Principal | None = public()) -> Response:
+    me = signed_in(user)
+    visible_application(db, me, application_id)
+    found = next((a for a in attachments.of(db, me, application_id) if a.id == attachment_id), None)
+    if found is None:
+        raise NotFound("未找到该附件。", "No such attachment.")
+    return download(found.data, found.content_type, found.filename)

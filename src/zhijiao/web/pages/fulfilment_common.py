@@ -1,0 +1,88 @@
+"""What the fulfilment pages share: the signed-in check of pages every role may open, filters read from
+query strings (a blank field means no filter), the application a user may see, and file downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.service import Principal
+from zhijiao.fulfilment.models import Application
+from zhijiao.web.errors import InvalidInput, NotFound, NotSignedIn
+from zhijiao.web.pages.fulfilment_queries import application_scope
+
+APPLICATION_NOT_FOUND = ("未找到该申报，或不在您的范围内。", "No such application within your reach.")
+
+
+def signed_in(user: Principal | None) -> Principal:
+    """Pages open to every role (each sees its own scope) still need somebody signed in."""
+    if user is None:
+        raise NotSignedIn
+    return user
+
+
+def blank_to_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def one_of(value: str | None, allowed: Iterable[str], what: tuple[str, str]) -> str | None:
+    """A filter's value if it is one of the choices; blank is no filter; anything else is refused."""
+    value = blank_to_none(value)
+    choices = list(allowed)
+    if value is None or value in choices:
+        return value
+    zh, en = what
+    raise InvalidInput(f"{zh}“{value}”不是可选值。", f"{en} {value!r} is not one of {', '.join(choices)}.")
+
+
+def year_of(value: str | None, what: tuple[str, str] = ("年度", "Year")) -> int | None:
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:  # noqa: PLR2004 -- a sane calendar range
+        zh, en = what
+        raise InvalidInput(f"{zh}“{value}”不是年份。", f"{en} {value!r} is not a year.")
+    return int(value)
+
+
+class QueryString:
+    """The page's filters as a query string, one of them changed (the pager's ``query(page=2)``)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = {k: v for k, v in values.items() if v not in (None, "", False)}
+
+    def __call__(self, **changes: Any) -> str:  # noqa: ANN401 -- any query value
+        merged = {k: v for k, v in (self.values | changes).items() if v not in (None, "", False)}
+        return urlencode(merged)
+
+
+def visible_application(db: Session, user: Principal, application_id: int) -> Application:
+    """The application, if the user's scope reaches it (a read: no lock); 404 otherwise."""
+    query = select(Application).where(Application.id == application_id, application_scope(user.scope))
+    application = db.scalar(query)
+    if application is None:
+        raise NotFound(*APPLICATION_NOT_FOUND)
+    return application
+
+
+def download(body: bytes, media_type: str, filename: str, *, inline: bool = False) -> Response:
+    """A file with its name kept (RFC 6266: an ASCII fallback and the UTF-8 name)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    kind = "inline" if inline else "attachment"
+    headers = {
+        "Content-Disposition": f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "no-store",
+    }
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def done_message(request: Request) -> str | None:
+    """The ``done`` parameter a form's redirect carries, to confirm what just happened."""
+    return blank_to_none(request.query_params.get("done"))

@@ -1,0 +1,94 @@
+"""The words fulfilment shows for its codes, in both languages (picked with ``pick`` in the templates and
+``label`` in the API): where money comes from, what a ledger row is, what an audit record did."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from zhijiao.engine.policy import Policy
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID, ENTITLEMENTS
+
+Label = Mapping[str, str]
+
+ORIGINS: dict[str, Label] = {
+    "application": {"zh": "单位申报", "en": "application"},
+    "proactive": {"zh": "免申即享", "en": "proactive award"},
+}
+PAYERS: dict[str, Label] = {
+    "city": {"zh": "市财政", "en": "city finance"},
+    "county": {"zh": "县（市、区）财政", "en": "county finance"},
+}
+LEDGER_KINDS: dict[str, Label] = {
+    "payment": {"zh": "拨付", "en": "payment"},
+    "reversal": {"zh": "冲正", "en": "reversal"},
+    "clawback": {"zh": "追回", "en": "claw-back"},
+}
+BATCH_STATUSES: dict[str, Label] = {
+    "prepared": {"zh": "待拨付", "en": "awaiting release"},
+    "released": {"zh": "已拨付", "en": "released"},
+    "cancelled": {"zh": "已取消（数据变化，转重新审核）", "en": "cancelled (data changed, sent for re-review)"},
+}
+ENTITY_KINDS: dict[str, Label] = {
+    "school": {"zh": "学校", "en": "school"},
+    "enterprise": {"zh": "企业", "en": "enterprise"},
+    "platform": {"zh": "平台", "en": "platform"},
+}
+ACTIONS: dict[str, Label] = {
+    "application.create": {"zh": "创建", "en": "created"},
+    "application.submit": {"zh": "提交申报", "en": "submitted"},
+    "application.withdraw": {"zh": "撤回", "en": "withdrawn"},
+    "application.return_for_information": {"zh": "退回补充材料", "en": "returned for more information"},
+    "application.county_approve": {"zh": "县级审核通过", "en": "reviewed by the county"},
+    "application.county_reject": {"zh": "县级审核不予通过", "en": "rejected by the county"},
+    "application.city_approve": {"zh": "市级审批通过", "en": "approved by the city"},
+    "application.city_reject": {"zh": "市级审批不予通过", "en": "rejected by the city"},
+    "application.schedule_payment": {"zh": "列入拨付批次", "en": "scheduled for payment"},
+    "application.unschedule": {"zh": "移出拨付批次", "en": "taken out of its batch"},
+    "application.release": {"zh": "已拨付", "en": "paid"},
+    "application.re_review": {"zh": "登记数据变化，转重新审核", "en": "registry changed: sent for re-review"},
+    "attachment.add": {"zh": "添加附件", "en": "attachment added"},
+    "batch.prepare": {"zh": "编制拨付批次", "en": "batch prepared"},
+    "batch.release": {"zh": "拨付批次", "en": "batch released"},
+    "batch.cancel": {"zh": "批次取消", "en": "batch cancelled"},
+    "ledger.reversal": {"zh": "冲正", "en": "reversal"},
+    "ledger.clawback": {"zh": "追回", "en": "claw-back"},
+    "registry.import": {"zh": "登记数据导入", "en": "registry import"},
+    "policy.version": {"zh": "政策版本", "en": "policy version"},
+}
+# The kinds of record the audit page filters by (the first part of an action).
+ACTION_AREAS: dict[str, Label] = {
+    "application": {"zh": "申报", "en": "applications"},
+    "attachment": {"zh": "附件", "en": "attachments"},
+    "batch": {"zh": "拨付批次", "en": "payment batches"},
+    "ledger": {"zh": "台账", "en": "ledger"},
+    "registry": {"zh": "登记数据", "en": "registry"},
+    "policy": {"zh": "政策", "en": "policy"},
+    "draft": {"zh": "起草", "en": "drafting"},
+}
+
+
+def action_label(action: str) -> Label:
+    return ACTIONS.get(action, {"zh": action, "en": action})
+
+
+def entitlement_label(entitlement_id: str) -> Label:
+    entitlement = BY_ID.get(entitlement_id)
+    return entitlement.label if entitlement else {"zh": entitlement_id, "en": entitlement_id}
+
+
+def article_labels() -> dict[str, Label]:
+    """Each article that pays through fulfilment, named by its entitlement."""
+    return {e.article: e.label for e in ENTITLEMENTS}
+
+
+def level_labels(policy: Policy) -> dict[str, Label]:
+    """Certification levels (city, provincial, national) as the policy package names them."""
+    labels: dict[str, Label] = {}
+    for entitlement in ENTITLEMENTS:
+        if entitlement.detail_entity is None:
+            continue
+        variable = policy.entities[entitlement.detail_entity].input("level")
+        if variable is not None:
+            for choice in variable.choices:
+                labels[choice] = variable.choice_labels.get(choice) or {"zh": choice, "en": choice}
+    return labels

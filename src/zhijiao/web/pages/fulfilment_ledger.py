@@ -1,0 +1,199 @@
+"""The ledger (台账) and what is owed: payments, reversals and claw-backs as recorded, never edited; the
+obligations of a year by payer, article and county (due, approved, paid, reversed) with their xlsx; one
+entity's statement. Finance corrects a payment by a reversal and runs the claw-back of revoked awards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from zhijiao.accounts.roles import Permission, allows
+from zhijiao.accounts.service import Principal
+from zhijiao.fulfilment import clawback, payments
+from zhijiao.fulfilment.entities import find_payee
+from zhijiao.fulfilment.errors import Invalid
+from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
+from zhijiao.fulfilment.obligations_xlsx import write_obligations
+from zhijiao.language import Lang
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.web.deps import Db, LangDep, require
+from zhijiao.web.errors import NotFound
+from zhijiao.web.pages import fulfilment_labels as labels
+from zhijiao.web.pages import fulfilment_queries as queries
+from zhijiao.web.pages.dashboard_data import years_with_data
+from zhijiao.web.pages.fulfilment_awards import CSS
+from zhijiao.web.pages.fulfilment_common import QueryString, done_message, download, one_of, year_of
+from zhijiao.web.templating import render
+
+router = APIRouter()
+Id = Annotated[int, Path(ge=1, le=2**62)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = ("school", "enterprise", "platform")
+
+
+def ledger_filter(db: Session, user: Principal, request: Request) -> queries.LedgerFilter:
+    params = request.query_params
+    batch = params.get("batch") or ""
+    return queries.LedgerFilter(
+        year=year_of(params.get("year")),
+        article=one_of(params.get("article"), labels.article_labels(), ("条款", "Article")),
+        county=one_of(params.get("county"), queries.counties(db), ("县（市、区）", "County"))
+        if user.scope.citywide
+        else None,
+        payer=one_of(params.get("payer"), labels.PAYERS, ("付款方", "Payer")),
+        kind=one_of(params.get("kind"), labels.LEDGER_KINDS, ("类型", "Kind")),
+        batch=int(batch) if batch.isdigit() and len(batch) < 12 else None,  # noqa: PLR2004 -- an id's digits
+        page=int(params["page"]) if (params.get("page") or "").isdigit() and len(params["page"]) < 7 else 1,  # noqa: PLR2004
+    )
+
+
+def obligations_year(db: Session, asked: int | None) -> int | None:
+    years = years_with_data(db)
+    if asked is not None:
+        if asked not in years:
+            raise NotFound("该年度没有登记数据。", "The registry holds no data for that year.")
+        return asked
+    return years[-1] if years else None
+
+
+@router.get("/ledger")
+def ledger(request: Request, db: Db, user: Principal = require(Permission.view_ledger)) -> Response:
+    chosen = ledger_filter(db, user, request)
+    found = queries.ledger(db, user.scope, chosen)
+    year = obligations_year(db, chosen.year)
+    lines = obligations(db, load(), year, county_code=user.scope.county_code) if year else []
+    rows = found.rows
+    policy = load()
+    option = policy.options.options[clawback.OPTION]
+    context = {
+        "css": CSS,
+        "found": found,
+        "chosen": chosen,
+        "net": queries.ledger_sum(db, user.scope, chosen),
+        "query": QueryString(
+            {
+                "year": chosen.year,
+                "article": chosen.article,
+                "county": chosen.county,
+                "payer": chosen.payer,
+                "kind": chosen.kind,
+                "batch": chosen.batch,
+            }
+        ),
+        "names": queries.entity_names(db, [(r.school_id, r.enterprise_id, r.platform_id) for r in rows]),
+        "numbers": queries.application_numbers(db, [r.application_id for r in rows]),
+        "corrected": queries.corrected(db, [r.id for r in rows]),
+        "counties": queries.counties(db),
+        "county_choices": queries.counties(db) if user.scope.citywide else {},
+        "years": years_with_data(db),
+        "articles": labels.article_labels(),
+        "payers": labels.PAYERS,
+        "kinds": labels.LEDGER_KINDS,
+        "obligations_year": year,
+        "lines": lines,
+        "line_totals": totals(lines),
+        "measures": MEASURES,
+        "may_reverse": allows(user.role, Permission.release_payment),
+        "clawback_option": option,
+        "today": dt.datetime.now(dt.UTC).date(),
+        "done": done_message(request),
+        "clawed": request.query_params.get("clawed"),
+    }
+    return render(request, "fulfilment/ledger.html", context)
+
+
+@router.get("/ledger/obligations.xlsx")
+def obligations_xlsx(
+    request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.view_ledger)
+) -> Response:
+    year = obligations_year(db, year_of(request.query_params.get("year")))
+    if year is None:
+        raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
+    lines = obligations(db, load(), year, county_code=user.scope.county_code)
+    with tempfile.TemporaryDirectory() as folder:
+        path = FilePath(folder) / "obligations.xlsx"
+        write_obligations(lines, path, lang)
+        body = path.read_bytes()
+    name = f"{year}年奖补兑现情况.xlsx" if lang is Lang.zh else f"obligations-{year}.xlsx"
+    return download(body, XLSX, name)
+
+
+def reachable_payee(db: Session, user: Principal, kind: str, code: str) -> tuple[str, int, str]:
+    """(kind, id, name) of an entity in the user's reach: a county officer's county, or any for the city."""
+    if kind not in KINDS:
+        raise NotFound("没有该类对象。", "No such kind of record.")
+    try:
+        payee = find_payee(db, kind, code)
+    except Invalid:
+        raise NotFound("未找到该单位。", "No such record.") from None
+    if user.scope.county_code is not None and payee.county_code != user.scope.county_code:
+        raise NotFound("未找到该单位。", "No such record.")
+    return payee.kind, payee.id, payee.name
+
+
+@router.get("/ledger/statements/{kind}/{code}")
+def entity_statement(
+    request: Request,
+    db: Db,
+    kind: Annotated[str, Path(max_length=20)],
+    code: Annotated[str, Path(max_length=40)],
+    user: Principal = require(Permission.view_ledger),
+) -> Response:
+    """One entity's payments, reversals and claw-backs, oldest first, with the running balance."""
+    payee_kind, payee_id, name = reachable_payee(db, user, kind, code)
+    entries = statement(db, payee_kind, payee_id)
+    balance, running = 0, []
+    for entry in entries:
+        balance += entry.amount_fen
+        running.append(balance)
+    context = {
+        "css": CSS,
+        "kind": payee_kind,
+        "code": code,
+        "name": name,
+        "rows": list(zip(entries, running, strict=True)),
+        "balance": balance,
+        "numbers": queries.application_numbers(db, [e.application_id for e in entries]),
+        "kinds": labels.LEDGER_KINDS,
+        "entity_kinds": labels.ENTITY_KINDS,
+        "payers": labels.PAYERS,
+        "articles": labels.article_labels(),
+    }
+    return render(request, "fulfilment/statement.html", context)
+
+
+@router.post("/ledger/{entry_id}/reverse")
+def reverse(
+    db: Db,
+    entry_id: Id,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    user: Principal = require(Permission.release_payment),
+) -> Response:
+    """A correction is a new row of the opposite amount naming the payment: nothing is edited."""
+    payments.reverse(db, user, entry_id, reason)
+    return RedirectResponse("/ledger?done=reversed", status_code=303)
+
+
+@router.post("/ledger/clawbacks")
+def run_clawbacks(
+    db: Db,
+    as_of: Annotated[dt.date, Form()],
+    option: Annotated[str, Form(max_length=10)] = "",
+    user: Principal = require(Permission.release_payment),
+) -> Response:
+    """Claw-back of paid one-time awards whose certification was revoked by ``as_of``, under the option chosen."""
+    policy = load()
+    choices = policy.options.options[clawback.OPTION]
+    chosen = {clawback.OPTION: option} if option else None
+    if option and option not in {str(c) for c in choices.choices}:
+        raise Invalid(f"口径取值“{option}”无效。", f"Option value {option!r} is not valid.")
+    result = clawback.clawback_revoked(db, user, policy, as_of, chosen)
+    return RedirectResponse(
+        f"/ledger?done=clawback&clawed={len(result.entries)}&option={result.option}", status_code=303
+    )
