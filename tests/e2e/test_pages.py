@@ -18,7 +18,7 @@ CHARTS_DRAWN = "() => [...document.querySelectorAll('[data-chart]')].every(e => 
 CHART_SHAPES = """() => [...document.querySelectorAll('[data-chart]')].map(e => ({
     id: e.id, drawn: e.dataset.chartDrawn, shapes: e.querySelectorAll('svg path, svg rect, svg text').length}))"""
 # Pages beyond the navigation: sign-in (visited anonymously), an article of the plan, the reports.
-EXTRA = ("/plan/articles/art20", "/reports")
+EXTRA = ("/plan/articles/art20",)
 PAGES = [item.path for item in NAV] + list(EXTRA)
 
 

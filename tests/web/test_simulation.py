@@ -11,8 +11,8 @@ from io import BytesIO
 import polars as pl
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from personas import sign_in
 
-from conftest import sign_in
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.reform import parse_reform
 from zhijiao.language import Lang

@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
+from personas import sign_in
 
-from conftest import sign_in
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import Progress, progress
 from zhijiao.policies.wenzhou_vet_2023 import load

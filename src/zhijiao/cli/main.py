@@ -9,6 +9,7 @@ from zhijiao.cli.calc import calc
 from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
 from zhijiao.cli.fulfilment import audit_app, awards_app
+from zhijiao.cli.report import report
 from zhijiao.cli.serve import serve, users_app
 from zhijiao.cli.targets import targets
 
@@ -30,6 +31,7 @@ app.command()(registry.demo)
 app.command()(cost)
 app.command()(targets)
 app.command()(serve)
+app.command()(report)
 app.add_typer(users_app, name="user")
 app.add_typer(awards_app, name="awards")
 app.add_typer(audit_app, name="audit")

@@ -23,6 +23,10 @@ class Totals:
     by_county: dict[str, int]
     items: pl.DataFrame  # article, output, payer, county, amount: one row per combination that occurs
 
+    def within_county(self, county: str) -> Totals:
+        """The same totals seen from one county: its own items, summed again."""
+        return _from_items(self.items.filter(pl.col("county") == county))
+
     def as_dict(self) -> dict[str, object]:
         return {
             "fiscal_cost": self.fiscal_cost,
@@ -59,7 +63,11 @@ def fiscal_totals(cost_items: Sequence[CostItem], frames: Mapping[str, pl.DataFr
         by_entity[item.entity].append(item)
     rows = [row for entity, items in by_entity.items() for row in _grouped(items, frames[entity])]
     schema = {"article": pl.String, "output": pl.String, "payer": pl.String, "county": pl.String, "amount": pl.Int64}
-    items = pl.DataFrame(rows, schema=schema)  # a few dozen rows: grouping them again costs nothing
+    return _from_items(pl.DataFrame(rows, schema=schema))
+
+
+def _from_items(items: pl.DataFrame) -> Totals:
+    """Totals from their items (a few dozen rows: grouping them again costs nothing)."""
     return Totals(
         fiscal_cost=int(items["amount"].sum()),
         by_payer=_by(items, "payer"),

@@ -4,7 +4,6 @@ for the whole city or for one county (a county officer's reports cover its count
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.policy import Policy
-from zhijiao.engine.totals import Totals
 from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
@@ -65,25 +63,9 @@ def report_years(session: Session) -> list[int]:
     return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
 
 
-def _grouped(items: list[CostItem], attribute: str) -> dict[str, int]:
-    sums: dict[str, int] = defaultdict(int)
-    for item in items:
-        sums[getattr(item, attribute)] += item.fen
-    return dict(sums)
-
-
 def _in_county(comparison: Comparison, county: str) -> Comparison:
     """The same calculation seen from one county: its own lines of the totals, summed again."""
-    mine = comparison.baseline.totals.items.filter(pl.col("county") == county)
-    lines = _items(mine)
-    totals = Totals(
-        fiscal_cost=sum(item.fen for item in lines),
-        by_payer=_grouped(lines, "payer"),
-        by_article=_grouped(lines, "article"),
-        by_county=_grouped(lines, "county"),
-        items=mine,
-    )
-    return Comparison(replace(comparison.baseline, totals=totals), None)
+    return Comparison(replace(comparison.baseline, totals=comparison.baseline.totals.within_county(county)), None)
 
 
 def _items(items: pl.DataFrame) -> list[CostItem]:

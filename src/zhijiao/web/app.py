@@ -41,7 +41,9 @@ async def _cookies_and_headers(request: Request, call_next: Callable[[Request], 
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
     chosen = parse_lang(request.query_params.get("lang"))
-    if chosen is not None and not request.url.path.startswith("/api/"):
+    # Remembered for pages only: an English PDF or workbook downloaded once does not turn the site English.
+    is_page = response.headers.get("content-type", "").startswith("text/html")
+    if chosen is not None and is_page and not request.url.path.startswith("/api/"):
         response.set_cookie(LANG_COOKIE, chosen.value, max_age=365 * 24 * 3600, samesite="lax", secure=secure)
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -34,7 +34,9 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": the transaction commits before the response leaves, not after it was sent (FastAPI's
+# default for yield dependencies), so a redirect after sign-in never reaches the browser ahead of its session.
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def is_api(request: Request) -> bool:

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.policy import Policy
-from zhijiao.engine.totals import Totals
 from zhijiao.language import Lang
+from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
 from zhijiao.registry.models import County, SchoolYear
 from zhijiao.simulation.cost import label, table
@@ -82,9 +81,11 @@ def plan_years(policy: Policy) -> list[int]:
 
 
 def chosen_year(year: int | None, available: list[int]) -> int:
-    """The year asked for, or the latest with data; a year without data is refused, naming the choices."""
+    """The year asked for, or the latest with data inside the plan's period (the latest at all if none is); a
+    year without data is refused, naming the choices."""
     if year is None:
-        return available[-1]
+        within = [y for y in available if y in plan_years(load())]
+        return (within or available)[-1]
     if year not in available:
         listed = "、".join(str(y) for y in available)
         raise InvalidInput(
@@ -94,21 +95,16 @@ def chosen_year(year: int | None, available: list[int]) -> int:
     return year
 
 
-def _in_county(totals: Totals, dimension: str, county: str) -> dict[str, int]:
-    """The engine's cost items of one county, summed by ``dimension``."""
-    items = totals.items.filter(pl.col("county") == county)
-    grouped = items.group_by(dimension).agg(pl.col("amount").sum())
-    return {str(key): int(amount) for key, amount in grouped.iter_rows()}
-
-
 def cost_view(comparison: Comparison, dimension: str, lang: str, county: str | None = None) -> CostView:
     """The cost service's table for ``dimension``; with ``county``, only that county's money."""
     whole = table(comparison, dimension)
     if county is None:
         rows = [CostRow(key, label(dimension, key, lang), base, reform) for key, base, reform in whole.rows]
         return CostView(dimension, rows, CostRow("total", "", *whole.total))
-    base = _in_county(comparison.baseline.totals, dimension, county)
-    reform = _in_county(comparison.reform.totals, dimension, county) if comparison.reform else None
+    base: dict[str, int] = getattr(comparison.baseline.totals.within_county(county), f"by_{dimension}")
+    reform: dict[str, int] | None = (
+        getattr(comparison.reform.totals.within_county(county), f"by_{dimension}") if comparison.reform else None
+    )
     keys = [key for key, _base, _reform in whole.rows if dimension != "county" or key == county]
     rows = [
         CostRow(key, label(dimension, key, lang), base.get(key, 0), None if reform is None else reform.get(key, 0))
