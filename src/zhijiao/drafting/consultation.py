@@ -15,7 +15,15 @@ from zhijiao.accounts.service import Principal
 from zhijiao.drafting.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.drafting.models import ConsultationRound, FeedbackItem, RoundUnit, Unit
 from zhijiao.drafting.stages import ReplyStatus, UnitKind
-from zhijiao.drafting.versions import article_by_number, freeze, now, version
+from zhijiao.drafting.versions import (
+    article_by_number,
+    check_not_historical,
+    freeze,
+    now,
+    version,
+    wenzhou_today,
+)
+from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.fulfilment.scope import require
 
 
@@ -57,6 +65,7 @@ def send_round(
     if actor is not None:
         require(actor, Permission.edit_drafts)
     draft = version(session, version_id)
+    check_not_historical(session, actor, draft.plan_id)
     if not unit_ids:
         raise Invalid("请选择征求意见的单位。", "Choose the units to consult.")
     if sent_on and deadline and deadline < sent_on:
@@ -87,9 +96,15 @@ def _round_unit(session: Session, round_id: int, unit_id: int) -> RoundUnit:
 
 def _record(session: Session, actor: Principal | None, consultation: ConsultationRound, unit_id: int,
             comments: list[Comment], *, no_comments: bool) -> list[FeedbackItem]:  # fmt: skip
+    check_not_historical(session, actor, consultation.plan_id)
     addressee = _round_unit(session, consultation.id, unit_id)
     if no_comments and comments:
         raise Invalid("“无意见”的答复不能同时包含意见。", "A 'no comments' reply cannot carry items.")
+    if no_comments and addressee.reply == ReplyStatus.items.value:
+        raise WrongState(
+            "该单位在本轮已提交意见，不能再答复“无意见”。",
+            "This unit has already sent items in this round: it cannot reply 'no comments' now.",
+        )
     if not no_comments and not comments:
         raise Invalid("请填写意见，或选择“无意见”。", "Write at least one item, or reply 'no comments'.")
     items = []
@@ -122,7 +137,7 @@ def submit_reply(session: Session, actor: Principal, round_id: int, comments: li
     if consultation is None or actor.scope.unit_id is None:
         raise OutOfScope("征求意见轮次", "consultation round")
     _round_unit(session, round_id, actor.scope.unit_id)  # only a unit the round was sent to
-    day = today or dt.datetime.now(dt.UTC).date()
+    day = today or wenzhou_today()
     if consultation.deadline and day > consultation.deadline:
         raise WrongState(
             f"反馈截止日期（{consultation.deadline}）已过，不能再提交；请与起草组联系。",
@@ -143,6 +158,12 @@ def record_reply(session: Session, actor: Principal | None, round_id: int, unit_
     return _record(session, actor, consultation, unit_id, comments, no_comments=no_comments)
 
 
+def local_date(moment: dt.datetime) -> dt.date:
+    """The Wenzhou date of a stored time (UTC; SQLite gives it back without its zone)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(WENZHOU_TIME).date()
+
+
 @dataclass(frozen=True)
 class ReplyState:
     unit: Unit
@@ -156,13 +177,13 @@ def replies(session: Session, round_id: int, today: dt.date | None = None) -> li
     consultation = session.get(ConsultationRound, round_id)
     if consultation is None:
         raise OutOfScope("征求意见轮次", "consultation round")
-    day = today or dt.datetime.now(dt.UTC).date()
+    day = today or wenzhou_today()
     deadline = consultation.deadline
     query = select(RoundUnit, Unit).join(Unit, RoundUnit.unit_id == Unit.id).where(RoundUnit.round_id == round_id)
     states = []
     for addressee, unit in session.execute(query.order_by(Unit.name)):
         replied = addressee.replied_at
-        late = bool(deadline and replied and replied.date() > deadline)
+        late = bool(deadline and replied and local_date(replied) > deadline)
         silent = bool(deadline and replied is None and day > deadline)
         states.append(ReplyState(unit, ReplyStatus(addressee.reply), replied, late, silent))
     return states

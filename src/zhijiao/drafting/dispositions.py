@@ -12,9 +12,9 @@ from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.drafting.errors import Invalid, NotAllowed, OutOfScope, WrongState
-from zhijiao.drafting.models import DraftArticle, FeedbackItem
+from zhijiao.drafting.models import ConsultationRound, DraftArticle, FeedbackItem
 from zhijiao.drafting.stages import DISPOSITION_LABELS, Disposition
-from zhijiao.drafting.versions import article_for, now
+from zhijiao.drafting.versions import article_for, check_not_historical, now
 from zhijiao.fulfilment.scope import require
 
 
@@ -45,10 +45,13 @@ TEMPLATES = {
 }
 
 
-def _item(session: Session, item_id: int) -> FeedbackItem:
+def _item(session: Session, actor: Principal | None, item_id: int) -> FeedbackItem:
     item = session.scalar(select(FeedbackItem).where(FeedbackItem.id == item_id).with_for_update())
     if item is None:
         raise OutOfScope("反馈意见", "feedback item")
+    consultation = session.get(ConsultationRound, item.round_id)
+    if consultation is not None:
+        check_not_historical(session, actor, consultation.plan_id)
     return item
 
 
@@ -56,7 +59,7 @@ def propose(session: Session, actor: Principal | None, item_id: int, disposition
             change: str | None = None) -> FeedbackItem:  # fmt: skip
     if actor is not None:
         require(actor, Permission.propose_disposition)
-    item = _item(session, item_id)
+    item = _item(session, actor, item_id)
     if item.confirmed_by is not None:
         raise WrongState(
             "该意见的处理已确认，不能再改。", "This item's disposition is confirmed: it can no longer change."
@@ -83,7 +86,7 @@ def propose_from_template(session: Session, actor: Principal, item_ids: list[int
 def confirm(session: Session, actor: Principal | None, item_id: int) -> FeedbackItem:
     if actor is not None:
         require(actor, Permission.confirm_disposition)
-    item = _item(session, item_id)
+    item = _item(session, actor, item_id)
     if item.disposition == Disposition.pending.value:
         raise WrongState("尚未提出处理意见。", "No disposition has been proposed.")
     if actor is not None and item.proposed_by == actor.user_id:

@@ -13,6 +13,15 @@ from zhijiao.drafting.models import ConsultationRound, DraftArticle, DraftPlan, 
 from zhijiao.drafting.stages import Disposition
 
 UNKNOWN_UNIT = "（单位未载明）"
+WHOLE_TEXT = "全文"
+UNKNOWN_ARTICLE = "（条款未载明）"
+
+
+def _article_label(item: FeedbackItem, titles: dict[tuple[int, str], str]) -> str:
+    """An item of a past record whose text is lost is not "on the whole text": which article it was on is unknown."""
+    if item.article_key is None:
+        return UNKNOWN_ARTICLE if (item.extra or {}).get("text_known") is False else WHOLE_TEXT
+    return titles.get((item.version_id, item.article_key), UNKNOWN_ARTICLE)
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ def statistics(session: Session, plan_id: int) -> Statistics:
         by_round=dict(sorted(Counter(numbers[i.round_id] for i in items).items())),
         by_unit=dict(Counter(names.get(i.unit_id or 0, UNKNOWN_UNIT) for i in items)),
         by_unit_kind=dict(Counter(kinds.get(i.unit_id or 0, "unknown") for i in items)),
-        by_article=dict(Counter(titles.get((i.version_id, i.article_key or ""), "全文") for i in items)),
+        by_article=dict(Counter(_article_label(i, titles) for i in items)),
         in_name_of=next((r.in_name_of for r in rounds if r.in_name_of), None),
         meetings=dict(meetings),
     )

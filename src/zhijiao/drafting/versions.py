@@ -17,6 +17,7 @@ from zhijiao.accounts.service import Principal
 from zhijiao.drafting.errors import Invalid, OutOfScope, WrongState
 from zhijiao.drafting.models import DraftArticle, DraftPlan, DraftVersion
 from zhijiao.drafting.stages import STAGE_LABELS, Stage
+from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.fulfilment.scope import require
 
 
@@ -30,6 +31,11 @@ class ArticleText:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def wenzhou_today() -> dt.date:
+    """Deadlines are Wenzhou dates: a deadline of 10 March ends at midnight in Wenzhou, not in UTC."""
+    return dt.datetime.now(WENZHOU_TIME).date()
 
 
 def new_key() -> str:
@@ -65,10 +71,28 @@ def version(session: Session, version_id: int) -> DraftVersion:
     return found
 
 
+def plan(session: Session, plan_id: int) -> DraftPlan:
+    found = session.get(DraftPlan, plan_id)
+    if found is None:
+        raise OutOfScope("起草方案", "plan under drafting")
+    return found
+
+
+def check_not_historical(session: Session, actor: Principal | None, plan_id: int) -> None:
+    """A past drafting is a record: nobody changes it (the loader, acting as the system, writes it once)."""
+    if actor is not None and plan(session, plan_id).historical:
+        raise WrongState(
+            "这是往年起草过程的历史记录，只读，不能修改。",
+            "This is the record of a past drafting: it is read-only.",
+            code="historical_record",
+        )
+
+
 def _editable(session: Session, actor: Principal | None, version_id: int) -> DraftVersion:
     if actor is not None:
         require(actor, Permission.edit_drafts)
     found = version(session, version_id)
+    check_not_historical(session, actor, found.plan_id)
     if found.frozen:
         raise WrongState(
             f"第{found.number}版已发出征求意见或已定稿，不能修改；请在其基础上新建版本。",
@@ -87,6 +111,11 @@ def first_version(
     dated: dt.date | None = None,
     text_known: bool = True,
 ) -> DraftVersion:
+    if actor is not None:
+        require(actor, Permission.edit_drafts)
+    check_not_historical(session, actor, plan.id)
+    if session.scalar(select(DraftVersion.id).where(DraftVersion.plan_id == plan.id)) is not None:
+        raise WrongState("该方案已有初始版本。", "The plan already has its first version.")
     draft = DraftVersion(plan_id=plan.id, number=1, stage=stage.value, dated=dated, text_known=text_known,
                          created_by=_actor_id(actor), created_at=now())  # fmt: skip
     session.add(draft)
@@ -115,6 +144,7 @@ def new_version(
     if actor is not None:
         require(actor, Permission.edit_drafts)
     base = version(session, based_on_id)
+    check_not_historical(session, actor, base.plan_id)
     last = session.scalar(select(func.max(DraftVersion.number)).where(DraftVersion.plan_id == base.plan_id)) or 0
     draft = DraftVersion(plan_id=base.plan_id, number=last + 1, stage=stage.value, based_on_id=base.id, dated=dated,
                          note=note, text_known=text_known, created_by=_actor_id(actor), created_at=now())  # fmt: skip
@@ -208,13 +238,32 @@ def freeze(session: Session, version_id: int) -> None:
     version(session, version_id).frozen = True
 
 
+def publish(session: Session, actor: Principal | None, version_id: int) -> DraftVersion:
+    """A city administrator settles a version (the draft for approval, the issued text): it is frozen from now on."""
+    if actor is not None:
+        require(actor, Permission.confirm_disposition)
+    found = version(session, version_id)
+    check_not_historical(session, actor, found.plan_id)
+    if found.stage not in {Stage.for_approval.value, Stage.issued.value}:
+        raise WrongState("只有送审稿或印发稿可以定稿。", "Only a draft for approval or the issued text can be settled.")
+    if found.frozen:
+        raise WrongState(f"第{found.number}版已定稿或已发出。", f"Version {found.number} is already settled or sent.")
+    found.frozen = True
+    session.flush()
+    audit.record(session, actor, "draft.version.publish", "draft_version", f"{found.plan_id}#{found.number}",
+                 after={"stage": found.stage})  # fmt: skip
+    return found
+
+
 def article_for(session: Session, version_id: int, key: str) -> DraftArticle | None:
     """The article of ``version_id`` that article ``key`` (of any earlier version) became: itself, or the one
     that absorbed it; None if it was removed."""
-    for article in articles(session, version_id):
-        if article.article_key == key or key in article.absorbed:
-            return article
-    return None
+    return find_article(articles(session, version_id), key)
+
+
+def find_article(candidates: list[DraftArticle], key: str) -> DraftArticle | None:
+    """Of one version's articles, the one that ``key`` became: itself, or the one that absorbed it."""
+    return next((a for a in candidates if a.article_key == key or key in a.absorbed), None)
 
 
 def article_by_number(session: Session, version_id: int, number: int) -> DraftArticle:
