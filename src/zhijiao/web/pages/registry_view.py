@@ -20,6 +20,7 @@ from zhijiao.registry.models import County, Enterprise, School
 from zhijiao.registry.spec import Column
 from zhijiao.web.errors import InvalidInput
 from zhijiao.web.i18n import date, money, number, percent
+from zhijiao.web.pages.dashboard_data import chosen_year as dashboard_chosen_year
 
 FEN_PER_YUAN = 100
 
@@ -149,18 +150,8 @@ def wants_fragment(request: Request, target: str) -> bool:
 
 
 def chosen_year(year: int | None, years: list[int]) -> int | None:
-    """The year asked for, or the latest with data; a year without data is refused, naming the choices."""
-    if not years:
-        return year
-    if year is None:
-        return years[-1]
-    if year not in years:
-        listed = "、".join(str(y) for y in years)
-        raise InvalidInput(
-            f"年度 {year} 没有数据（可选：{listed}）。",
-            f"There are no data for {year} (choose one of {', '.join(str(y) for y in years)}).",
-        )
-    return year
+    """As on the dashboard (the plan's latest year with data by default); None when nothing has data."""
+    return dashboard_chosen_year(year, years) if years else year
 
 
 def area_context(user: Principal) -> dict[str, object]:
