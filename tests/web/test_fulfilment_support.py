@@ -13,11 +13,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from personas import csrf_token
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import Principal, principal_of
+from zhijiao.audit.models import AuditRecord
+from zhijiao.fulfilment import applications, payments, proactive
 from zhijiao.fulfilment.compute import entitlements_of, registry_result
 from zhijiao.fulfilment.models import Application
 from zhijiao.policies.wenzhou_vet_2023 import load
@@ -86,3 +88,61 @@ def application(client: TestClient, application_id: int) -> Application:
         assert found is not None
         session.expunge(found)
         return found
+
+
+# --- states set up through the services, for the tests of what must be refused ---------------------------
+
+
+def run_proactive(client: TestClient) -> None:
+    with database(client) as session:
+        proactive.run(session, persona(session, "admin"), load(), YEAR)
+
+
+def award_of(client: TestClient, *, county: str = COUNTY_CODE, entitlement: str = SUBSIDY, other: bool = False) -> int:
+    """The first proactive award of ``entitlement`` in the county (``other``: in any other county)."""
+    with database(client) as session:
+        where = Application.county_code != county if other else Application.county_code == county
+        found = session.scalar(
+            select(Application.id).where(where, Application.entitlement == entitlement).order_by(Application.id)
+        )
+    assert found is not None
+    return found
+
+
+def reviewed(client: TestClient) -> int:
+    """A proactive Art. 7 award of the county officer's county, reviewed by it."""
+    run_proactive(client)
+    award_id = award_of(client)
+    with database(client) as session:
+        applications.county_approve(session, persona(session, "county"), award_id)
+    return award_id
+
+
+def approved(client: TestClient) -> tuple[int, int]:
+    """(award id, decided amount) of a reviewed award the city approved."""
+    award_id = reviewed(client)
+    with database(client) as session:
+        decision = applications.city_approve(session, persona(session, "admin"), load(), award_id)
+        return award_id, decision.amount_fen
+
+
+def batched(client: TestClient) -> tuple[int, int, int]:
+    """(award id, amount, batch id): an approved award in a batch the city prepared."""
+    award_id, amount = approved(client)
+    with database(client) as session:
+        batch = payments.prepare_batch(session, persona(session, "admin"), load(), [award_id], declared_count=1,
+                                       declared_total_fen=amount)  # fmt: skip
+        return award_id, amount, batch.id
+
+
+def paid(client: TestClient) -> tuple[int, int, int]:
+    """(award id, amount, ledger entry id) of an award finance paid."""
+    award_id, amount, batch_id = batched(client)
+    with database(client) as session:
+        (entry,) = payments.release_batch(session, persona(session, "finance"), load(), batch_id).entries
+        return award_id, amount, entry.id
+
+
+def audit_count(client: TestClient) -> int:
+    with database(client) as session:
+        return int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0)

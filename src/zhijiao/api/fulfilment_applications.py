@@ -36,8 +36,8 @@ from zhijiao.web.deps import Db, LangDep, public, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_common import download, signed_in, visible_application
+from zhijiao.web.pages.fulfilment_view import check_level, parse_figures
 from zhijiao.web.pages.fulfilment_view import figure_variables as figures_of
-from zhijiao.web.pages.fulfilment_view import parse_figures
 
 router = APIRouter(tags=["fulfilment"])
 ACTS = SIGNED_IN | problem_responses(409)
@@ -109,6 +109,8 @@ def create_application(
 ) -> ApplicationDetail:
     entitlement = BY_ID.get(body.entitlement)  # an unknown one is refused by create, naming it
     figures = parse_figures(figures_of(load(), entitlement), body.figures) if entitlement else {}
+    if entitlement is not None and entitlement.one_time:
+        check_level(load(), entitlement, body.level)
     draft = applications.create(
         db,
         user,

@@ -39,7 +39,7 @@ from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_common import download
-from zhijiao.web.pages.fulfilment_ledger import XLSX, obligations_year, reachable_payee
+from zhijiao.web.pages.fulfilment_ledger import XLSX, clawback_choice, obligations_year, reachable_payee
 
 router = APIRouter(tags=["fulfilment"])
 ACTS = SIGNED_IN | problem_responses(409)
@@ -155,8 +155,7 @@ def reverse(
     summary="Finance: claw back paid one-time awards whose certification was revoked (option clawback_on_revocation)",
 )
 def run_clawbacks(body: ClawbackIn, db: Db, user: Principal = require(Permission.release_payment)) -> ClawbackOut:
-    chosen = {clawback.OPTION: body.option} if body.option else None
-    result = clawback.clawback_revoked(db, user, load(), body.as_of, chosen)
+    result = clawback.clawback_revoked(db, user, load(), body.as_of, clawback_choice(body.option))
     return ClawbackOut(option=result.option, entries=ledger_out(db, result.entries))
 
 

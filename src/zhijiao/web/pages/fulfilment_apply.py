@@ -153,8 +153,7 @@ def _draft(
     if year is None or year not in years_with_data(db):
         raise Refused("请选择有登记数据的年度。", "Choose a year the registry holds data for.")
     level = ((values.get("level") or "").strip() or None) if entitlement.one_time else None
-    if entitlement.one_time and level is None:
-        raise Refused("请选择认定级别。", "Choose the certification level.")
+    view.check_level(load(), entitlement, level)
     given = {k.removeprefix(FIGURE): v for k, v in values.items() if k.startswith(FIGURE)}
     figures = view.parse_figures(view.figure_variables(load(), entitlement), given)
     claimed = values.get("claimed_yuan", "").strip()

@@ -180,6 +180,17 @@ def reverse(
     return RedirectResponse("/ledger?done=reversed", status_code=303)
 
 
+def clawback_choice(option: str | None) -> dict[str, object] | None:
+    """The claw-back option as chosen (None: the package's default), refused unless it is one of its values."""
+    if not option:
+        return None
+    choices = load().options.options[clawback.OPTION].choices
+    if option not in choices:
+        listed = " | ".join(choices)
+        raise Invalid(f"口径取值“{option}”无效（可选：{listed}）。", f"Option value {option!r} is not one of {listed}.")
+    return {clawback.OPTION: option}
+
+
 @router.post("/ledger/clawbacks")
 def run_clawbacks(
     db: Db,
@@ -188,12 +199,7 @@ def run_clawbacks(
     user: Principal = require(Permission.release_payment),
 ) -> Response:
     """Claw-back of paid one-time awards whose certification was revoked by ``as_of``, under the option chosen."""
-    policy = load()
-    choices = policy.options.options[clawback.OPTION]
-    chosen = {clawback.OPTION: option} if option else None
-    if option and option not in {str(c) for c in choices.choices}:
-        raise Invalid(f"口径取值“{option}”无效。", f"Option value {option!r} is not valid.")
-    result = clawback.clawback_revoked(db, user, policy, as_of, chosen)
+    result = clawback.clawback_revoked(db, user, load(), as_of, clawback_choice(option))
     return RedirectResponse(
         f"/ledger?done=clawback&clawed={len(result.entries)}&option={result.option}", status_code=303
     )

@@ -73,13 +73,25 @@ def parse_figures(variables: list[Variable], given: Mapping[str, str]) -> dict[s
             number = Decimal(text)
         except InvalidOperation:
             number = Decimal(-1)
-        if not number.is_finite() or number < 0:
+        too_large = variable.maximum is not None and number > variable.maximum
+        if not number.is_finite() or number < 0 or too_large:
             raise Invalid(
                 f"{variable.label['zh']}：“{text}”不是非负数。",
                 f"{variable.label['en']}: {text!r} is not a number ≥ 0.",
             )
         figures[variable.name] = str(number)
     return figures
+
+
+def check_level(policy: Policy, entitlement: Entitlement, level: str | None) -> None:
+    """A one-time award names one of its certification's levels; any other entitlement names none."""
+    if entitlement.detail_entity is None:
+        return
+    variable = policy.entities[entitlement.detail_entity].input("level")
+    choices = variable.choices if variable else ()
+    if level not in choices:
+        listed = ", ".join(choices)
+        raise Invalid(f"认定级别“{level or ''}”不是可选值（{listed}）。", f"Level {level!r} is not one of {listed}.")
 
 
 def yuan_to_fen(text: str, what: tuple[str, str]) -> int:
