@@ -20,6 +20,7 @@ from test_fulfilment_support import (
     award_numbers,
     database,
     engine_amount,
+    obligations_table,
     post,
     redirected_id,
     status_of,
@@ -127,7 +128,7 @@ def test_a_proactive_award_is_paid_through_the_pages_of_three_officials(client: 
         decision.amount_fen, decision.id, "county", COUNTY_CODE,
     )  # fmt: skip
     assert application(client, award_id).status == "paid"
-    paid = re.search(r'<tfoot>.*?data-measure="paid" data-fen="(\d+)"', ledger, re.DOTALL)
+    paid = re.search(r'<tfoot>.*?data-measure="paid" data-fen="(\d+)"', obligations_table(ledger), re.DOTALL)
     assert paid
     assert int(paid.group(1)) == due
 

@@ -146,3 +146,8 @@ def paid(client: TestClient) -> tuple[int, int, int]:
 def audit_count(client: TestClient) -> int:
     with database(client) as session:
         return int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0)
+
+
+def obligations_table(page: str) -> str:
+    """The ledger page's obligations table."""
+    return page.split('id="obligations-table"', 1)[1].split("</table>", 1)[0]

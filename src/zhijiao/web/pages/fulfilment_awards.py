@@ -13,7 +13,7 @@ from sqlalchemy import select
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment import applications, attachments, proactive
-from zhijiao.fulfilment.entities import payee_of
+from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Attachment, LedgerEntry, Notice
 from zhijiao.fulfilment.states import STATUS_LABELS, Status
 from zhijiao.policies.wenzhou_vet_2023 import load
@@ -22,12 +22,13 @@ from zhijiao.web.deps import Db, LangDep, public, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_view as view
-from zhijiao.web.pages.dashboard_data import years_with_data
+from zhijiao.web.pages.dashboard_data import plan_years, years_with_data
 from zhijiao.web.pages.fulfilment_common import (
     QueryString,
     done_message,
     download,
     one_of,
+    payer_key,
     signed_in,
     visible_application,
     year_of,
@@ -111,11 +112,17 @@ def award_list(request: Request, db: Db, user: Principal | None = public()) -> R
         "may_apply": allows(me.role, Permission.apply),
         "may_run_proactive": allows(me.role, Permission.approve),
         "may_batch": allows(me.role, Permission.view_ledger),
-        "proactive_years": years_with_data(db),
+        "proactive_years": _proactive_years(db),
         "done": done_message(request),
         "ran": _ran(request),
     }
     return render(request, "fulfilment/awards.html", context)
+
+
+def _proactive_years(db: Db) -> list[int]:
+    """The plan's years the registry holds data for (any year with data if none of the plan's)."""
+    years = years_with_data(db)
+    return [y for y in years if y in plan_years(load())] or years
 
 
 def _ran(request: Request) -> dict[str, int] | None:
@@ -153,6 +160,7 @@ def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Pri
     policy = load()
     entitlement = BY_ID[application.entitlement]
     payee = payee_of(db, application.school_id, application.enterprise_id, application.platform_id)
+    payer, payer_county = payer_of(policy, payee, entitlement)
     decision = applications.latest_decision(db, application.id)
     figures = {v.name: v for v in view.figure_variables(policy, entitlement)}
     query = select(Notice).where(Notice.application_id == application.id).order_by(Notice.id)
@@ -180,6 +188,7 @@ def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Pri
         ),
         "notices": list(db.scalars(query)),
         "may": view.available_actions(me, application),
+        "payer_key": payer_key(payer, payer_county),
         "done": DONE.get(done_message(request) or ""),
     }
     return render(request, "fulfilment/award.html", context)

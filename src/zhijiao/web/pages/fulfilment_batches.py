@@ -32,19 +32,13 @@ from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import done_message
+from zhijiao.web.pages.fulfilment_common import CITY, done_message, payer_key
 from zhijiao.web.pages.fulfilment_view import yuan_to_fen
 from zhijiao.web.templating import render
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**62)]
-CITY = "city"
 MAX_COUNT_DIGITS = 6  # a batch of up to 999,999 payments
-
-
-def payer_key(payer: str, county: str | None) -> str:
-    """city, or county:<code>: the one payer of a batch, as the form names it."""
-    return CITY if payer == CITY else f"county:{county}"
 
 
 @dataclass(frozen=True)

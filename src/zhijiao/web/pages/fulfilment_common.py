@@ -17,6 +17,7 @@ from zhijiao.fulfilment.models import Application
 from zhijiao.web.errors import InvalidInput, NotFound, NotSignedIn
 from zhijiao.web.pages.fulfilment_queries import application_scope
 
+CITY = "city"
 APPLICATION_NOT_FOUND = ("未找到该申报，或不在您的范围内。", "No such application within your reach.")
 
 
@@ -86,3 +87,8 @@ def download(body: bytes, media_type: str, filename: str, *, inline: bool = Fals
 def done_message(request: Request) -> str | None:
     """The ``done`` parameter a form's redirect carries, to confirm what just happened."""
     return blank_to_none(request.query_params.get("done"))
+
+
+def payer_key(payer: str, county: str | None) -> str:
+    """city, or county:<code>: the one payer of a batch, as the batch form names it."""
+    return CITY if payer == CITY else f"county:{county}"
