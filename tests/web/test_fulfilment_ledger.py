@@ -13,12 +13,13 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from personas import sign_in
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from test_fulfilment_support import (
     COUNTY_CODE,
     YEAR,
     application,
     award_of,
+    batched,
     database,
     obligations_table,
     paid,
@@ -180,3 +181,28 @@ def test_the_audit_trail_is_browsed_exported_and_checked(sqlite_client: TestClie
     broken = sqlite_client.get("/audit/verify")
     assert f'data-intact="false" data-record="{victim}"' in broken.text
     assert f"第{victim}条记录的内容被改动" in broken.text
+
+
+def test_an_approval_on_changed_registry_data_is_sent_back_not_paid(sqlite_client: TestClient):
+    award_id, _amount, batch_id = batched(sqlite_client)
+    award = application(sqlite_client, award_id)
+    with database(sqlite_client) as session:  # the certification's date is corrected after the approval
+        certification = session.scalar(
+            select(EnterpriseCertification).where(
+                EnterpriseCertification.enterprise_id == award.enterprise_id,
+                EnterpriseCertification.level == award.level,
+            )
+        )
+        assert certification is not None
+        certification.certified_on -= dt.timedelta(days=1)
+    sign_in(sqlite_client, "finance")
+    released = post(sqlite_client, f"/batches/{batch_id}/release")
+    assert released.headers["location"] == f"/batches/{batch_id}?done=cancelled"
+    page = sqlite_client.get(released.headers["location"]).text
+    assert 'id="batch-status">已取消' in page
+    assert f"<li>{award.number}</li>" in page.split('id="stale"', 1)[1]
+    after = application(sqlite_client, award_id)
+    assert (after.status, after.needs_re_review, after.batch_id) == ("county_reviewed", True, None)
+    assert 'id="re-review"' in sqlite_client.get(f"/awards/{award_id}").text
+    with database(sqlite_client) as session:
+        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0

@@ -27,8 +27,8 @@ from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import Forbidden
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_view as view
-from zhijiao.web.pages.dashboard_data import years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
+from zhijiao.web.pages.fulfilment_common import plan_years_with_data
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -46,7 +46,8 @@ class Payees:
 
     def entitlements(self) -> list[Entitlement]:
         kinds = {"school", "platform"} if self.school else {"enterprise"}
-        return [e for e in ENTITLEMENTS if e.entity in kinds]
+        # What needs an application first; a proactive award is applied for only when the registry misses it.
+        return sorted((e for e in ENTITLEMENTS if e.entity in kinds), key=lambda e: e.proactive)
 
 
 def payees(db: Session, user: Principal) -> Payees:
@@ -114,7 +115,7 @@ def _form(
         "offered": found.entitlements(),
         "entitlement": entitlement,
         "figures": view.figure_variables(policy, entitlement),
-        "years": years_with_data(db),
+        "years": plan_years_with_data(db),
         "levels": {c: levels.get(c, {"zh": c, "en": c}) for c in level_choices},
         "values": values,
         "error": error,
@@ -150,7 +151,7 @@ def _draft(
 ) -> Application:
     """The draft from the form's fields, or a refusal before anything is written."""
     year = int(values["year"]) if values.get("year", "").isdigit() else None
-    if year is None or year not in years_with_data(db):
+    if year is None or year not in plan_years_with_data(db):
         raise Refused("请选择有登记数据的年度。", "Choose a year the registry holds data for.")
     level = ((values.get("level") or "").strip() or None) if entitlement.one_time else None
     view.check_level(load(), entitlement, level)

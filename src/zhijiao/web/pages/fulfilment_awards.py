@@ -22,13 +22,14 @@ from zhijiao.web.deps import Db, LangDep, public, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_view as view
-from zhijiao.web.pages.dashboard_data import plan_years, years_with_data
+from zhijiao.web.pages.dashboard_data import years_with_data
 from zhijiao.web.pages.fulfilment_common import (
     QueryString,
     done_message,
     download,
     one_of,
     payer_key,
+    plan_years_with_data,
     signed_in,
     visible_application,
     year_of,
@@ -112,17 +113,11 @@ def award_list(request: Request, db: Db, user: Principal | None = public()) -> R
         "may_apply": allows(me.role, Permission.apply),
         "may_run_proactive": allows(me.role, Permission.approve),
         "may_batch": allows(me.role, Permission.view_ledger),
-        "proactive_years": _proactive_years(db),
+        "proactive_years": plan_years_with_data(db),
         "done": done_message(request),
         "ran": _ran(request),
     }
     return render(request, "fulfilment/awards.html", context)
-
-
-def _proactive_years(db: Db) -> list[int]:
-    """The plan's years the registry holds data for (any year with data if none of the plan's)."""
-    years = years_with_data(db)
-    return [y for y in years if y in plan_years(load())] or years
 
 
 def _ran(request: Request) -> dict[str, int] | None:

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment.models import Application
+from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.errors import InvalidInput, NotFound, NotSignedIn
+from zhijiao.web.pages.dashboard_data import plan_years, years_with_data
 from zhijiao.web.pages.fulfilment_queries import application_scope
 
 CITY = "city"
@@ -92,3 +94,10 @@ def done_message(request: Request) -> str | None:
 def payer_key(payer: str, county: str | None) -> str:
     """city, or county:<code>: the one payer of a batch, as the batch form names it."""
     return CITY if payer == CITY else f"county:{county}"
+
+
+def plan_years_with_data(db: Session) -> list[int]:
+    """The plan's years the registry holds data for (any year with data if none of the plan's), oldest first:
+    the years awards are run and applied for."""
+    years = years_with_data(db)
+    return [y for y in years if y in plan_years(load())] or years
