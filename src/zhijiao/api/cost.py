@@ -40,7 +40,12 @@ class Dimension(StrEnum):
     county = "county"
 
 
-YearQuery = Annotated[int | None, Query(ge=1900, le=2100, description="年度，默认最新 / year; default the latest")]
+YearQuery = Annotated[
+    int | None,
+    Query(
+        ge=1900, le=2100, description="年度，默认方案期内有数据的最新年度 / year; default the plan's latest with data"
+    ),
+]
 CountyQuery = Annotated[str | None, Query(max_length=40, description="县（市、区）名称或代码 / county name or code")]
 
 
@@ -69,7 +74,8 @@ class YearWithoutData(NotFound):
 
 
 def data_year(db: Db, year: int | None) -> int:
-    """The year asked for, or the latest with data; another year answers 404 naming the years there are."""
+    """The year asked for, or the plan's latest with data (as the dashboard); a year without data answers 404
+    naming the years there are."""
     years = years_with_data(db)
     if not years:
         raise YearWithoutData("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
