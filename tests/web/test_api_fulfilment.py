@@ -146,6 +146,10 @@ def test_requests_are_strict_and_refusals_are_problem_documents(sqlite_client: T
     for bad in ({"year": "2024"}, {"year": True}, {"claimed_fen": 1.5}, {"claimed_fen": -1}, {"color": "red"},
                 {"figures": {"part_time_teachers": 34}}):  # fmt: skip
         _problem(sqlite_client.post(f"{API}/applications", json=good | bad, headers=school), 422, "invalid_input")
+    outside = sqlite_client.post(f"{API}/applications", json=good | {"year": 2030}, headers=school)
+    assert "2030" in _problem(outside, 422, "invalid")["detail"]  # no registry year to compute it from
+    level = sqlite_client.post(f"{API}/applications", json=good | {"level": "city"}, headers=school)
+    _problem(level, 422, "invalid")  # Art. 13 is yearly: it names no level
     unknown = sqlite_client.post(f"{API}/applications", json=good | {"figures": {"students": "9"}}, headers=school)
     assert "students" in _problem(unknown, 422, "invalid")["detail"]
     with database(sqlite_client) as session:

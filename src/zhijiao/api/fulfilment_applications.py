@@ -28,6 +28,7 @@ from zhijiao.api.fulfilment_schemas import (
 )
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.fulfilment import applications, attachments, proactive
+from zhijiao.fulfilment.errors import Invalid
 from zhijiao.fulfilment.models import Application
 from zhijiao.fulfilment.states import Status
 from zhijiao.policies.wenzhou_vet_2023 import load
@@ -35,13 +36,22 @@ from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.web.deps import Db, LangDep, public, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_queries as queries
-from zhijiao.web.pages.fulfilment_common import download, signed_in, visible_application
+from zhijiao.web.pages.dashboard_data import years_with_data
+from zhijiao.web.pages.fulfilment_common import download, plan_years_with_data, signed_in, visible_application
 from zhijiao.web.pages.fulfilment_view import check_level, parse_figures
 from zhijiao.web.pages.fulfilment_view import figure_variables as figures_of
 
 router = APIRouter(tags=["fulfilment"])
 ACTS = SIGNED_IN | problem_responses(409)
 Article = Annotated[str | None, Query(pattern=r"^art\d{2}$")]
+
+
+def check_year(db: Db, year: int, allowed: list[int] | None = None) -> None:
+    """Awards are computed from a year of the registry: one it holds no data for is refused, naming the choices."""
+    choices = plan_years_with_data(db) if allowed is None else allowed
+    if year not in choices:
+        listed = ", ".join(str(y) for y in choices)
+        raise Invalid(f"年度 {year} 不可选（可选：{listed}）。", f"Year {year} is not one of {listed}.")
 
 
 def _detail(db: Db, user: Principal, application_id: int, lang: LangDep) -> ApplicationDetail:
@@ -107,6 +117,7 @@ def get_application(db: Db, lang: LangDep, application_id: Id, user: Principal |
 def create_application(
     body: ApplicationIn, db: Db, lang: LangDep, user: Principal = require(Permission.apply)
 ) -> ApplicationDetail:
+    check_year(db, body.year)
     entitlement = BY_ID.get(body.entitlement)  # an unknown one is refused by create, naming it
     figures = parse_figures(figures_of(load(), entitlement), body.figures) if entitlement else {}
     if entitlement is not None and entitlement.one_time:
@@ -259,6 +270,7 @@ def city_reject(
     summary="免申即享: pending awards for every entitlement of the year needing no application (idempotent)",
 )
 def run_proactive(body: ProactiveIn, db: Db, user: Principal = require(Permission.approve)) -> ProactiveOut:
+    check_year(db, body.year, years_with_data(db))
     result = proactive.run(db, user, load(), body.year)
     return ProactiveOut(year=result.year, found=result.found, created=result.created, skipped=result.skipped)
 
