@@ -28,7 +28,7 @@ from zhijiao.web.errors import Forbidden
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_view as view
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import plan_years_with_data
+from zhijiao.web.pages.fulfilment_common import YEAR_DIGITS, plan_years_with_data, whole_number
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -150,7 +150,7 @@ def _draft(
     db: Session, user: Principal, found: Payees, entitlement: Entitlement, values: dict[str, str]
 ) -> Application:
     """The draft from the form's fields, or a refusal before anything is written."""
-    year = int(values["year"]) if values.get("year", "").isdigit() else None
+    year = whole_number(values.get("year"), YEAR_DIGITS)
     if year is None or year not in plan_years_with_data(db):
         raise Refused("请选择有登记数据的年度。", "Choose a year the registry holds data for.")
     level = ((values.get("level") or "").strip() or None) if entitlement.one_time else None

@@ -26,7 +26,7 @@ from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import InvalidInput
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import QueryString, blank_to_none, download, one_of
+from zhijiao.web.pages.fulfilment_common import QueryString, blank_to_none, download, one_of, page_of
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -68,14 +68,13 @@ def _day(value: str | None, what: tuple[str, str]) -> dt.date | None:
 
 def audit_filter(request: Request) -> AuditFilter:
     params = request.query_params
-    page = params.get("page") or ""
     return AuditFilter(
         area=one_of(params.get("area"), labels.ACTION_AREAS, ("类别", "Area")),
         actor=(blank_to_none(params.get("actor")) or "")[:60] or None,
         object_id=(blank_to_none(params.get("object")) or "")[:60] or None,
         start=_day(params.get("from"), ("起始日期", "From")),
         end=_day(params.get("to"), ("截止日期", "To")),
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,  # noqa: PLR2004 -- a page number's digits
+        page=page_of(params.get("page")),
     )
 
 

@@ -24,14 +24,17 @@ from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_view as view
 from zhijiao.web.pages.dashboard_data import years_with_data
 from zhijiao.web.pages.fulfilment_common import (
+    PAGE_DIGITS,
     QueryString,
     done_message,
     download,
     one_of,
+    page_of,
     payer_key,
     plan_years_with_data,
     signed_in,
     visible_application,
+    whole_number,
     year_of,
 )
 from zhijiao.web.pages.fulfilment_queries import TODO, AwardFilter, award_years, awards, counties, notices
@@ -75,7 +78,7 @@ def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilt
         county=one_of(params.get("county"), names, ("县（市、区）", "County")) if user.scope.citywide else None,
         q=(params.get("q") or "").strip()[:100],
         todo=view_name == "todo" and user.role in TODO,
-        page=max(1, min(int(params["page"]) if (params.get("page") or "").isdigit() else 1, 1_000_000)),
+        page=page_of(params.get("page")),
     )
     shown: dict[str, object] = {
         "view": "todo" if chosen.todo else "all",
@@ -99,7 +102,7 @@ def award_list(request: Request, db: Db, user: Principal | None = public()) -> R
         "css": CSS,
         "found": found,
         "chosen": chosen,
-        "query": QueryString(shown | {"view": shown["view"]}),
+        "query": QueryString(shown),
         "shown": shown,
         "has_todo": me.role in TODO,
         "statuses": STATUS_LABELS,
@@ -124,9 +127,8 @@ def _ran(request: Request) -> dict[str, int] | None:
     """The counts of a proactive run, carried by its redirect."""
     params = request.query_params
     keys = ("ran_year", "found", "created", "skipped")
-    if not all((params.get(k) or "").isdigit() for k in keys):
-        return None
-    return {k: int(params[k]) for k in keys}
+    counts = {k: whole_number(params.get(k), PAGE_DIGITS) for k in keys}
+    return None if None in counts.values() else {k: v or 0 for k, v in counts.items()}
 
 
 @router.post("/awards/proactive")

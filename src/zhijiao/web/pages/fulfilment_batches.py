@@ -32,7 +32,7 @@ from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import CITY, done_message, payer_key
+from zhijiao.web.pages.fulfilment_common import CITY, done_message, payer_key, whole_number
 from zhijiao.web.pages.fulfilment_view import yuan_to_fen
 from zhijiao.web.templating import render
 
@@ -147,10 +147,10 @@ def batch_list(request: Request, db: Db, lang: LangDep, user: Principal = requir
 
 
 def _count(text: str) -> int:
-    text = text.strip()
-    if not text.isdigit() or len(text) > MAX_COUNT_DIGITS:
+    count = whole_number(text, MAX_COUNT_DIGITS)
+    if not count:
         raise Invalid("请填写批次笔数（正整数）。", "Declare how many payments the batch holds (a whole number).")
-    return int(text)
+    return count
 
 
 @router.post("/batches")

@@ -20,6 +20,9 @@ from zhijiao.web.pages.dashboard_data import plan_years, years_with_data
 from zhijiao.web.pages.fulfilment_queries import application_scope
 
 CITY = "city"
+YEAR_DIGITS, FIRST_YEAR, LAST_YEAR = 4, 2000, 2100  # a sane calendar range for filters
+PAGE_DIGITS = 6
+ID_DIGITS = 18  # below 2**62
 APPLICATION_NOT_FOUND = ("未找到该申报，或不在您的范围内。", "No such application within your reach.")
 
 
@@ -45,14 +48,28 @@ def one_of(value: str | None, allowed: Iterable[str], what: tuple[str, str]) -> 
     raise InvalidInput(f"{zh}“{value}”不是可选值。", f"{en} {value!r} is not one of {', '.join(choices)}.")
 
 
+def whole_number(value: str | None, max_digits: int) -> int | None:
+    """ASCII digits, at most ``max_digits`` of them, as a number; anything else None (never an error)."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None
+
+
 def year_of(value: str | None, what: tuple[str, str] = ("年度", "Year")) -> int | None:
     value = blank_to_none(value)
     if value is None:
         return None
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:  # noqa: PLR2004 -- a sane calendar range
+    year = whole_number(value, YEAR_DIGITS)
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         zh, en = what
         raise InvalidInput(f"{zh}“{value}”不是年份。", f"{en} {value!r} is not a year.")
-    return int(value)
+    return year
+
+
+def page_of(value: str | None) -> int:
+    """A page number from the query string; anything else is the first page."""
+    return whole_number(value, PAGE_DIGITS) or 1
 
 
 class QueryString:

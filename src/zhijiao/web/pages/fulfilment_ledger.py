@@ -28,7 +28,16 @@ from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.dashboard_data import years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import QueryString, done_message, download, one_of, year_of
+from zhijiao.web.pages.fulfilment_common import (
+    ID_DIGITS,
+    QueryString,
+    done_message,
+    download,
+    one_of,
+    page_of,
+    whole_number,
+    year_of,
+)
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -39,7 +48,6 @@ KINDS = ("school", "enterprise", "platform")
 
 def ledger_filter(db: Session, user: Principal, request: Request) -> queries.LedgerFilter:
     params = request.query_params
-    batch = params.get("batch") or ""
     return queries.LedgerFilter(
         year=year_of(params.get("year")),
         article=one_of(params.get("article"), labels.article_labels(), ("条款", "Article")),
@@ -48,8 +56,8 @@ def ledger_filter(db: Session, user: Principal, request: Request) -> queries.Led
         else None,
         payer=one_of(params.get("payer"), labels.PAYERS, ("付款方", "Payer")),
         kind=one_of(params.get("kind"), labels.LEDGER_KINDS, ("类型", "Kind")),
-        batch=int(batch) if batch.isdigit() and len(batch) < 12 else None,  # noqa: PLR2004 -- an id's digits
-        page=int(params["page"]) if (params.get("page") or "").isdigit() and len(params["page"]) < 7 else 1,  # noqa: PLR2004
+        batch=whole_number(params.get("batch"), ID_DIGITS),
+        page=page_of(params.get("page")),
     )
 
 
