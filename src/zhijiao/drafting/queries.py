@@ -93,7 +93,8 @@ def latest_version(session: Session, plan_id: int) -> DraftVersion | None:
 
 def meetings_of(session: Session, plan_id: int) -> list[Meeting]:
     query = select(Meeting).where(Meeting.plan_id == plan_id)
-    return list(session.scalars(query.order_by(Meeting.held_on.is_(None), Meeting.held_on, Meeting.id)))
+    # Undated ones first: in a past record they are the early meetings whose days the record does not give.
+    return list(session.scalars(query.order_by(Meeting.held_on.is_not(None), Meeting.held_on, Meeting.id)))
 
 
 def consultation_round(session: Session, round_id: int) -> ConsultationRound:

@@ -1,0 +1,147 @@
+"""The plans under drafting (the 2023 plan's own record among them, read-only), a plan's page — versions by
+stage, meetings and revision rounds, consultation rounds, statistics and the generated drafting explanation —
+and its downloads: the 意见采纳情况表 as xlsx and PDF, the dispositions to work through offline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from zhijiao.accounts.roles import Permission
+from zhijiao.accounts.service import Principal
+from zhijiao.drafting import meetings, queries, versions
+from zhijiao.drafting.errors import Invalid
+from zhijiao.drafting.report_pdf import adoption_pdf
+from zhijiao.drafting.sheets_dispositions import adoption_workbook, export_dispositions
+from zhijiao.drafting.stages import DISPOSITION_LABELS, Disposition, Stage
+from zhijiao.drafting.statistics import consultation_sentence, drafting_explanation, statistics
+from zhijiao.language import Lang, say
+from zhijiao.web import charts
+from zhijiao.web.deps import Db, LangDep, require
+from zhijiao.web.pages.drafting_common import (
+    PDF,
+    XLSX,
+    Id,
+    back,
+    base,
+    download,
+    form_choice,
+    form_date,
+    names,
+)
+from zhijiao.web.pages.drafting_outline import parse_outline
+from zhijiao.web.templating import render
+
+router = APIRouter()
+Text = Annotated[str, Form(max_length=200)]
+RoundQuery = Annotated[int | None, Query(alias="round", ge=1, le=2**62)]
+
+
+@router.get("/drafting")
+def index(request: Request, db: Db, user: Principal = require(Permission.view_drafts)) -> Response:
+    context = base(request, user) | {"plans": queries.plans(db), "today": versions.wenzhou_today()}
+    return render(request, "drafting/index.html", context)
+
+
+@router.post("/drafting/plans")
+def create(
+    db: Db,
+    code: Annotated[str, Form(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")],
+    title: Text,
+    period: Annotated[str, Form(max_length=20)],
+    stage: Annotated[str, Form(max_length=20)],
+    outline: Annotated[str, Form(max_length=200_000)],
+    dated: Annotated[str, Form(max_length=10)] = "",
+    user: Principal = require(Permission.edit_drafts),
+) -> Response:
+    if not title.strip() or not period.strip():
+        raise Invalid("请填写方案名称和实施期。", "Give the plan's title and period.")
+    chosen = form_choice(stage, Stage, ("阶段", "Stage"))
+    texts = parse_outline(outline)
+    plan = versions.create_plan(db, user, code=code.strip(), title=title.strip(), period=period.strip())
+    first = versions.first_version(db, user, plan, chosen, texts, dated=form_date(dated, ("日期", "date")))
+    return back(f"/drafting/versions/{first.id}", "plan")
+
+
+def _chart(stats_by: dict[str, int], lang: Lang) -> dict[str, object]:
+    parts = {DISPOSITION_LABELS[Disposition(k)][lang.value]: v for k, v in stats_by.items() if v}
+    return charts.pie("", parts)  # the section's heading names it
+
+
+@router.get("/drafting/{plan_id}")
+def plan_page(
+    request: Request, db: Db, lang: LangDep, plan_id: Id, user: Principal = require(Permission.view_drafts)
+) -> Response:
+    plan = versions.plan(db, plan_id)
+    stats = statistics(db, plan_id)
+    all_versions = queries.versions_of(db, plan_id)
+    context = base(request, user) | {
+        "plan": plan,
+        "versions": all_versions,
+        "by_id": {v.id: v for v in all_versions},
+        "meetings": queries.meetings_of(db, plan_id),
+        "rounds": queries.rounds_of(db, plan_id),
+        "stats": stats,
+        "sentence": consultation_sentence(stats) if stats.rounds else "",
+        "explanation": drafting_explanation(db, plan_id),
+        "disposition_chart": _chart(stats.by_disposition, lang),
+        "today": versions.wenzhou_today(),
+    }
+    return render(request, "drafting/plan.html", context)
+
+
+@router.post("/drafting/{plan_id}/meetings")
+def record_meeting(
+    db: Db,
+    plan_id: Id,
+    kind: Annotated[str, Form(max_length=20)],
+    held_on: Annotated[str, Form(max_length=10)] = "",
+    chair: Annotated[str, Form(max_length=100)] = "",
+    participants: Annotated[str, Form(max_length=10_000)] = "",
+    produced: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=2_000)] = "",
+    user: Principal = require(Permission.edit_drafts),
+) -> Response:
+    chosen = form_choice(kind, meetings.MeetingKind, ("会议类型", "Kind"))
+    produced_id = int(produced) if produced.strip().isdigit() else None
+    meetings.record_meeting(db, user, plan_id, chosen, held_on=form_date(held_on, ("会议日期", "date")),
+                            chair=chair, participants=names(participants), produced_version_id=produced_id,
+                            note=note)  # fmt: skip
+    return back(f"/drafting/{plan_id}", "meeting", "meetings")
+
+
+def _stem(db: Db, plan_id: int, round_id: int | None, zh: str, en: str, lang: Lang) -> str:
+    plan = versions.plan(db, plan_id)
+    part = ""
+    if round_id is not None:
+        found = queries.consultation_round(db, round_id)
+        if found.plan_id != plan_id:
+            raise Invalid("该轮次不属于此方案。", "The round belongs to another plan.")
+        part = say(lang, f"（第{found.number}轮）", f" (round {found.number})")
+    return say(lang, f"{plan.period}{zh}{part}", f"{plan.code} {en}{part}")
+
+
+@router.get("/drafting/{plan_id}/adoption.xlsx")
+def adoption_xlsx(
+    db: Db, lang: LangDep, plan_id: Id, round_id: RoundQuery = None, _: Principal = require(Permission.view_drafts)
+) -> Response:
+    stem = _stem(db, plan_id, round_id, "意见采纳情况表", "dispositions table", lang)
+    return download(adoption_workbook(db, plan_id, round_id, lang), XLSX, f"{stem}.xlsx")
+
+
+@router.get("/drafting/{plan_id}/adoption.pdf")
+def adoption_pdf_file(
+    db: Db, lang: LangDep, plan_id: Id, round_id: RoundQuery = None, _: Principal = require(Permission.view_drafts)
+) -> Response:
+    stem = _stem(db, plan_id, round_id, "起草说明及意见采纳情况表", "drafting explanation", lang)
+    return download(adoption_pdf(db, plan_id, round_id, lang), PDF, f"{stem}.pdf")
+
+
+@router.get("/drafting/{plan_id}/dispositions.xlsx")
+def dispositions_xlsx(
+    db: Db, lang: LangDep, plan_id: Id, round_id: RoundQuery = None, _: Principal = require(Permission.view_drafts)
+) -> Response:
+    stem = _stem(db, plan_id, round_id, "反馈意见处理", "dispositions", lang)
+    return download(export_dispositions(db, plan_id, round_id, lang), XLSX, f"{stem}.xlsx")
