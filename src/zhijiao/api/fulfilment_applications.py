@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
@@ -29,7 +28,6 @@ from zhijiao.api.fulfilment_schemas import (
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.fulfilment import applications, attachments, proactive
 from zhijiao.fulfilment.errors import Invalid
-from zhijiao.fulfilment.models import Application
 from zhijiao.fulfilment.states import Status
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
@@ -88,12 +86,7 @@ def list_applications(
         page=page,
     )
     found = queries.awards(db, me.role, me.scope, chosen, per_page)
-    codes = dict(
-        db.execute(
-            select(Application.id, Application.county_code).where(Application.id.in_([r.id for r in found.rows]))
-        ).all()
-    )
-    items = [application_out(row, codes[row.id], lang) for row in found.rows]
+    items = [application_out(row, lang) for row in found.rows]
     return ApplicationList(total=found.total, page=found.page, pages=found.pages, items=items)
 
 

@@ -38,7 +38,7 @@ def yuan_text(fen: int) -> str:
     return view.fen_to_yuan(fen) or "0.00"
 
 
-def application_out(row: AwardRow, county_code: str, lang: Lang) -> ApplicationOut:
+def application_out(row: AwardRow, lang: Lang) -> ApplicationOut:
     return ApplicationOut(
         id=row.id,
         number=row.number,
@@ -48,7 +48,7 @@ def application_out(row: AwardRow, county_code: str, lang: Lang) -> ApplicationO
         entity_kind=row.entity.kind,
         entity_code=row.entity.code,
         entity_name=row.entity.name,
-        county_code=county_code,
+        county_code=row.county_code,
         county=row.county,
         year=row.year,
         level=row.level,
@@ -74,6 +74,7 @@ def award_row(session: Session, application: Application) -> AwardRow:
         entitlement=application.entitlement,
         article=application.article,
         entity=names.get((application.school_id, application.enterprise_id, application.platform_id), NO_ENTITY),
+        county_code=application.county_code,
         county=queries.counties(session).get(application.county_code, application.county_code),
         year=application.year,
         level=application.level,
@@ -125,7 +126,7 @@ def ledger_out(session: Session, entries: Sequence[LedgerEntry]) -> list[LedgerE
 
 
 def application_detail(session: Session, user: Principal, application: Application, lang: Lang) -> ApplicationDetail:
-    base = application_out(award_row(session, application), application.county_code, lang)
+    base = application_out(award_row(session, application), lang)
     decision = applications.latest_decision(session, application.id)
     files = attachments.of(session, user, application.id)
     entries = session.scalars(

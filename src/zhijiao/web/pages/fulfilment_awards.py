@@ -14,7 +14,7 @@ from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment import applications, attachments, proactive
 from zhijiao.fulfilment.entities import payee_of, payer_of
-from zhijiao.fulfilment.models import Attachment, LedgerEntry, Notice
+from zhijiao.fulfilment.models import LedgerEntry, Notice
 from zhijiao.fulfilment.states import STATUS_LABELS, Status
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
@@ -175,7 +175,7 @@ def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Pri
         "payers": labels.PAYERS,
         "actions": labels.ACTIONS,
         "figures": [(figures.get(k), k, v) for k, v in (application.figures or {}).items()],
-        "attachments": attachments_of(db, me, application.id),
+        "attachments": attachments.of(db, me, application.id),
         "decision": decision,
         "steps": view.decision_steps(policy, entitlement, decision, lang) if decision else (),
         "inputs": view.decision_inputs(policy, entitlement, decision, lang) if decision else [],
@@ -189,11 +189,6 @@ def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Pri
         "done": DONE.get(done_message(request) or ""),
     }
     return render(request, "fulfilment/award.html", context)
-
-
-def attachments_of(db: Db, user: Principal, application_id: int) -> list[Attachment]:
-    """The attachments' details without their content (the page lists them; a download fetches one)."""
-    return attachments.of(db, user, application_id)
 
 
 @router.get("/awards/{application_id}/attachments/{attachment_id}")

@@ -5,7 +5,7 @@ refusal, or the approvals whose registry data changed and went back for re-revie
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -93,7 +93,7 @@ def payer_labels(db: Session, keys: set[str], lang: Lang) -> dict[str, str]:
     return out
 
 
-def _users(db: Session, ids: set[int] | set[int | None]) -> dict[int, str]:
+def _users(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}

@@ -113,6 +113,7 @@ class AwardRow:
     entitlement: str
     article: str
     entity: EntityName
+    county_code: str
     county: str
     year: int
     level: str | None
@@ -194,6 +195,7 @@ def awards(
             entitlement=a.entitlement,
             article=a.article,
             entity=names[(a.school_id, a.enterprise_id, a.platform_id)],
+            county_code=a.county_code,
             county=county.get(a.county_code, a.county_code),
             year=a.year,
             level=a.level,
