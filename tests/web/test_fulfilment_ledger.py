@@ -10,6 +10,7 @@ import io
 import re
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from personas import sign_in
@@ -206,3 +207,23 @@ def test_an_approval_on_changed_registry_data_is_sent_back_not_paid(sqlite_clien
     assert 'id="re-review"' in sqlite_client.get(f"/awards/{award_id}").text
     with database(sqlite_client) as session:
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="zhijiao.fulfilment.applications.city_approve leaves needs_re_review set, so prepare_batch refuses a "
+    "re-approved award for ever: the service should clear the flag when it approves on the new data",
+)
+def test_an_award_sent_back_is_paid_once_it_is_approved_again(sqlite_client: TestClient):
+    award_id, _amount, batch_id = batched(sqlite_client)
+    award = application(sqlite_client, award_id)
+    with database(sqlite_client) as session:
+        firm = session.get(Enterprise, award.enterprise_id)
+        assert firm is not None
+        firm.name += "（更名）"  # any change of the registry record the decision was computed from
+    sign_in(sqlite_client, "finance")
+    assert post(sqlite_client, f"/batches/{batch_id}/release").headers["location"].endswith("done=cancelled")
+    sign_in(sqlite_client, "admin")
+    post(sqlite_client, f"/awards/{award_id}/city-approve")
+    assert application(sqlite_client, award_id).status == "city_approved"
+    assert f'<tr data-award="{award.number}">' in sqlite_client.get("/batches?payer=county:330381").text
