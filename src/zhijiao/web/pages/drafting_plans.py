@@ -65,9 +65,23 @@ def create(
     return back(f"/drafting/versions/{first.id}", "plan")
 
 
-def _chart(stats_by: dict[str, int], lang: Lang) -> dict[str, object]:
-    parts = {DISPOSITION_LABELS[Disposition(k)][lang.value]: v for k, v in stats_by.items() if v}
-    return charts.pie("", parts)  # the section's heading names it
+# Each disposition in the colour the pages give its badge, so the chart reads like the table beside it.
+DISPOSITION_COLOURS = {
+    "adopted": "#15803d",
+    "partially_adopted": "#1d4ed8",
+    "not_adopted": "#b91c1c",
+    "pending": "#b45309",
+}
+
+
+def _chart(by_disposition: dict[str, int], lang: Lang) -> dict[str, object]:
+    shown = [(key, count) for key, count in by_disposition.items() if count]
+    options = charts.pie("", {DISPOSITION_LABELS[Disposition(key)][lang.value]: count for key, count in shown})
+    series = options["series"][0]
+    series["label"] = {"show": False}  # the table beside it gives the numbers; the box is narrow for labels
+    for point, (key, _count) in zip(series["data"], shown, strict=True):
+        point["itemStyle"] = {"color": DISPOSITION_COLOURS[key]}
+    return options
 
 
 @router.get("/drafting/{plan_id}")
