@@ -168,8 +168,16 @@ def test_dispositions_go_out_and_come_back_through_the_same_rule(db, persona, se
         "意见内容",
         "处理意见",
     ]
-    assert [c.value for c in sheet[2]][:8] == [items[0].id, 1, "市发改委", "市级部门", "第1条 条款1", "第1条 条款1",
-                                              "对第1条的意见", "待定"]  # fmt: skip
+    assert [c.value for c in sheet[2]][:8] == [
+        items[0].id,
+        1,
+        "市发改委",
+        "市级部门",
+        "第1条 条款1",
+        "第1条 条款1",
+        "对第1条的意见",
+        "待定",
+    ]
     sheet["H2"], sheet["I2"], sheet["J2"] = "采纳", "", "第1条增加资金保障。"
     sheet["H3"], sheet["I3"] = "不采纳", "与上位政策规定不一致。"
     workbook.save(exported)
@@ -203,8 +211,9 @@ def test_dispositions_go_out_and_come_back_through_the_same_rule(db, persona, se
 
 def test_the_adoption_table_follows_a_merge_to_the_article_now(db, persona, sent, tmp_path):
     drafter = persona("drafter")
-    (item,) = consultation.submit_reply(db, persona("unit"), sent.id, [consultation.Comment(13, "建议明确资金来源。")],
-                                        today=DEADLINE)  # fmt: skip
+    (item,) = consultation.submit_reply(
+        db, persona("unit"), sent.id, [consultation.Comment(13, "建议明确资金来源。")], today=DEADLINE
+    )
     dispositions.propose(db, drafter, item.id, Disposition.partially_adopted, "已吸收主要内容。")
     second = versions.new_version(db, drafter, sent.version_id, Stage.for_approval)
     five, six = (versions.article_by_number(db, second.id, n).article_key for n in (5, 6))

@@ -84,6 +84,10 @@ def test_a_round_from_sending_to_the_generated_text(client: TestClient):
         f"{API}/versions/{first['id']}/versions", json={"stage": "for_approval"}, headers=drafter
     ).json()
     keys = {a["number"]: a["key"] for a in second["articles"]}
+    nul = client.put(
+        f"{API}/versions/{second['id']}/articles/{keys[1]}", json={"title": "条款1", "text": "a\x00"}, headers=drafter
+    )
+    assert nul.status_code == 422  # PostgreSQL cannot hold NUL: refused as input, not a server error
     merged = client.post(
         f"{API}/versions/{second['id']}/merge", json={"keep": keys[5], "absorb": keys[6]}, headers=drafter
     )

@@ -22,6 +22,8 @@ TemplateName = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
 Day = Annotated[dt.date, Field(strict=False, description="YYYY-MM-DD")]
 Id = Annotated[int, Field(ge=1, le=2**62)]
 PathId = Annotated[int, Path(ge=1, le=2**62)]
+KEY = r"^[A-Za-z0-9_-]+$"
+PathKey = Annotated[str, Path(min_length=1, max_length=40, pattern=KEY, description="条款标识 / the article's key")]
 
 
 Title = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
@@ -242,8 +244,8 @@ class ArticleInsertIn(ArticleIn):
 
 
 class MergeIn(Body):
-    keep: str = Field(min_length=1, max_length=40, description="保留的条款标识 / the key kept")
-    absorb: str = Field(min_length=1, max_length=40, description="并入的条款标识 / the key merged into it")
+    keep: str = Field(min_length=1, max_length=40, pattern=KEY, description="保留的条款标识 / the key kept")
+    absorb: str = Field(min_length=1, max_length=40, pattern=KEY, description="并入的条款标识 / the key merged into it")
     text: ArticleText | None = Field(default=None, description="合并后的正文 / the merged text")
 
 

@@ -21,6 +21,7 @@ from zhijiao.api.drafting_schemas import (
     MergeIn,
     NewVersionIn,
     PathId,
+    PathKey,
     PlanIn,
     ProposeIn,
     ReplyIn,
@@ -86,14 +87,16 @@ def insert_article(
 @router.put("/versions/{version_id}/articles/{key}", response_model=ArticleOut, responses=WRITING,
             summary="Change an article's title and text")  # fmt: skip
 def edit_article(
-    db: Db, version_id: PathId, key: str, body: ArticleEditIn, user: Principal = require(Permission.edit_drafts)
+    db: Db, version_id: PathId, key: PathKey, body: ArticleEditIn, user: Principal = require(Permission.edit_drafts)
 ) -> ArticleOut:
     return drafting_out.article(versions.edit_article(db, user, version_id, key, title=body.title, text=body.text))
 
 
 @router.delete("/versions/{version_id}/articles/{key}", status_code=204, responses=WRITING,
                summary="Remove an article (those after it move up)")  # fmt: skip
-def remove_article(db: Db, version_id: PathId, key: str, user: Principal = require(Permission.edit_drafts)) -> Response:
+def remove_article(
+    db: Db, version_id: PathId, key: PathKey, user: Principal = require(Permission.edit_drafts)
+) -> Response:
     versions.remove_article(db, user, version_id, key)
     return Response(status_code=204)
 

@@ -29,6 +29,7 @@ from zhijiao.drafting.statistics import UNKNOWN_ARTICLE, UNKNOWN_UNIT, WHOLE_TEX
 
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Key = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+NO_NUL = r"^[^\x00]*$"  # text a form may carry: PostgreSQL cannot hold the NUL character
 CSS = "/static/css/drafting.css"
 
 REPLY_LABELS = {
@@ -146,10 +147,13 @@ def names(text: str) -> list[str]:
     return [name.strip() for name in text.splitlines() if name.strip()]
 
 
+MAX_ID = 2**62  # ids are database integers: anything larger is no id (and SQLite could not even compare it)
+
+
 def ids(values: list[str]) -> list[int]:
     out = []
     for value in values:
-        if not value.strip().isdigit():
+        if not value.strip().isdigit() or not 1 <= int(value) <= MAX_ID:
             raise Invalid(f"“{value}”不是编号。", f"{value!r} is not an id.")
         out.append(int(value))
     return out

@@ -15,7 +15,7 @@ from zhijiao.accounts.service import Principal
 from zhijiao.drafting import consultation, queries, versions
 from zhijiao.drafting.models import Unit
 from zhijiao.web.deps import Db, require
-from zhijiao.web.pages.drafting_common import Id, back, base
+from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base
 from zhijiao.web.pages.drafting_rounds import comments_of
 from zhijiao.web.templating import render
 
@@ -74,7 +74,7 @@ def reply(
     round_id: Id,
     article: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 -- FastAPI copies defaults
     text: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
-    no_comments: Annotated[str, Form(max_length=5)] = "",
+    no_comments: Annotated[str, Form(max_length=5, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.submit_feedback),
 ) -> Response:
     queries.round_for_unit(db, user.scope.unit_id, round_id)  # a round not sent to the unit: not found

@@ -21,6 +21,7 @@ from zhijiao.language import Lang, say
 from zhijiao.web import charts
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.pages.drafting_common import (
+    NO_NUL,
     PDF,
     XLSX,
     Id,
@@ -29,13 +30,14 @@ from zhijiao.web.pages.drafting_common import (
     download,
     form_choice,
     form_date,
+    ids,
     names,
 )
 from zhijiao.web.pages.drafting_outline import parse_outline
 from zhijiao.web.templating import render
 
 router = APIRouter()
-Text = Annotated[str, Form(max_length=200)]
+Text = Annotated[str, Form(max_length=200, pattern=NO_NUL)]
 RoundQuery = Annotated[int | None, Query(alias="round", ge=1, le=2**62)]
 
 
@@ -50,10 +52,10 @@ def create(
     db: Db,
     code: Annotated[str, Form(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")],
     title: Text,
-    period: Annotated[str, Form(max_length=20)],
-    stage: Annotated[str, Form(max_length=20)],
-    outline: Annotated[str, Form(max_length=200_000)],
-    dated: Annotated[str, Form(max_length=10)] = "",
+    period: Annotated[str, Form(max_length=20, pattern=NO_NUL)],
+    stage: Annotated[str, Form(max_length=20, pattern=NO_NUL)],
+    outline: Annotated[str, Form(max_length=200_000, pattern=NO_NUL)],
+    dated: Annotated[str, Form(max_length=10, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     if not title.strip() or not period.strip():
@@ -110,16 +112,16 @@ def plan_page(
 def record_meeting(
     db: Db,
     plan_id: Id,
-    kind: Annotated[str, Form(max_length=20)],
-    held_on: Annotated[str, Form(max_length=10)] = "",
-    chair: Annotated[str, Form(max_length=100)] = "",
-    participants: Annotated[str, Form(max_length=10_000)] = "",
-    produced: Annotated[str, Form(max_length=20)] = "",
-    note: Annotated[str, Form(max_length=2_000)] = "",
+    kind: Annotated[str, Form(max_length=20, pattern=NO_NUL)],
+    held_on: Annotated[str, Form(max_length=10, pattern=NO_NUL)] = "",
+    chair: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "",
+    participants: Annotated[str, Form(max_length=10_000, pattern=NO_NUL)] = "",
+    produced: Annotated[str, Form(max_length=20, pattern=NO_NUL)] = "",
+    note: Annotated[str, Form(max_length=2_000, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     chosen = form_choice(kind, meetings.MeetingKind, ("会议类型", "Kind"))
-    produced_id = int(produced) if produced.strip().isdigit() else None
+    produced_id = ids([produced])[0] if produced.strip() else None
     meetings.record_meeting(db, user, plan_id, chosen, held_on=form_date(held_on, ("会议日期", "date")),
                             chair=chair, participants=names(participants), produced_version_id=produced_id,
                             note=note)  # fmt: skip

@@ -18,7 +18,7 @@ from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.stages import Disposition, UnitKind
 from zhijiao.language import Lang
 from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.pages.drafting_common import Id, back, base, form_choice, form_date, ids
+from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base, form_choice, form_date, ids
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -33,8 +33,8 @@ def units_page(request: Request, db: Db, user: Principal = require(Permission.vi
 @router.post("/drafting/units")
 def add_unit(
     db: Db,
-    name: Annotated[str, Form(max_length=100)],
-    kind: Annotated[str, Form(max_length=30)],
+    name: Annotated[str, Form(max_length=100, pattern=NO_NUL)],
+    kind: Annotated[str, Form(max_length=30, pattern=NO_NUL)],
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     consultation.add_unit(db, user, name, form_choice(kind, UnitKind, ("单位类型", "Unit type")))
@@ -46,9 +46,9 @@ def send(
     db: Db,
     version_id: Id,
     unit: Annotated[list[str], Form(max_length=2_000)] = [],  # noqa: B006 -- FastAPI copies defaults
-    sent_on: Annotated[str, Form(max_length=10)] = "",
-    deadline: Annotated[str, Form(max_length=10)] = "",
-    in_name_of: Annotated[str, Form(max_length=100)] = "",
+    sent_on: Annotated[str, Form(max_length=10, pattern=NO_NUL)] = "",
+    deadline: Annotated[str, Form(max_length=10, pattern=NO_NUL)] = "",
+    in_name_of: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     sent = consultation.send_round(
@@ -67,6 +67,8 @@ def comments_of(articles: list[str], texts: list[str]) -> list[consultation.Comm
     """The rows of a comment form: an article number (blank: the whole text) and a text; empty rows skipped."""
     if len(articles) != len(texts) or len(texts) > MAX_ROWS:
         raise Invalid("表单行数不符。", "The form's rows do not match.")
+    if any("\x00" in value for value in (*articles, *texts)):
+        raise Invalid("意见内容含有无法保存的字符。", "The text holds a character that cannot be stored.")
     out = []
     for article, text in zip(articles, texts, strict=True):
         if not text.strip():
@@ -123,7 +125,7 @@ def record_reply(
     unit: Annotated[int, Form(ge=1, le=2**62)],
     article: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 -- FastAPI copies defaults
     text: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
-    no_comments: Annotated[str, Form(max_length=5)] = "",
+    no_comments: Annotated[str, Form(max_length=5, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     comments = [] if no_comments else comments_of(article, text)
@@ -135,9 +137,9 @@ def record_reply(
 def propose(
     db: Db,
     item_id: Id,
-    disposition: Annotated[str, Form(max_length=20)],
-    reason: Annotated[str, Form(max_length=2_000)] = "",
-    change: Annotated[str, Form(max_length=2_000)] = "",
+    disposition: Annotated[str, Form(max_length=20, pattern=NO_NUL)],
+    reason: Annotated[str, Form(max_length=2_000, pattern=NO_NUL)] = "",
+    change: Annotated[str, Form(max_length=2_000, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.propose_disposition),
 ) -> Response:
     chosen = form_choice(disposition, Disposition, ("处理意见", "Disposition"))
@@ -160,7 +162,7 @@ def _round_items(db: Db, round_id: int, item: list[str]) -> list[int]:
 def propose_many(
     db: Db,
     round_id: Id,
-    template: Annotated[str, Form(max_length=40)],
+    template: Annotated[str, Form(max_length=40, pattern=NO_NUL)],
     item: Annotated[list[str], Form(max_length=5_000)] = [],  # noqa: B006 -- FastAPI copies defaults
     user: Principal = require(Permission.propose_disposition),
 ) -> Response:

@@ -19,12 +19,12 @@ from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.models import DraftArticle
 from zhijiao.drafting.stages import Stage
 from zhijiao.web.deps import Db, require
-from zhijiao.web.pages.drafting_common import Id, Key, back, base, form_choice, form_date
+from zhijiao.web.pages.drafting_common import NO_NUL, Id, Key, back, base, form_choice, form_date
 from zhijiao.web.templating import render
 
 router = APIRouter()
-Title = Annotated[str, Form(max_length=200)]
-Body = Annotated[str, Form(max_length=50_000)]
+Title = Annotated[str, Form(max_length=200, pattern=NO_NUL)]
+Body = Annotated[str, Form(max_length=50_000, pattern=NO_NUL)]
 
 
 def _parts(found: list[DraftArticle]) -> list[tuple[tuple[int, str], list[DraftArticle]]]:
@@ -72,8 +72,8 @@ def insert(
     after: Annotated[int, Form(ge=0, le=10_000)],
     title: Title,
     text: Body,
-    part: Annotated[str, Form(max_length=220)] = "",
-    new_part: Annotated[str, Form(max_length=200)] = "",
+    part: Annotated[str, Form(max_length=220, pattern=NO_NUL)] = "",
+    new_part: Annotated[str, Form(max_length=200, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     current = versions.articles(db, version_id)
@@ -101,9 +101,9 @@ def remove(db: Db, version_id: Id, key: Key, user: Principal = require(Permissio
 def merge(
     db: Db,
     version_id: Id,
-    keep: Annotated[str, Form(min_length=1, max_length=40)],
-    absorb: Annotated[str, Form(min_length=1, max_length=40)],
-    text: Annotated[str, Form(max_length=50_000)] = "",
+    keep: Annotated[str, Form(min_length=1, max_length=40, pattern=NO_NUL)],
+    absorb: Annotated[str, Form(min_length=1, max_length=40, pattern=NO_NUL)],
+    text: Annotated[str, Form(max_length=50_000, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     if keep == absorb:
@@ -116,9 +116,9 @@ def merge(
 def new_version(
     db: Db,
     version_id: Id,
-    stage: Annotated[str, Form(max_length=20)],
-    dated: Annotated[str, Form(max_length=10)] = "",
-    note: Annotated[str, Form(max_length=2_000)] = "",
+    stage: Annotated[str, Form(max_length=20, pattern=NO_NUL)],
+    dated: Annotated[str, Form(max_length=10, pattern=NO_NUL)] = "",
+    note: Annotated[str, Form(max_length=2_000, pattern=NO_NUL)] = "",
     user: Principal = require(Permission.edit_drafts),
 ) -> Response:
     chosen = form_choice(stage, Stage, ("阶段", "Stage"))
