@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from e2e_support import Watched, screenshot, sign_in_through_the_form, watch
 from playwright.sync_api import Browser
+from test_pages import check_page
 
 from zhijiao.drafting.versions import wenzhou_today
 
@@ -146,3 +147,9 @@ def test_a_round_from_sending_to_the_generated_statistics(drafter: Watched, unit
     assert drafter.errors == []
     assert unit.errors == []
     assert admin.errors == []
+
+
+@pytest.mark.parametrize("path", ["/consultations", "/drafting/units"])
+def test_the_units_pages_render_like_every_page(unit: Watched, drafter: Watched, server: str, path: str):
+    """/consultations is the consulted unit's page (the administrator's role does not open it): checked as the unit."""
+    check_page(unit if path == "/consultations" else drafter, server, path)
