@@ -190,3 +190,13 @@ def test_policy_show_lists_parameters_with_dates_and_citations():
     table = runner.invoke(app, ["policy", "show", "--lang", "en"])
     assert table.exit_code == 0
     assert "art13.part_time_share_cap" in table.stdout
+
+
+def test_a_number_json_does_not_allow_is_refused_not_a_traceback(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text('{"year": 2024, "schools": [{"id": "S1", "students": 1e999}]}', encoding="utf-8")
+    result = runner.invoke(app, ["calc", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "1e999 is not a finite number" in result.stderr
+    path.write_text('{"year": 2024, "schools": [{"id": "S1", "students": NaN}]}', encoding="utf-8")
+    assert "NaN is not a finite number" in runner.invoke(app, ["calc", str(path), "--lang", "en"]).stderr

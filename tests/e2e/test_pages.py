@@ -10,6 +10,7 @@ import pytest
 from e2e_support import Watched, screenshot, sign_in_through_the_form, watch
 from playwright.sync_api import Browser
 
+from zhijiao.accounts.roles import Role, allows
 from zhijiao.web.nav import NAV
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -19,7 +20,9 @@ CHART_SHAPES = """() => [...document.querySelectorAll('[data-chart]')].map(e => 
     id: e.id, drawn: e.dataset.chartDrawn, shapes: e.querySelectorAll('svg path, svg rect, svg text').length}))"""
 # Pages beyond the navigation: sign-in (visited anonymously), an article of the plan, the reports.
 EXTRA = ("/plan/articles/art20",)
-PAGES = [item.path for item in NAV] + list(EXTRA)
+# The administrator's navigation; the consulted unit's page is visited as the unit (test_drafting_round.py).
+ADMIN_PAGES = [item.path for item in NAV if item.permission is None or allows(Role.city_admin, item.permission)]
+PAGES = ADMIN_PAGES + list(EXTRA)
 
 
 def _name(path: str) -> str:

@@ -10,7 +10,6 @@ import io
 import re
 from decimal import Decimal
 
-import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from personas import sign_in
@@ -209,11 +208,6 @@ def test_an_approval_on_changed_registry_data_is_sent_back_not_paid(sqlite_clien
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="zhijiao.fulfilment.applications.city_approve leaves needs_re_review set, so prepare_batch refuses a "
-    "re-approved award for ever: the service should clear the flag when it approves on the new data",
-)
 def test_an_award_sent_back_is_paid_once_it_is_approved_again(sqlite_client: TestClient):
     award_id, _amount, batch_id = batched(sqlite_client)
     award = application(sqlite_client, award_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,18 @@ def user_errors(lang: Lang) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def _not_a_number(constant: str) -> object:
+    """JSON allows no NaN or Infinity; Python's reader would, and money cannot be either."""
+    raise ValueError(constant)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
 def read_json(path: str, lang: Lang, what: str) -> Any:  # noqa: ANN401 -- a JSON document of any shape
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
@@ -42,8 +55,11 @@ def read_json(path: str, lang: Lang, what: str) -> Any:  # noqa: ANN401 -- a JSO
         err.print(say(lang, f"无法读取{what} {path}：{error.strerror}", f"Cannot read {what} {path}: {error.strerror}"))
         raise typer.Exit(2) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+        return json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+    except ValueError as error:
+        if not isinstance(error, json.JSONDecodeError):
+            err.print(say(lang, f"{what} {path}：{error} 不是有限数", f"{what} {path}: {error} is not a finite number"))
+            raise typer.Exit(2) from None
         err.print(
             say(
                 lang,

@@ -241,6 +241,7 @@ def city_approve(session: Session, actor: Principal, policy: Policy, application
         approved_at=now(),
     )
     session.add(decision)
+    application.needs_re_review, application.re_review_reason = False, None  # approved on the data as they are now
     session.flush()
     move(session, actor, application, "city_approve", amount_fen=decision.amount_fen, rule_set=decision.rule_set)
     return decision

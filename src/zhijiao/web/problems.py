@@ -4,6 +4,7 @@ API, an error page (or the sign-in page) for a browser. No traceback ever reache
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +28,15 @@ HTTP_MESSAGES = {
 }
 
 
-def problem_response(request: Request, status: int, code: str, zh: str, en: str, problems: list[Problem]) -> Response:
+def problem_response(
+    request: Request,
+    status: int,
+    code: str,
+    zh: str,
+    en: str,
+    problems: list[Problem],
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     lang = request_lang(request)
     message = zh if lang is Lang.zh else en
     if is_api(request):
@@ -43,13 +52,15 @@ def problem_response(request: Request, status: int, code: str, zh: str, en: str,
                 {"record": p.record.get(lang.value, ""), "field": p.field, "message": p.zh if lang is Lang.zh else p.en}
                 for p in problems
             ]
-        return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+        return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     if status == 401 and request.method == "GET":  # noqa: PLR2004 -- HTTP status
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     from zhijiao.web.templating import render  # noqa: PLC0415 -- templates import this module's neighbours
 
     context = {"status": status, "code": code, "message": message, "problems": [p.message(lang) for p in problems]}
-    return render(request, "error.html", context, status_code=status)
+    response = render(request, "error.html", context, status_code=status)
+    response.headers.update(headers or {})
+    return response
 
 
 async def app_error(request: Request, error: AppError) -> Response:
@@ -74,7 +85,8 @@ async def http_error(request: Request, error: HTTPException) -> Response:
     zh, en = HTTP_MESSAGES.get(error.status_code, (str(error.detail), str(error.detail)))
     if error.status_code == 400 and is_api(request):  # noqa: PLR2004 -- malformed JSON and the like
         zh, en = "请求无法解析。", f"The request cannot be read: {error.detail}"
-    return problem_response(request, error.status_code, f"http_{error.status_code}", zh, en, [])
+    # A 405 keeps its Allow header: the client learns which methods the resource takes.
+    return problem_response(request, error.status_code, f"http_{error.status_code}", zh, en, [], error.headers)
 
 
 async def unexpected(request: Request, error: Exception) -> Response:
