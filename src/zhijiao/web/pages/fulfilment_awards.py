@@ -37,7 +37,7 @@ from zhijiao.web.pages.fulfilment_common import (
     whole_number,
     year_of,
 )
-from zhijiao.web.pages.fulfilment_queries import TODO, AwardFilter, award_years, awards, counties, notices
+from zhijiao.web.pages.fulfilment_queries import WAITING_FOR, AwardFilter, award_years, awards, counties, notices
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -68,7 +68,9 @@ DONE = {
 def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilter, dict[str, object]]:
     params = request.query_params
     view_name = params.get("view") or (
-        "todo" if user.role in TODO and user.scope.school_id is None and user.scope.enterprise_id is None else "all"
+        "todo"
+        if user.role in WAITING_FOR and user.scope.school_id is None and user.scope.enterprise_id is None
+        else "all"
     )
     names = counties(db)
     chosen = AwardFilter(
@@ -77,7 +79,7 @@ def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilt
         article=one_of(params.get("article"), labels.article_labels(), ("条款", "Article")),
         county=one_of(params.get("county"), names, ("县（市、区）", "County")) if user.scope.citywide else None,
         q=(params.get("q") or "").strip()[:100],
-        todo=view_name == "todo" and user.role in TODO,
+        todo=view_name == "todo" and user.role in WAITING_FOR,
         page=page_of(params.get("page")),
     )
     shown: dict[str, object] = {
@@ -104,7 +106,7 @@ def award_list(request: Request, db: Db, user: Principal | None = public()) -> R
         "chosen": chosen,
         "query": QueryString(shown),
         "shown": shown,
-        "has_todo": me.role in TODO,
+        "has_todo": me.role in WAITING_FOR,
         "statuses": STATUS_LABELS,
         "years": sorted(set(award_years(db, me.scope)) | set(years_with_data(db)), reverse=True),
         "articles": labels.article_labels(),

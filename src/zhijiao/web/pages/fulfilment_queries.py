@@ -20,7 +20,7 @@ from zhijiao.registry.models import County, Enterprise, Platform, School
 PER_PAGE = 25
 
 # What each role has to act on: the default view of its awards page ("待办").
-TODO: dict[Role, tuple[Status, ...]] = {
+WAITING_FOR: dict[Role, tuple[Status, ...]] = {
     Role.county_officer: (Status.submitted, Status.pending),
     Role.city_admin: (Status.county_reviewed, Status.city_approved),
     Role.finance_officer: (Status.payment_scheduled,),
@@ -162,8 +162,8 @@ def _name_match(q: str) -> ColumnElement[bool]:
 
 def award_query(role: Role, scope: Scope, chosen: AwardFilter) -> Select[Application]:
     query = select(Application).where(application_scope(scope))
-    if chosen.todo and role in TODO:
-        query = query.where(Application.status.in_([s.value for s in TODO[role]]))
+    if chosen.todo and role in WAITING_FOR:
+        query = query.where(Application.status.in_([s.value for s in WAITING_FOR[role]]))
     if chosen.status:
         query = query.where(Application.status == chosen.status)
     if chosen.year:
