@@ -1,21 +1,20 @@
-"""Where zhijiao's time goes at 10^6, and what engine changes would buy (prototyped here, not in src/).
+"""Where zhijiao's time goes at 10^6.
 
     .venv/bin/python benchmarks/profile_zhijiao.py              # N = 1,000,000; writes benchmarks/PROFILE.md
     .venv/bin/python benchmarks/profile_zhijiao.py --size 100000 --output -
 
-Written against the engine of commit bef8664 (engine.prepare: links resolved to rows, codes as enums,
-children sorted by parent; aggregates as running totals at each parent's last child; per-entity
-totals). Part 1 times ``run()`` and its parts. Part 2 swaps one function at a time for a prototype
-(monkeypatched in this process only), runs the engine and checks that every output and total is
-identical to ``run()``.
+Part 1 times ``run()`` and its parts: ``prepare()`` (what a loader does once), ``evaluate()``, each formula
+alone, the totals. Part 2 follows ``evaluate()`` through the rule graph's layers in one pass. It reads the
+engine's private helpers, so it follows the engine as it is (session 3: 64-bit ``mul_div`` with the short
+path chosen from the data, run-end aggregates with one gather, rows above instead of hashing).
 """
+# ruff: noqa: SLF001 -- a profile follows the engine's own private steps, one by one
 
 from __future__ import annotations
 
 import argparse
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,10 @@ import zhijiao_impl
 from common import HERE, YEAR, cpu_counters, data_dir, others_cpu_share
 from zhijiao.engine import evaluate as engine_evaluate
 from zhijiao.engine import prepare as engine_prepare
-from zhijiao.engine import units
-from zhijiao.engine.calculate import Result, run
+from zhijiao.engine.calculate import run
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Aggregate, Lookup, Period, Rule, RuleContext
 from zhijiao.engine.totals import fiscal_totals
-from zhijiao.policies.wenzhou_vet_2023 import certification_awards
 
 Frames = dict[str, pl.DataFrame]
 REPEATS = 5
@@ -81,15 +78,15 @@ def _prepare_parts(policy: Policy, frames: Frames) -> Iterator[tuple[str, float]
     """prepare()'s steps one by one (its private helpers: this follows the engine of bef8664)."""
     p = engine_prepare
     entities = policy.entities
-    coded = {name: p._coded(entities[name], frames[name]) for name in entities}  # noqa: SLF001
-    seconds = sum(best_of(lambda n=n: p._coded(entities[n], frames[n]))[0] for n in entities)  # noqa: SLF001
+    coded = {name: p._coded(entities[name], frames[name]) for name in entities}
+    seconds = sum(best_of(lambda n=n: p._coded(entities[n], frames[n]))[0] for n in entities)
     yield "row numbers and enum casts, all entities", seconds
     for entity in entities.values():
         links = [(v.name, v.references, p.ref_row(v.name)) for v in entity.inputs if v.references]
         if entity.parent and entity.link:
             links.append((entity.link, entity.parent, p.PARENT_ROW))
         for column, target, alias in links:
-            rows = p._rows_of(coded[target], entities[target].key).rename({"__target_row": alias})  # noqa: SLF001
+            rows = p._rows_of(coded[target], entities[target].key).rename({"__target_row": alias})
             frame = coded[entity.name]
             seconds, joined = best_of(
                 lambda f=frame, c=column, r=rows: f.join(
@@ -98,110 +95,66 @@ def _prepare_parts(policy: Policy, frames: Frames) -> Iterator[tuple[str, float]
             )
             yield f"String join `{entity.name}.{column}` → row of `{target}`", seconds
             if alias == p.PARENT_ROW:
-                order = [pl.col(p.PARENT_ROW), *p._order(entity)]  # noqa: SLF001
+                order = [pl.col(p.PARENT_ROW), *p._order(entity)]
                 seconds, _ = best_of(lambda j=joined, o=order: j.sort(o, maintain_order=True))
                 yield f"sort `{entity.name}` by parent row, {', '.join(entity.order)}", seconds
 
 
 def _formula_alone(policy: Policy, f: Any, outputs: Frames) -> Callable[[], Any]:  # noqa: ANN401
     if isinstance(f, Rule):
-        ctx = RuleContext(f, policy.parameters, policy.options.resolve(None), Period(YEAR))
+        entity = policy.entities[f.entity]
+        longest = _longest(outputs, f.entity, entity.parent) if entity.parent else None
+        ctx = RuleContext(f, policy.parameters, policy.options.resolve(None), Period(YEAR), longest)
         expression = f.build(ctx)
         return lambda: outputs[f.entity].select(expression)
     if isinstance(f, Aggregate):
-        return lambda: engine_evaluate._aggregate(outputs, f)  # noqa: SLF001
+        return lambda: engine_evaluate._aggregate(outputs, f)
     assert isinstance(f, Lookup)
-    return lambda: engine_evaluate._lookup(outputs, f)  # noqa: SLF001
+    return lambda: engine_evaluate._lookup(outputs, f)
 
 
-# --- part 2: prototypes ------------------------------------------------------------------------------
-
-
-def first_of_level_by_rows_above(longest_run: int) -> Callable[..., pl.Expr]:
-    """certification_awards.payable, ``full`` branch without hashing: the children are sorted by owner, then
-    date and level, so a certification is its owner's first qualifying one at its level unless one of the
-    ``longest_run − 1`` rows above has the same (owner, level) key. The engine would record the longest run
-    of children per parent when preparing (~0.01 s) and keep ``is_first_distinct`` when it is long."""
-    original = certification_awards.payable
-
-    def payable(amount: pl.Expr, qualifies: pl.Expr, level: pl.Expr, owner_row: pl.Expr, ctx: RuleContext) -> pl.Expr:
-        if ctx.option("upgrade_payment") != "full" or longest_run > MAX_LOOKBACK:
-            return original(amount, qualifies, level, owner_row, ctx)
-        key = pl.when(qualifies).then(owner_row * 4 + level.to_physical().cast(pl.Int64))
-        seen = pl.lit(value=False)
-        for above in range(1, longest_run):
-            seen = seen | (key.shift(above) == key).fill_null(value=False)
-        return pl.when(qualifies & ~seen).then(amount).otherwise(0)
-
-    return payable
-
-
-MAX_LOOKBACK = 16
-
-
-def mul_div_int64(a: pl.Expr, b: pl.Expr | int, denominator: pl.Expr | int) -> pl.Expr:
-    """mul_div in Int64, ``(a·b + d/2) // d`` for an even constant d: exact while a·b + d/2 < 2⁶³, which the
-    engine could prove per rule from the input and parameter maxima (here: checked by equality)."""
-    if not isinstance(denominator, int) or denominator % 2:
-        return ORIGINAL_MUL_DIV(a, b, denominator)
-    return (a.cast(pl.Int64) * b + denominator // 2) // denominator
-
-
-ORIGINAL_MUL_DIV = units.mul_div
-
-
-@contextmanager
-def patched(*, int64: bool, lookback: int | None) -> Iterator[None]:
-    payable = certification_awards.payable
-    try:
-        if int64:
-            units.mul_div = mul_div_int64
-        if lookback is not None:
-            certification_awards.payable = first_of_level_by_rows_above(lookback)
-        yield
-    finally:
-        units.mul_div = ORIGINAL_MUL_DIV
-        certification_awards.payable = payable
-
-
-def _identical(reference: Result, result: Result) -> bool:
-    for entity, frame in reference.frames.items():
-        if not frame.equals(result.frames[entity].select(frame.columns)):
-            return False
-    return reference.totals.as_dict() == result.totals.as_dict()
+# --- part 2: inside evaluate() ---------------------------------------------------------------------
 
 
 def part2(policy: Policy, frames: Frames) -> list[str]:
+    """evaluate()'s steps as it takes them: one ``with_columns`` per entity and layer, each aggregate and
+    lookup; timed within one pass, best of the repeats."""
     period = Period(YEAR)
+    options = policy.options.resolve(None)
     prepared = engine_prepare.prepare(policy.entities, frames)
-    reference = run(policy, frames, period)
-    lines = [
-        f"| variant | `run()` on input frames, best of {REPEATS} (s) | on prepared frames (s) | identical |",
-        "|---|---:|---:|---|",
-    ]
-    longest = max(
-        int(prepared[name][engine_prepare.PARENT_ROW].value_counts()["count"].max() or 1)
-        for name in ("enterprise_certification", "platform_certification")
-    )
-    variants = [
-        ("engine as it is", False, None),
-        ("B: `mul_rate` in Int64 where it cannot overflow (no Int128)", True, None),
-        (f"C: first of its level by comparing with the {longest - 1} rows above (no hashing)", False, longest),
-        ("B + C", True, longest),
-    ]
-    # Interleaved (variant after variant, REPEATS rounds) so that noise from other processes hits all alike.
-    best: dict[str, list[float]] = {label: [float("inf"), float("inf")] for label, _, _ in variants}
-    same = dict.fromkeys(best, True)
+    timings: dict[str, float] = {}
     for _ in range(REPEATS):
-        for label, int64, lookback in variants:
-            with patched(int64=int64, lookback=lookback):
-                for i, given in enumerate((frames, prepared)):
-                    seconds, result = best_of(lambda g=given: run(policy, g, period), repeats=1)
-                    best[label][i] = min(best[label][i], seconds)
-                    same[label] &= _identical(reference, result)
-    for label, (raw, ready) in best.items():
-        lines.append(f"| {label} | {raw:.3f} | {ready:.3f} | {'yes' if same[label] else '**no**'} |")
+        data = dict(prepared)
+        longest = {e.name: _longest(data, e.name, e.parent) for e in policy.entities.values() if e.parent}
+        for number, layer in enumerate(policy.graph.layers):
+            built: dict[str, list[pl.Expr]] = {}
+            for f in layer:
+                started = time.perf_counter()
+                if isinstance(f, Rule):
+                    ctx = RuleContext(f, policy.parameters, options, period, longest.get(f.entity))
+                    built.setdefault(f.entity, []).append(f.build(ctx))
+                    continue
+                if isinstance(f, Aggregate):
+                    data[f.entity], label = engine_evaluate._aggregate(data, f), "sum"
+                else:
+                    data[f.entity], label = engine_evaluate._lookup(data, f), "lookup"
+                _keep_best(timings, f"layer {number}: {label} `{f.entity}.{f.output}`", started)
+            for entity, expressions in built.items():
+                started = time.perf_counter()
+                data[entity] = data[entity].with_columns(expressions).rechunk()
+                _keep_best(timings, f"layer {number}: `{entity}`, {len(expressions)} rule(s)", started)
+    lines = [f"| step | best of {REPEATS} (s) |", "|---|---:|"]
+    lines += [_row(label, seconds) for label, seconds in timings.items()]
+    lines.append(_row("sum of the steps", sum(timings.values())))
     return lines
+
+
+def _keep_best(timings: dict[str, float], label: str, started: float) -> None:
+    timings[label] = min(timings.get(label, float("inf")), time.perf_counter() - started)
+
+
+def _longest(data: Frames, child: str, parent: str) -> int:
+    return engine_evaluate._longest_run(data[parent], child)
 
 
 def main() -> None:
@@ -219,7 +172,7 @@ def main() -> None:
         "",
         *part1(policy, frames),
         "",
-        "## 2. Prototyped changes (monkeypatched here; outputs and totals compared with `run()`)",
+        "## 2. Inside `evaluate()`, step by step",
         "",
         *part2(policy, frames),
         "",

@@ -51,6 +51,17 @@ def test_mul_div_in_64_bits_equals_exact_half_up_division(a: int, rate: int, den
     assert pl.select(mul_div(pl.lit(a, dtype=pl.Int64), rate, denominator)).item() == exact
 
 
+@given(st.lists(st.integers(0, 10**15), min_size=1, max_size=20), st.integers(0, 3 * RATE_ONE))
+def test_a_column_is_exact_whether_its_largest_value_fits_the_short_path_or_not(amounts: list[int], rate: int) -> None:
+    # The shortcut is chosen for a whole column from its largest value: one large row must not cost the
+    # small rows their exactness, nor small rows hide a large one.
+    frame = pl.DataFrame({"a": amounts}, schema={"a": pl.Int64})
+    expected = [(2 * a * rate + RATE_ONE) // (2 * RATE_ONE) for a in amounts]
+    assume(max(expected) < 2**63)
+    assert frame.select(mul_rate(pl.col("a"), rate))["a"].to_list() == expected
+    assert frame.select(mul_rate(pl.col("a"), pl.lit(rate, dtype=pl.Int64)))["a"].to_list() == expected
+
+
 def test_mul_div_refuses_what_64_bits_cannot_hold():
     with pytest.raises(ValueError, match="not positive"):
         mul_div(pl.lit(1), 1, 0)

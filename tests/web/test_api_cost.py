@@ -187,7 +187,7 @@ def test_wrong_types_and_unknown_fields_are_refused(sqlite_client: TestClient, b
     [
         ({"parameters": {"art99.nothing": 1}}, "未知参数 art99.nothing", "unknown parameter art99.nothing"),
         ({"parameters": {"art11.incentive_rate": 1.5}}, "超过上限 1", "exceeds the maximum of 1"),
-        ({"parameters": {"art03.platform_award.national": 1e15}}, "超过上限 10,000,000,000", "exceeds the maximum"),
+        ({"parameters": {"art03.platform_award.national": 1e15}}, "超过上限 100000000.00", "exceeds the maximum"),
         ({"options": {"upgrade_payment": "half"}}, "不是可选值", "is not one of full | difference"),
     ],
 )

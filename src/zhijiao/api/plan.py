@@ -28,12 +28,12 @@ from zhijiao.api.schemas import (
     RuleOut,
     RuleSetOut,
 )
-from zhijiao.cli.policy import describe
 from zhijiao.engine.errors import Problem
 from zhijiao.engine.explain import shown
 from zhijiao.engine.parameters import OPEN_START, Parameter
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import from_scaled
+from zhijiao.policies.describe import describe
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import public
 from zhijiao.web.errors import InvalidInput, NotFound

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -11,29 +11,12 @@ from rich.table import Table
 from zhijiao.cli.common import print_json
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.explain import article_name
-from zhijiao.engine.policy import Policy
 from zhijiao.language import Lang, say
+from zhijiao.policies.describe import describe
 from zhijiao.policies.wenzhou_vet_2023 import load
 
 app = typer.Typer(help="政策包 / the policy package", no_args_is_help=True)
 out = Console()
-
-
-def describe(policy: Policy) -> dict[str, Any]:
-    """The policy as data: document facts, articles, parameters with dated cited values, options."""
-    meta = policy.metadata
-    return {
-        "name": policy.name,
-        "rule_set": policy.rule_set,
-        "document": meta.get("document"),
-        "parts": meta.get("parts"),
-        "articles": meta.get("articles"),
-        "breakthroughs": meta.get("breakthroughs"),
-        "targets": meta.get("targets"),
-        "clauses": meta.get("clauses"),
-        "parameters": [p.as_dict() for p in policy.parameters],
-        "options": [o.as_dict() for o in policy.options],
-    }
 
 
 @app.command()

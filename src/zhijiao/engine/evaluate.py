@@ -24,11 +24,15 @@ def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
     """Each parent's children are one run of rows (engine.prepare), ending where the parent records: the
     running total at the end of its run less the one at the end of the previous run is the parent's sum."""
     parent, child = frames[f.entity], frames[f.source_entity]
-    running = child[f.reads[0]].cast(pl.Int64).fill_null(0).cum_sum()
-    running = pl.concat([pl.Series([0], dtype=pl.Int64), running])
     ends = parent[children_end(f.source_entity)]
-    sums = running.gather(ends) - running.gather(ends.shift(1, fill_value=0))
-    return parent.with_columns(sums.alias(f.output))
+    running = child[f.reads[0]].cast(pl.Int64).fill_null(0).cum_sum()
+    # The running total through each parent's last child, which is also the total before the next
+    # parent's first: one gather. Ends ascend, so the parents with no child before any are the leading 0s.
+    none_yet = ends.search_sorted(0, side="right")
+    through = pl.concat(
+        [pl.zeros(none_yet, pl.Int64, eager=True), running.gather(ends.slice(none_yet) - 1)], rechunk=True
+    )
+    return parent.with_columns((through - through.shift(1, fill_value=0)).alias(f.output))
 
 
 def _longest_run(parent: pl.DataFrame, child: str) -> int:
@@ -69,5 +73,7 @@ def evaluate(
             elif isinstance(formula, Lookup):
                 data[formula.entity] = _lookup(data, formula)
         for entity, exprs in expressions.items():
-            data[entity] = data[entity].with_columns(exprs)
+            # A shift leaves its column in two pieces; joined again (only those columns are copied), the
+            # layers above and the sums over children read it at full speed.
+            data[entity] = data[entity].with_columns(exprs).rechunk()
     return data

@@ -81,6 +81,8 @@ class Parameter:
 
     def expr_on(self, dates: pl.Expr) -> pl.Expr:
         """The value in force on each row's date: one vectorized expression, no row loop."""
+        if len(self.values) == 1 and self.values[0].effective_from == OPEN_START:
+            return pl.lit(self.values[0].scaled, dtype=pl.Int64)  # in force on every date: nothing to compare
         expr: pl.Expr = pl.lit(None, dtype=pl.Int64)
         for entry in self.values:
             then = pl.lit(entry.scaled, dtype=pl.Int64)

@@ -85,4 +85,6 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
             child_rows = out[entity.name][PARENT_ROW]
             ends = child_rows.search_sorted(out[entity.parent][ROW], side="right").cast(pl.Int64)
             out[entity.parent] = out[entity.parent].with_columns(ends.alias(children_end(entity.name)))
-    return out
+    # Columns in one piece each: a file read in row groups arrives in several, and every running total,
+    # gather and shift over a column in pieces costs up to twice as much, on every calculation.
+    return {name: frame.rechunk() for name, frame in out.items()}

@@ -8,6 +8,7 @@ The one rounding rule: a product with a rate is rounded half up to the unit's la
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -77,11 +78,13 @@ def from_scaled(number: int, unit: Unit) -> Decimal:
 def mul_div(a: pl.Expr, b: pl.Expr | int, denominator: int) -> pl.Expr:
     """a × b ÷ denominator, rounded half up, for non-negative integers, exactly, in 64 bits.
 
-    a × b may pass 2⁶³ before the division brings it back. Writing a = q·d + r (0 ≤ r < d) gives
-    (2ab + d) ÷ 2d = q·b + (2rb + d) ÷ 2d exactly, because 2qdb is a multiple of 2d; so nothing wider than
-    the result and 2·d·b is ever formed. That holds while b < 2⁶³ ÷ 2d (for rates in millionths, a rate
-    below 4.6 million times), and the input maxima of a policy keep the result inside 64 bits. Int128
-    arithmetic would do the same three times slower.
+    Rounded half up is (2ab + d) ÷ 2d, floored. When the largest a and b of the data keep 2ab + d below
+    2⁶³, that is computed as written: one product, one division. Otherwise a × b may pass 2⁶³ before the
+    division brings it back; writing a = q·d + r (0 ≤ r < d) gives (2ab + d) ÷ 2d = q·b + (2rb + d) ÷ 2d
+    exactly, because 2qdb is a multiple of 2d, so nothing wider than the result and 2·d·b is ever formed
+    (true while b < 2⁶³ ÷ 2d; the input maxima of a policy keep the result inside 64 bits). The choice is
+    made on the data of each evaluation, so both give the same numbers; the second costs three times as
+    much, and Int128 arithmetic would cost three times more again.
     """
     if denominator <= 0:
         raise ValueError(f"denominator {denominator} is not positive")
@@ -90,8 +93,20 @@ def mul_div(a: pl.Expr, b: pl.Expr | int, denominator: int) -> pl.Expr:
     # Literals arrive as Int32, whose products would overflow: everything is 64-bit from here.
     wide_a = a.cast(pl.Int64)
     wide_b = b.cast(pl.Int64) if isinstance(b, pl.Expr) else pl.lit(b, dtype=pl.Int64)
-    quotient, remainder = wide_a // denominator, wide_a % denominator
-    return quotient * wide_b + (remainder * wide_b * 2 + denominator) // (2 * denominator)
+
+    def exact(columns: Sequence[pl.Series]) -> pl.Series:
+        left, right = columns
+        if 2 * _largest(left) * _largest(right) + denominator < 2**63:
+            return (left * right * 2 + denominator) // (2 * denominator)
+        quotient = left // denominator
+        return quotient * right + ((left - quotient * denominator) * right * 2 + denominator) // (2 * denominator)
+
+    return pl.map_batches([wide_a, wide_b], exact, return_dtype=pl.Int64, is_elementwise=True)
+
+
+def _largest(column: pl.Series) -> int:
+    top = column.max()
+    return top if isinstance(top, int) else 0
 
 
 def mul_rate(amount: pl.Expr, rate: pl.Expr | int) -> pl.Expr:

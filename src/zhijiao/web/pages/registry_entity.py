@@ -110,25 +110,7 @@ def enterprise_page(
     request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
     user: Principal = require(Permission.view_registry),
 ) -> Response:  # fmt: skip
-    record = _record(db, user, "enterprises", code)
-    years = data_years(db)
-    chosen = chosen_year(year, years)
-    spec = BY_NAME["enterprise_certifications"]
-    found = rows.owned(db, spec, user.scope, "enterprise_code", [code])
-    history = changes_of(db, code, {"enterprises", spec.name}, {str(row["code"]) for row in found})
-    context = {
-        "table": "enterprises",
-        "code": code,
-        "record": record,
-        "fields": _fields("enterprises", record, lang),
-        "year": chosen,
-        "years": years,
-        "certifications": certifications_table(spec, found, year_end(chosen), lang, "enterprise_code"),
-        "certification_owner": "enterprise_code",
-        "entitlements": _entitlements(db, "enterprises", code, chosen, lang),
-        "history": history_view(history, BY_NAME, lang),
-    }
-    return _page(request, "registry/enterprise.html", user, context)
+    return _certified_page(request, db, lang, user, "enterprises", code, year)
 
 
 @router.get("/registry/platforms/{code}")
@@ -136,25 +118,39 @@ def platform_page(
     request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
     user: Principal = require(Permission.view_registry),
 ) -> Response:  # fmt: skip
-    record = _record(db, user, "platforms", code)
+    return _certified_page(request, db, lang, user, "platforms", code, year)
+
+
+# Enterprises and platforms differ only in their certification table and its owner column.
+_CERTIFIED = {
+    "enterprises": ("enterprise_certifications", "enterprise_code", "registry/enterprise.html"),
+    "platforms": ("platform_certifications", "platform_code", "registry/platform.html"),
+}
+
+
+def _certified_page(
+    request: Request, db: Session, lang: Lang, user: Principal, table: str, code: str, year: int | None
+) -> Response:
+    certification_table, owner, template = _CERTIFIED[table]
+    record = _record(db, user, table, code)
     years = data_years(db)
     chosen = chosen_year(year, years)
-    spec = BY_NAME["platform_certifications"]
-    found = rows.owned(db, spec, user.scope, "platform_code", [code])
-    history = changes_of(db, code, {"platforms", spec.name}, {str(row["code"]) for row in found})
+    spec = BY_NAME[certification_table]
+    found = rows.owned(db, spec, user.scope, owner, [code])
+    history = changes_of(db, code, {table, spec.name}, {str(row["code"]) for row in found})
     context = {
-        "table": "platforms",
+        "table": table,
         "code": code,
         "record": record,
-        "fields": _fields("platforms", record, lang),
+        "fields": _fields(table, record, lang),
         "year": chosen,
         "years": years,
-        "certifications": certifications_table(spec, found, year_end(chosen), lang, "platform_code"),
-        "certification_owner": "platform_code",
-        "entitlements": _entitlements(db, "platforms", code, chosen, lang),
+        "certifications": certifications_table(spec, found, year_end(chosen), lang, owner),
+        "certification_owner": owner,
+        "entitlements": _entitlements(db, table, code, chosen, lang),
         "history": history_view(history, BY_NAME, lang),
     }
-    return _page(request, "registry/platform.html", user, context)
+    return _page(request, template, user, context)
 
 
 @router.get("/registry/projects/{code}")

@@ -18,12 +18,10 @@ from zhijiao.engine.errors import PolicyError, Problem
 from zhijiao.engine.options import Option
 from zhijiao.engine.parameters import OPEN_START, Parameter
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.situation import UNDECLARED_MAXIMUM
 from zhijiao.engine.units import PrecisionError, Unit, from_scaled, to_scaled
 
 MAX_FIELD = 40  # characters: any value of the form fits in far fewer
-# A money parameter beyond ten billion yuan (more than the city's whole education budget) is a typing
-# error, and it keeps every product the engine forms inside 64-bit arithmetic.
-MAX_YUAN = Decimal(10_000_000_000)
 RUN = "run"
 YEAR = "year"
 
@@ -104,8 +102,8 @@ def _wrong(parameter: Parameter, text: str, value: Decimal) -> tuple[str, str] |
             f"比例应为 0 到 1 之间的小数：“{text}” 太大，如果指 {value}%，请填写 {value / 100}",
             f"a rate is a decimal between 0 and 1: {text!r} is too large; for {value}% enter {value / 100}",
         )
-    if parameter.unit is Unit.YUAN and value > MAX_YUAN:
-        return f"金额过大（{text} 元）", f"the amount is too large ({text} yuan)"
+    if parameter.maximum is None and value > UNDECLARED_MAXIMUM:
+        return f"数值过大（{text}）", f"the value is too large ({text})"
     try:
         scaled = to_scaled(value, parameter.unit)
     except PrecisionError:
