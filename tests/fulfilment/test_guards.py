@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from flows import PART_TIME, YEAR, approved_application, school_code
+from flows import PART_TIME, YEAR, approved_application, payment_row, school_code
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -89,22 +89,12 @@ def test_the_database_refuses_one_person_in_two_roles_whatever_the_code(db, pers
     db.rollback()
 
 
-def _payment_row(application: Application, decision: Decision, released_by: int) -> dict[str, object]:
-    return {
-        "kind": "payment", "award_key": application.award_key, "amount_fen": decision.amount_fen, "payer": "county",
-        "article": application.article, "entitlement": application.entitlement, "school_id": application.school_id,
-        "county_code": application.county_code, "year": application.year, "application_id": application.id,
-        "decision_id": decision.id, "approved_by": decision.approved_by, "released_by": released_by,
-        "recorded_at": decision.approved_at,
-    }  # fmt: skip
-
-
 def test_no_code_path_can_pay_the_same_award_twice(db, persona, policy):
     """Straight to the table, past every service: the unique paid award key refuses the second row."""
     application_id = approved_application(db, persona, policy)
     application = db.get(Application, application_id)
     decision = applications.latest_decision(db, application_id)
-    row = _payment_row(application, decision, persona("finance").user_id)
+    row = payment_row(application, decision, persona("finance").user_id)
     db.execute(insert(LedgerEntry).values(**row))
     db.commit()
     with pytest.raises(IntegrityError):

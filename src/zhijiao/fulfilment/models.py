@@ -140,8 +140,14 @@ class LedgerEntry(Base):
 
     __tablename__ = "ledger_entries"
     __table_args__ = (
+        # Payment n of a key needs payment n − 1 reversed: a trigger of migration 0005 refuses it otherwise.
         Index(
-            "uq_ledger_entries_paid_award_key", "award_key", unique=True, sqlite_where=PAYMENT, postgresql_where=PAYMENT
+            "uq_ledger_entries_paid_award_key",
+            "award_key",
+            "payment_number",
+            unique=True,
+            sqlite_where=PAYMENT,
+            postgresql_where=PAYMENT,
         ),
         CheckConstraint("kind IN ('payment', 'reversal', 'clawback')", name="kind"),
         CheckConstraint("(kind = 'payment') = (amount_fen > 0)", name="sign_follows_kind"),
@@ -152,6 +158,7 @@ class LedgerEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     award_key: Mapped[str] = mapped_column(String(120), index=True)
+    payment_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # 1, then 2 after a reversal …
     amount_fen: Mapped[int]
     payer: Mapped[str] = mapped_column(String(10))  # city | county
     payer_county_code: Mapped[str | None] = mapped_column(ForeignKey("counties.code"))

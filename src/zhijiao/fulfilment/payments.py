@@ -26,6 +26,7 @@ from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.scope import require
+from zhijiao.fulfilment.states import Status
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -206,6 +207,7 @@ def release_batch(
         entry = LedgerEntry(
             kind="payment",
             award_key=application.award_key,
+            payment_number=_next_payment_number(session, application.award_key),
             amount_fen=decision.amount_fen,
             payer=payer,
             payer_county_code=payer_county,
@@ -237,8 +239,21 @@ def release_batch(
     return Release(batch, released=True, entries=entries)
 
 
+def _next_payment_number(session: Session, award_key: str) -> int:
+    """1 for a first payment; after a reversal, one more than the payments before (the database checks)."""
+    paid = (
+        select(func.count())
+        .select_from(LedgerEntry)
+        .where(LedgerEntry.award_key == award_key, LedgerEntry.kind == "payment")
+    )
+    return (session.scalar(paid) or 0) + 1
+
+
 def reverse(session: Session, actor: Principal, entry_id: int, reason: str, *, kind: str = "reversal") -> LedgerEntry:
-    """A correction: a new row of the opposite amount naming the payment it corrects. Nothing is edited."""
+    """A correction: a new row of the opposite amount naming the payment it corrects. Nothing is edited.
+
+    A reversal (a wrong payment) leaves the award owed: its application goes back to the city for a new
+    decision, to be paid again or rejected. A claw-back (the certification was revoked) closes it."""
     require(actor, Permission.release_payment)
     reason = reason.strip()
     if not reason:
@@ -278,4 +293,15 @@ def reverse(session: Session, actor: Principal, entry_id: int, reason: str, *, k
     session.flush()
     audit.record(session, actor, f"ledger.{kind}", "ledger_entry", entry.id,
                  after={"reverses": original.id, "amount_fen": entry.amount_fen, "reason": reason})  # fmt: skip
+    if kind == "reversal" and original.application_id is not None:
+        _reopen(session, actor, original.application_id, entry, reason)
     return entry
+
+
+def _reopen(session: Session, actor: Principal, application_id: int, reversal: LedgerEntry, reason: str) -> None:
+    application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
+    if application is None or application.status != Status.paid:
+        return  # already reopened by the reversal of a later payment, or decided otherwise since
+    application.needs_re_review = True
+    application.re_review_reason = f"付款已冲正：{reason} / payment reversed: {reason}"
+    move(session, actor, application, "reverse_payment", ledger_entry=reversal.id, reason=reason)

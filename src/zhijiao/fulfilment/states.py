@@ -44,6 +44,8 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "unschedule": (frozenset({Status.payment_scheduled}), Status.city_approved),
     "release": (frozenset({Status.payment_scheduled}), Status.paid),
     "re_review": (frozenset({Status.city_approved, Status.payment_scheduled}), Status.county_reviewed),
+    # A reversed payment is owed again, at an amount the city decides anew (or rejects).
+    "reverse_payment": (frozenset({Status.paid}), Status.county_reviewed),
 }
 
 # An application in one of these no longer claims its entitlement: another may be made.

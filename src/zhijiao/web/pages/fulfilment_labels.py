@@ -46,6 +46,7 @@ ACTIONS: dict[str, Label] = {
     "application.unschedule": {"zh": "移出拨付批次", "en": "taken out of its batch"},
     "application.release": {"zh": "已拨付", "en": "paid"},
     "application.re_review": {"zh": "登记数据变化，转重新审核", "en": "registry changed: sent for re-review"},
+    "application.reverse_payment": {"zh": "付款冲正，转市级重新审批", "en": "payment reversed: back to the city"},
     "attachment.add": {"zh": "添加附件", "en": "attachment added"},
     "batch.prepare": {"zh": "编制拨付批次", "en": "batch prepared"},
     "batch.release": {"zh": "拨付批次", "en": "batch released"},
