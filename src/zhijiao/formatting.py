@@ -6,7 +6,7 @@ Used by pages, reports and the notices fulfilment sends, so that one amount read
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -43,7 +43,12 @@ def number(value: int | Decimal | None, lang: Lang) -> str:
 
 
 def percent(value: Decimal | float | None, lang: Lang) -> str:
-    return "—" if value is None else format_percent(value, format="#,##0.0%", locale=lang.locale)
+    """One decimal of a percent, cut rather than rounded: 59.98 % of a 60 % target shows 59.9 %, never a
+    60.0 % beside the word "behind"."""
+    if value is None:
+        return "—"
+    shown = Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
+    return format_percent(shown, format="#,##0.0%", locale=lang.locale)
 
 
 def date(value: dt.date | None, lang: Lang) -> str:
