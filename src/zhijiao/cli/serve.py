@@ -41,7 +41,9 @@ def serve(
         record_policy_version(session, load())  # a new version of the policy starts its own audit record
     if demo:
         from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
+        from zhijiao.drafting.demo_2026 import load_2026_demo  # noqa: PLC0415 -- demo mode only
         from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
+        from zhijiao.drafting.versions import wenzhou_today  # noqa: PLC0415 -- demo mode only
         from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the generator's name lists load only here
 
         with user_errors(lang), unit_of_work(engine) as session:
@@ -50,6 +52,7 @@ def serve(
                 generate(session)
             load_2023(session)  # the 2023 plan's drafting record; already there, left alone
             create_demo_accounts(session)
+            load_2026_demo(session, wenzhou_today())  # a plan in progress, its actors the demo accounts just made
     err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))
     uvicorn.run(create_app(engine, demo=demo), host=host, port=port, log_level="info", proxy_headers=False)
