@@ -165,14 +165,6 @@ def test_statistics_and_the_explanation_state_what_was_made(db, plan, persona, t
     ) in text
 
 
-def test_the_units_inbox_lists_the_open_round_before_the_past_record(db, plan, persona, request):
-    if db.get_bind().dialect.name == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="rounds_for_unit orders by sent_on DESC and PostgreSQL puts NULLs first: the 2023 rounds, "
-                "which have no sent date, come before the open round (SQLite puts them last); needs NULLS LAST",
-            )
-        )
+def test_the_units_inbox_lists_the_open_round_before_the_past_record(db, plan, persona):
     inbox = queries.rounds_for_unit(db, persona("unit").scope.unit_id)
     assert inbox[0].consultation.plan_id == plan.id

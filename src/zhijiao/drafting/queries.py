@@ -132,7 +132,9 @@ def rounds_for_unit(session: Session, unit_id: int) -> list[RoundSummary]:
         select(ConsultationRound)
         .join(RoundUnit, RoundUnit.round_id == ConsultationRound.id)
         .where(RoundUnit.unit_id == unit_id)
-        .order_by(ConsultationRound.sent_on.desc(), ConsultationRound.id.desc())
+        .order_by(
+            ConsultationRound.sent_on.desc().nulls_last(), ConsultationRound.id.desc()
+        )  # undated (2023) last on both
     )
     return [_summary(session, found) for found in session.scalars(query)]
 
