@@ -132,9 +132,8 @@ def rounds_for_unit(session: Session, unit_id: int) -> list[RoundSummary]:
         select(ConsultationRound)
         .join(RoundUnit, RoundUnit.round_id == ConsultationRound.id)
         .where(RoundUnit.unit_id == unit_id)
-        .order_by(
-            ConsultationRound.sent_on.desc().nulls_last(), ConsultationRound.id.desc()
-        )  # undated (2023) last on both
+        # The 2023 record's rounds have no date: last on both databases (PostgreSQL puts NULLs first).
+        .order_by(ConsultationRound.sent_on.desc().nulls_last(), ConsultationRound.id.desc())
     )
     return [_summary(session, found) for found in session.scalars(query)]
 
