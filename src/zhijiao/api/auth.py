@@ -9,11 +9,13 @@ from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhijiao.accounts.service import Principal, SignInRefused, authenticate, close_session, open_session
+from zhijiao.api.json_body import JsonRoute
+from zhijiao.api.responses import problem_responses
 from zhijiao.web.deps import Db, public
 from zhijiao.web.errors import NotSignedIn
 from zhijiao.web.problems import problem_response
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=JsonRoute)
 
 
 class Credentials(BaseModel):
@@ -30,7 +32,12 @@ class Token(BaseModel):
     role: str
 
 
-@router.post("/token", response_model=Token, summary="Sign in: a bearer token for the other endpoints")
+@router.post(
+    "/token",
+    response_model=Token,
+    responses=problem_responses(401, 422, 429),
+    summary="Sign in: a bearer token for the other endpoints",
+)
 def token(request: Request, body: Credentials, db: Db, _: Principal | None = public()) -> Token | Response:
     try:
         user = authenticate(db, body.username, body.password)
@@ -42,7 +49,9 @@ def token(request: Request, body: Credentials, db: Db, _: Principal | None = pub
     return Token(access_token=secret, expires_at=record.expires_at, username=user.username, role=user.role)
 
 
-@router.delete("/token", status_code=204, summary="Sign out: the token stops working")
+@router.delete(
+    "/token", status_code=204, responses=problem_responses(401, 422), summary="Sign out: the token stops working"
+)
 def revoke(db: Db, authorization: Annotated[str, Header()] = "", _: Principal | None = public()) -> None:
     scheme, _sep, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

@@ -9,14 +9,13 @@ so a refusal names the same records, fields and problems as the command line doe
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from zhijiao.accounts.service import Principal
+from zhijiao.api.json_body import JsonRoute, parse_document
 from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.api.situation_schema import result_schema, situation_schema
 from zhijiao.engine.errors import InputError, PolicyError, Problem
@@ -26,7 +25,7 @@ from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import LangDep, public
 from zhijiao.web.errors import AppError, InvalidInput
 
-router = APIRouter(tags=["calculate"])
+router = APIRouter(tags=["calculate"], route_class=JsonRoute)
 POLICY = load()
 MAX_BODY_BYTES = 5 * 1024 * 1024  # one situation is a few records; populations go through files and the CLI
 _WHERE = {"zh": "输入", "en": "input"}
@@ -63,11 +62,6 @@ EXAMPLE = {
 }
 
 
-class MalformedJson(AppError):
-    status = 400
-    code = "malformed_json"
-
-
 class TooLarge(AppError):
     status = 413
     code = "too_large"
@@ -88,39 +82,6 @@ async def _body(request: Request) -> bytes:
             raise TooLarge
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(name)
-
-
-def parse_document(raw: bytes) -> Any:  # noqa: ANN401 -- a JSON document of any shape, checked by the engine
-    """JSON as ``zhijiao calc`` reads it (floats as floats), refusing what JSON itself does not allow."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise MalformedJson("请求内容不是 UTF-8 编码的文本。", "The request body is not UTF-8 text.") from None
-    try:
-        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
-    except json.JSONDecodeError as error:
-        raise MalformedJson(
-            f"请求内容不是有效的 JSON：第{error.lineno}行第{error.colno}列，{error.msg}",
-            f"The request body is not valid JSON: line {error.lineno} column {error.colno}, {error.msg}",
-        ) from None
-    except ValueError as error:
-        raise MalformedJson(
-            f"请求内容不是有效的 JSON：{error} 不是有限数",
-            f"The request body is not valid JSON: {error} is not a finite number",
-        ) from None
-    except RecursionError:
-        raise MalformedJson("请求内容嵌套过深。", "The request body is nested too deeply.") from None
 
 
 def calculate_json(document: object, *, explain: bool, lang: Lang) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import CostOut, CostRow, Number, SimulateIn, dumped
 from zhijiao.api.scope import figures_county
@@ -31,7 +32,7 @@ from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import InvalidInput, NotFound
 from zhijiao.web.pages.dashboard_data import CostView, chosen_year, cost_view, years_with_data
 
-router = APIRouter(tags=["cost"])
+router = APIRouter(tags=["cost"], route_class=JsonRoute)
 
 
 class Dimension(StrEnum):

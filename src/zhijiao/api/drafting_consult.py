@@ -10,11 +10,12 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.api import drafting_out
 from zhijiao.api.drafting_schemas import ConsultationOut, ItemOut, PathId, RoundOut, UnitReplyIn
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.drafting import consultation, queries, versions
 from zhijiao.web.deps import Db, require
 
-router = APIRouter(prefix="/drafting/consultations", tags=["drafting"])
+router = APIRouter(prefix="/drafting/consultations", tags=["drafting"], route_class=JsonRoute)
 
 
 @router.get("", response_model=list[RoundOut], responses=SIGNED_IN, summary="The rounds sent to my unit")

@@ -25,6 +25,7 @@ from zhijiao.api.fulfilment_schemas import (
     ProactiveOut,
     ReasonIn,
 )
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.fulfilment import applications, attachments, proactive
 from zhijiao.fulfilment.errors import Invalid
@@ -39,7 +40,7 @@ from zhijiao.web.pages.fulfilment_common import download, plan_years_with_data, 
 from zhijiao.web.pages.fulfilment_view import check_level, parse_figures
 from zhijiao.web.pages.fulfilment_view import figure_variables as figures_of
 
-router = APIRouter(tags=["fulfilment"])
+router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
 Article = Annotated[str | None, Query(pattern=r"^art\d{2}$")]
 

@@ -29,6 +29,7 @@ from zhijiao.api.fulfilment_schemas import (
     ReleaseOut,
     StatementOut,
 )
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.fulfilment import clawback, payments
 from zhijiao.fulfilment.models import PaymentBatch
@@ -41,7 +42,7 @@ from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_common import download
 from zhijiao.web.pages.fulfilment_ledger import XLSX, clawback_choice, obligations_year, reachable_payee
 
-router = APIRouter(tags=["fulfilment"])
+router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
 

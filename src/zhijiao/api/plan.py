@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from zhijiao.accounts.service import Principal
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import PUBLIC, problem_responses
 from zhijiao.api.schemas import (
     ArticleOut,
@@ -38,7 +39,7 @@ from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import public
 from zhijiao.web.errors import InvalidInput, NotFound
 
-router = APIRouter(tags=["plan"])
+router = APIRouter(tags=["plan"], route_class=JsonRoute)
 NOT_FOUND = problem_responses(404, 422)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.registry_models import (
     ColumnInfo,
     Entitlements,
@@ -41,7 +42,7 @@ from zhijiao.registry.tables import TABLES
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import InvalidInput, NotFound
 
-router = APIRouter(prefix="/registry", tags=["registry"])
+router = APIRouter(prefix="/registry", tags=["registry"], route_class=JsonRoute)
 MAX_PER_PAGE = 200
 WRITING = problem_responses(400, 401, 403, 404, 422)  # a body that is not JSON is 400
 NOT_FOUND = ("登记册中没有该记录，或不在您的范围内。", "No such row within your reach.")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.api.cost import CountyQuery, YearQuery, data_year
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import ProgressOut, TargetsOut
 from zhijiao.api.scope import figures_county
@@ -20,7 +21,7 @@ from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import Db, require
 
-router = APIRouter(tags=["targets"])
+router = APIRouter(tags=["targets"], route_class=JsonRoute)
 
 
 @router.get(
