@@ -29,6 +29,7 @@ from zhijiao.api.drafting_schemas import (
     UnitOut,
     VersionOut,
 )
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.drafting import consultation, queries, versions
 from zhijiao.drafting.diff import compare
@@ -37,7 +38,7 @@ from zhijiao.drafting.statistics import consultation_sentence, drafting_explanat
 from zhijiao.web.deps import Db, require
 
 router = APIRouter(prefix="/api/v1")
-read = APIRouter(prefix="/drafting", tags=["drafting"])
+read = APIRouter(prefix="/drafting", tags=["drafting"], route_class=JsonRoute)
 
 
 def _plan_summary(db: Db, plan_id: int) -> queries.PlanSummary:
@@ -144,7 +145,8 @@ def round_items(db: Db, round_id: PathId, _: Principal = require(Permission.view
     return [drafting_out.item(v) for v in queries.items(db, plan_id=found.plan_id, round_id=round_id)]
 
 
-@read.get("/items/{item_id}", response_model=ItemOut, responses=SIGNED_IN, summary="One feedback item")
+# :int, so that /items/dispositions (POST only) is not also a GET of an item named "dispositions".
+@read.get("/items/{item_id:int}", response_model=ItemOut, responses=SIGNED_IN, summary="One feedback item")
 def item(db: Db, item_id: PathId, _: Principal = require(Permission.view_drafts)) -> ItemOut:
     return drafting_out.item(queries.item_view(db, item_id))
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from zhijiao.api.dates import Day
 from zhijiao.drafting.dispositions import TEMPLATES
 from zhijiao.registry.rows import NO_NUL
 
@@ -19,7 +20,6 @@ DispositionName = Literal["adopted", "partially_adopted", "not_adopted", "pendin
 UnitKindName = Literal["department", "county_government", "school", "enterprise", "other"]
 MeetingKindName = Literal["meeting", "revision", "coordination"]
 TemplateName = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
-Day = Annotated[dt.date, Field(strict=False, description="YYYY-MM-DD")]
 Id = Annotated[int, Field(ge=1, le=2**62)]
 PathId = Annotated[int, Path(ge=1, le=2**62)]
 KEY = r"^[A-Za-z0-9_-]+$"

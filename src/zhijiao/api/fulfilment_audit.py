@@ -3,7 +3,6 @@ paged; and the chain checked from its first record."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,14 +10,15 @@ from fastapi import APIRouter, Query
 from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.api.dates import Day
 from zhijiao.api.fulfilment_schemas import AuditList, AuditRecordOut, BreakOut, VerifyOut
+from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages.fulfilment_audit import AuditFilter, records
 
-router = APIRouter(tags=["fulfilment"])
-Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
+router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 
 
 @router.get("/audit", response_model=AuditList, responses=SIGNED_IN, summary="Audit records, newest first")
@@ -30,8 +30,8 @@ def list_records(
     ] = None,
     actor: Annotated[str | None, Query(max_length=60)] = None,
     object_id: Annotated[str | None, Query(alias="object", max_length=60)] = None,
-    start: Annotated[Day, Query(alias="from")] = None,
-    end: Annotated[Day, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
     user: Principal = require(Permission.view_audit),

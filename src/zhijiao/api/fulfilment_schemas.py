@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from zhijiao.api.dates import Day
 from zhijiao.web.pages.fulfilment_view import MAX_FEN
 
 Label = dict[str, str]
@@ -65,7 +66,7 @@ class BatchIn(Request):
 
 
 class ClawbackIn(Request):
-    as_of: Annotated[dt.date, Field(strict=False, description="YYYY-MM-DD")]
+    as_of: Day
     option: str | None = Field(default=None, max_length=10, description="clawback_on_revocation: on | off")
 
 
