@@ -12,12 +12,14 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.fulfilment.errors import Refused
 from zhijiao.language import Lang
 from zhijiao.web.deps import is_api, request_lang
 from zhijiao.web.errors import AppError
+from zhijiao.web.validation_messages import reason
 
 log = logging.getLogger("zhijiao.web")
 
@@ -72,21 +74,34 @@ def _field(location: tuple[int | str, ...]) -> str:
 
 
 async def validation_error(request: Request, error: RequestValidationError) -> Response:
-    """Request models are strict: each wrong field is named, with pydantic's reason (in English) kept."""
+    """Request models are strict: each wrong field is named, with what is wrong in the request's language."""
     problems = []
     for item in error.errors():
         field = _field(tuple(item.get("loc", ())))
-        reason = str(item.get("msg", ""))
-        problems.append(Problem({"zh": "请求", "en": "request"}, field, f"不符合要求：{reason}", reason))
+        nothing_sent = item["type"] == "missing" and tuple(item["loc"]) == ("body",)
+        zh, en = ("缺少请求内容", "the request body is missing") if nothing_sent else reason(item)
+        problems.append(Problem({"zh": "请求", "en": "request"}, field, zh, en))
     return problem_response(request, 422, "invalid_input", "请求内容有误。", "The request is not valid.", problems)
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes: Starlette names only those of the first route that matched the path."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    )
 
 
 async def http_error(request: Request, error: HTTPException) -> Response:
     zh, en = HTTP_MESSAGES.get(error.status_code, (str(error.detail), str(error.detail)))
-    if error.status_code == 400 and is_api(request):  # noqa: PLR2004 -- malformed JSON and the like
+    if error.status_code == 400 and is_api(request):  # noqa: PLR2004 -- a body FastAPI cannot read
         zh, en = "请求无法解析。", f"The request cannot be read: {error.detail}"
-    # A 405 keeps its Allow header: the client learns which methods the resource takes.
-    return problem_response(request, error.status_code, f"http_{error.status_code}", zh, en, [], error.headers)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:  # noqa: PLR2004 -- the client learns which methods the resource takes
+        headers["Allow"] = _allowed(request)
+    return problem_response(request, error.status_code, f"http_{error.status_code}", zh, en, [], headers)
 
 
 async def unexpected(request: Request, error: Exception) -> Response:
