@@ -1,0 +1,35 @@
+"""A payment finance reverses on the ledger page goes back to the city, which decides it again; the second
+payment is shown as such. Tried in the pages as the officials would."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from personas import sign_in
+from test_fulfilment_support import application, database, paid, persona, post
+
+from zhijiao.fulfilment import payments
+from zhijiao.policies.wenzhou_vet_2023 import load
+
+
+def test_a_reversed_award_is_decided_again_by_the_city_and_paid_a_second_time(sqlite_client: TestClient):
+    award_id, amount, entry_id = paid(sqlite_client)
+    sign_in(sqlite_client, "finance")
+    assert "冲正后该奖补退回市级重新审批" in sqlite_client.get("/ledger").text
+    assert post(sqlite_client, f"/ledger/{entry_id}/reverse", {"reason": "收款账户有误"}).status_code == 303
+    assert application(sqlite_client, award_id).status == "county_reviewed"
+
+    sign_in(sqlite_client, "admin")
+    page = sqlite_client.get(f"/awards/{award_id}").text
+    assert "该奖补的付款已冲正" in page
+    assert "收款账户有误" in page
+    assert f'action="/awards/{award_id}/city-approve"' in page
+    assert post(sqlite_client, f"/awards/{award_id}/city-approve").status_code == 303
+
+    with database(sqlite_client) as session:
+        batch = payments.prepare_batch(session, persona(session, "admin"), load(), [award_id], declared_count=1,
+                                       declared_total_fen=amount)  # fmt: skip
+        (second,) = payments.release_batch(session, persona(session, "finance"), load(), batch.id).entries
+        assert (second.payment_number, second.amount_fen) == (2, amount)
+    sign_in(sqlite_client, "finance")
+    assert "第2次付款（此前付款已冲正）" in sqlite_client.get("/ledger").text
+    assert application(sqlite_client, award_id).status == "paid"
