@@ -111,6 +111,12 @@ def test_each_kind_of_refusal_is_said_in_chinese_and_english(sqlite_client: Test
     ]
     page = sqlite_client.get(f"{API}/registry/schools?per_page=201&lang=en", headers=admin)
     assert _problems(page) == [("per_page", "must not be greater than 200")]
+    # A pattern is said in words, not as the regular expression the API declares.
+    nul = sqlite_client.get(f"{API}/registry/schools/SCH%00", headers=admin)
+    assert _problems(nul) == [("code", "不能含有空字符（NUL）")]
+    assert _problems(sqlite_client.get(f"{API}/applications?article=7&lang=en", headers=admin)) == [
+        ("article", "must be art and a two-digit article number, e.g. art07")
+    ]
 
 
 def test_a_405_names_every_method_of_its_path(sqlite_client: TestClient):

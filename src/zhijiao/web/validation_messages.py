@@ -66,10 +66,20 @@ def _choices(expected: object) -> list[str]:
     return [part for part in re.split(r", | or ", str(expected)) if part]
 
 
+# The patterns the API declares, said in words: a regular expression means nothing to the person who typed.
+_PATTERNS: dict[str, tuple[str, str]] = {
+    r"^[^\x00]*$": ("不能含有空字符（NUL）", "must not contain the NUL character"),
+    r"^art\d{2}$": ("应为 art 加两位条号，如 art07", "must be art and a two-digit article number, e.g. art07"),
+    r"^[A-Za-z0-9_.-]+$": ("只能包含字母、数字和 _ . -", "may hold only letters, digits and _ . -"),
+}
+
+
 def reason(error: Mapping[str, Any]) -> tuple[str, str]:
     """What is wrong with the field of one pydantic error, in Chinese and in English."""
     kind = str(error.get("type", ""))
     ctx = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        return _PATTERNS[ctx["pattern"]]
     if kind not in _WORDS:
         message = str(error.get("msg", ""))
         return f"不符合要求：{message}", message
