@@ -25,8 +25,9 @@ def _paid(db, persona, policy) -> tuple[int, LedgerEntry]:
 
 def test_a_reversed_payment_goes_back_to_the_city_and_is_paid_again_once(db, persona, policy):
     application_id, first = _paid(db, persona, policy)
-    payments.reverse(db, persona("finance"), first.id, "收款账户有误")
+    reversal = payments.reverse(db, persona("finance"), first.id, "收款账户有误")
     db.commit()
+    assert reversal.payment_number == first.payment_number == 1
     application = db.get(Application, application_id)
     assert (application.status, application.needs_re_review) == (Status.county_reviewed, True)
     assert "收款账户有误" in (application.re_review_reason or "")

@@ -58,6 +58,7 @@ def _finance_reads_the_payment(client: TestClient, finance: dict[str, str], code
     """The ledger, the obligations (JSON and xlsx) and the school's statement all hold the payment, to the fen."""
     ledger = client.get(f"{API}/ledger", params={"year": YEAR}, headers=finance).json()
     assert (ledger["total"], ledger["net_fen"], ledger["net_yuan"]) == (1, due, yuan)
+    assert [(e["kind"], e["payment_number"], e["amount_fen"]) for e in ledger["items"]] == [("payment", 1, due)]
     obligations = client.get(f"{API}/obligations", params={"year": YEAR}, headers=finance).json()
     assert obligations["totals"]["paid_fen"] == due
     (line,) = [x for x in obligations["lines"] if x["article"] == "art13" and x["county"] == "瑞安市"]

@@ -116,6 +116,7 @@ def ledger_out(session: Session, entries: Sequence[LedgerEntry]) -> list[LedgerE
                 application_number=numbers.get(e.application_id) if e.application_id else None,
                 decision_id=e.decision_id,
                 batch_id=e.batch_id,
+                payment_number=e.payment_number,
                 reverses_id=e.reverses_id,
                 corrected_by=corrected.get(e.id),
                 reason=e.reason,

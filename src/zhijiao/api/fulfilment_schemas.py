@@ -103,6 +103,10 @@ class LedgerEntryOut(Answer):
     application_number: str | None
     decision_id: int | None
     batch_id: int | None
+    payment_number: int = Field(
+        description="第几次付款（冲正、追回：所冲减的那次）"
+        " / the award's n-th payment (a correction: the one it corrects)"
+    )
     reverses_id: int | None
     corrected_by: int | None = Field(description="冲正或追回该笔的台账号 / the correction of this payment")
     reason: str | None

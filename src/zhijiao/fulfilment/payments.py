@@ -271,6 +271,7 @@ def reverse(session: Session, actor: Principal, entry_id: int, reason: str, *, k
     entry = LedgerEntry(
         kind=kind,
         award_key=original.award_key,
+        payment_number=original.payment_number,  # the payment it corrects
         amount_fen=-original.amount_fen,
         payer=original.payer,
         payer_county_code=original.payer_county_code,
