@@ -32,14 +32,6 @@ SETTINGS = {
         # cannot say them, so input valid by the description alone may rightly be refused.
         "positive_data_acceptance": {"enabled": False},
     },
-    "operations": [
-        {
-            # Known gap, reported: the engine ignores keys beside from/to in a date-range option
-            # (engine.options.parse_date_range) that the description forbids; on again once it refuses them.
-            "include-name": "POST /api/v1/calculate",
-            "checks": {"negative_data_rejection": {"enabled": False}},
-        }
-    ],
 }
 
 

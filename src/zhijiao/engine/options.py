@@ -62,7 +62,7 @@ def parse_date_range(raw: object, what: str) -> DateRange:
         return raw
     if isinstance(raw, str) and ".." in raw:
         start, end = raw.split("..", 1)
-    elif isinstance(raw, Mapping) and {"from", "to"} <= raw.keys():
+    elif isinstance(raw, Mapping) and set(raw.keys()) == {"from", "to"}:  # a stray key may be a typed-wrong one
         start, end = raw["from"], raw["to"]
     else:
         raise PolicyError(
