@@ -1,5 +1,8 @@
 """What a school accountant reads: each result's steps, citations, and why a result is zero or capped."""
 
+from dataclasses import replace
+
+from zhijiao.engine.parameters import ParameterSet
 from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.policies.wenzhou_vet_2023 import load
@@ -95,6 +98,9 @@ def test_the_rule_set_version_is_stable_and_moves_with_any_change(policy):
         parse_reform({"parameters": {"art11.incentive_rate": 0.6}}, policy).apply(policy.parameters)
     )
     assert reformed.rule_set != policy.rule_set
+    award = policy.parameters["art03.platform_award.national"]
+    bounded = {**policy.parameters.parameters, award.id: replace(award, maximum=award.maximum // 2)}
+    assert policy.with_parameters(ParameterSet(bounded)).rule_set != policy.rule_set  # a bound is policy too
 
 
 def test_a_certifications_steps_show_what_a_reader_knows_not_the_engines_own_columns():

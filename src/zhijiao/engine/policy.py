@@ -73,7 +73,8 @@ def _formula_fingerprint(formula: Formula) -> dict[str, Any]:
 
 def _fingerprint(policy: Policy) -> str:
     document = {
-        "parameters": [p.as_dict() for p in policy.parameters],
+        # A parameter's maximum decides which reforms are accepted: part of what the policy is.
+        "parameters": [p.as_dict() | {"maximum": p.maximum} for p in policy.parameters],
         "options": [o.as_dict() for o in policy.options],
         "entities": [
             {"name": e.name, "inputs": [(v.name, v.unit.value, v.choices, v.required) for v in e.inputs]}
