@@ -131,7 +131,7 @@ def test_the_targets_workbook_gives_each_target_as_the_monitoring_service_does(c
     assert [row[0] for row in rows] == [p.target for p in expected] == [f"T{n}" for n in range(1, 12)]
     for row, target in zip(rows, expected, strict=True):
         assert row[4] is None if target.value is None else Decimal(str(row[4])) == target.value
-        assert row[5] is None if target.goal is None else Decimal(str(row[5])) == target.goal
+        assert row[5] == "逐年提高" if target.goal is None else Decimal(str(row[5])) == target.goal
     statuses = {row[0]: row[8] for row in rows}
     names = {"achieved": "已完成", "on_track": "按进度", "behind": "滞后", "baseline": "基线年", "no_data": "无数据"}
     assert statuses == {p.target: names[p.status] for p in expected}

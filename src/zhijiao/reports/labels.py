@@ -47,6 +47,13 @@ def yuan(fen: int) -> Decimal:
     return Decimal(fen) / FEN_PER_YUAN
 
 
+def target_goal(value: Decimal | None, unit_code: str, lang: Lang) -> str:
+    """A target's goal; only a target to rise each year (T11) has no number of its own."""
+    if value is None:
+        return say(lang, "逐年提高", "rising each year")
+    return target_value(value, unit_code, lang)
+
+
 def target_value(value: Decimal | None, unit_code: str, lang: Lang) -> str:
     """A target's value as the meeting reads it: 亿元 for investment, a percentage for rates, else a count."""
     if value is None:

@@ -64,7 +64,7 @@ def _target_lines(rows: list[Progress], lang: Lang) -> list[TargetLine]:
             row.target,
             row.indicator.get(lang.value) or row.indicator["zh"],
             labels.target_value(row.value, row.unit, lang),
-            labels.target_value(row.goal, row.unit, lang),
+            labels.target_goal(row.goal, row.unit, lang),
             formatting.percent(row.share, lang),
             labels.target_value(row.expected, row.unit, lang),
             row.status,
