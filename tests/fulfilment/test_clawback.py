@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from zhijiao.fulfilment import payments
 from zhijiao.fulfilment.clawback import clawback_revoked
 from zhijiao.fulfilment.models import Application, LedgerEntry
+from zhijiao.fulfilment.obligations import obligations
 from zhijiao.registry.models import EnterpriseCertification
 
 AS_OF = dt.date(2025, 6, 30)
@@ -35,6 +36,8 @@ def _revoke(db, entry: LedgerEntry) -> None:
 
 def test_a_revoked_certification_is_clawed_back_only_when_the_option_is_on(db, persona, policy):
     payment = _paid_award(db, persona, policy)
+    (before,) = [x for x in obligations(db, policy, payment.year) if x.amounts["paid"]]
+    outstanding_before = before.outstanding
     _revoke(db, payment)
     finance = persona("finance")
     off = clawback_revoked(db, finance, policy, AS_OF)  # the package's default
@@ -47,6 +50,9 @@ def test_a_revoked_certification_is_clawed_back_only_when_the_option_is_on(db, p
     again = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
     assert again.entries == []  # once per payment
     assert db.get(Application, payment.application_id).status == "paid"
+    (line,) = [x for x in obligations(db, policy, payment.year) if x.amounts["reversed"]]
+    assert (line.amounts["reversed"], line.clawed_back) == (-payment.amount_fen,) * 2
+    assert line.outstanding == outstanding_before  # recovered, not owed again
 
 
 def test_nothing_is_clawed_back_for_a_certification_still_in_force(db, persona, policy):

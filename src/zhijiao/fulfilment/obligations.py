@@ -27,11 +27,13 @@ class Line:
     county: str  # county name
     year: int
     amounts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEASURES, 0))
+    clawed_back: int = 0  # the claw-backs within "reversed" (negative fen)
 
     @property
     def outstanding(self) -> int:
-        """Approved and not yet paid (net of reversals)."""
-        return self.amounts["approved"] - self.amounts["paid"] - self.amounts["reversed"]
+        """Approved and not yet paid, net of reversals. A reversed payment is owed again; a clawed-back one
+        is not (its certification was revoked), so claw-backs are not added back."""
+        return self.amounts["approved"] - self.amounts["paid"] - (self.amounts["reversed"] - self.clawed_back)
 
 
 def _county_names(session: Session) -> dict[str, str]:
@@ -76,7 +78,10 @@ def obligations(session: Session, policy: Policy, year: int, *, county_code: str
     grouped = ledger.group_by(LedgerEntry.payer, LedgerEntry.article, LedgerEntry.county_code, LedgerEntry.kind)
     for payer, article, code, kind, amount in session.execute(grouped):
         measure = "paid" if kind == "payment" else "reversed"
-        line(payer, article, code).amounts[measure] += int(amount or 0)
+        found = line(payer, article, code)
+        found.amounts[measure] += int(amount or 0)
+        if kind == "clawback":
+            found.clawed_back += int(amount or 0)
     return sorted(lines.values(), key=lambda x: (x.payer, x.article, x.county))
 
 

@@ -302,7 +302,7 @@ def reverse(session: Session, actor: Principal, entry_id: int, reason: str, *, k
 def _reopen(session: Session, actor: Principal, application_id: int, reversal: LedgerEntry, reason: str) -> None:
     application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
     if application is None or application.status != Status.paid:
-        return  # already reopened by the reversal of a later payment, or decided otherwise since
+        return  # nothing to reopen: the award was decided otherwise since (only a standing payment reopens it)
     application.needs_re_review = True
     application.re_review_reason = f"付款已冲正：{reason} / payment reversed: {reason}"
     move(session, actor, application, "reverse_payment", ledger_entry=reversal.id, reason=reason)
