@@ -18,26 +18,13 @@ from zhijiao.drafting import consultation, versions
 from zhijiao.drafting.models import DraftPlan, FeedbackItem, Meeting, RoundUnit
 from zhijiao.drafting.stages import Disposition, ReplyStatus, Stage, UnitKind
 from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.policies.wenzhou_vet_2023.entities import COUNTIES  # the 12 county governments consulted
 
 CODE = "wenzhou-vet-2023"
 TITLE = "温州市推动现代职业教育高质量跨越式发展实施方案（2023—2025年）"
 SOURCE = "起草说明·起草过程"
 IN_NAME_OF = "市府办"
 CHAIR = "市教育局局长"
-COUNTIES = (
-    "鹿城区",
-    "龙湾区",
-    "瓯海区",
-    "洞头区",
-    "瑞安市",
-    "乐清市",
-    "龙港市",
-    "永嘉县",
-    "平阳县",
-    "苍南县",
-    "文成县",
-    "泰顺县",
-)
 NAMED_DEPARTMENTS = ("市委组织部（人才办）", "市委编办", "市发改委", "市经信局", "市科技局")
 UNITS_CONSULTED = 39
 MEETING_DEPARTMENTS = ("市发改委", "市经信局", "市科技局")  # of the 7; the other 4 are not named
