@@ -47,11 +47,13 @@ def yuan(fen: int) -> Decimal:
     return Decimal(fen) / FEN_PER_YUAN
 
 
+def rising(lang: Lang) -> str:
+    """The goal of a target to rise each year (T11), the only one with no number of its own."""
+    return say(lang, "逐年提高", "rising each year")
+
+
 def target_goal(value: Decimal | None, unit_code: str, lang: Lang) -> str:
-    """A target's goal; only a target to rise each year (T11) has no number of its own."""
-    if value is None:
-        return say(lang, "逐年提高", "rising each year")
-    return target_value(value, unit_code, lang)
+    return rising(lang) if value is None else target_value(value, unit_code, lang)
 
 
 def target_value(value: Decimal | None, unit_code: str, lang: Lang) -> str:

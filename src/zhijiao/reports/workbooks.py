@@ -135,7 +135,7 @@ def targets_workbook(report: Report, lang: Lang = Lang.zh) -> bytes:
                 report.scope[lang.value],  # every row is the report's scope: the city's, or the county's
                 labels.unit(row.unit, lang),
                 row.value,
-                say(lang, "逐年提高", "rising each year") if row.goal is None else row.goal,
+                labels.rising(lang) if row.goal is None else row.goal,
                 row.share,
                 None if row.expected is None else _rounded(row.expected, row.unit),
                 labels.status(row.status, lang),
