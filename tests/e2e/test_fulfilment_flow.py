@@ -1,6 +1,8 @@
 """Money in a real browser, by three people: the city administrator runs the proactive awards, the county
 officer reviews one, the city administrator approves it and prepares a batch, the finance officer releases
-the batch, and the ledger page shows the payment at the decision's amount. A screenshot of each step."""
+the batch, and the ledger page shows the payment at the decision's amount. Then money back, by two people
+too: the finance officer proposes a reversal, a second finance officer confirms it, and the ledger nets to
+zero. A screenshot of each step."""
 
 from __future__ import annotations
 
@@ -110,5 +112,31 @@ def test_three_officials_take_a_proactive_award_to_payment(tab: Callable[[str], 
     screenshot(page, "fulfilment-7-ledger")
     page.goto(award_url)
     assert page.inner_text("#award-status") == "已拨付"
-    for watched in (admin, county, finance):
+
+    # A reversal: proposed by one finance officer, recorded only when a second confirms it.
+    page.goto(f"{server}/ledger?year={YEAR}")
+    payment = page.locator("#ledger-rows tr[data-kind=payment]", has_text=number)
+    payment.locator("details.reverse summary").click()
+    payment.locator("input[name=reason]").fill("收款账户有误")
+    with page.expect_navigation():
+        payment.locator("button[type=submit]").click()
+    assert "待另一名财政人员复核" in page.inner_text("#done")
+    waiting = page.locator("#correction-rows tr[data-kind=reversal]")
+    assert waiting.count() == 1
+    assert waiting.locator("button.confirm-correction").count() == 0  # not for the proposer
+    assert page.locator("#ledger-rows tr[data-kind=reversal]").count() == 0
+    screenshot(page, "fulfilment-8-reversal-proposed")
+
+    second = tab("finance2")
+    page = second.page
+    page.goto(f"{server}/ledger?year={YEAR}")
+    _click_and_wait(second, "#correction-rows button.confirm-correction")
+    assert "已复核并记入冲正记录" in page.inner_text("#done")
+    reversal = page.locator("#ledger-rows tr[data-kind=reversal]", has_text=number)
+    assert reversal.locator("td[data-fen]").get_attribute("data-fen") == str(-amount)
+    assert page.locator("#ledger-net").get_attribute("data-fen") == "0"
+    screenshot(page, "fulfilment-9-reversal-confirmed")
+    page.goto(award_url)
+    assert page.inner_text("#award-status") != "已拨付"  # back to the city, to be decided again
+    for watched in (admin, county, finance, second):
         assert watched.errors == []

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import applications, payments, proactive
+from zhijiao.fulfilment import applications, corrections, payments, proactive
 from zhijiao.fulfilment.compute import registry_result
-from zhijiao.fulfilment.models import Application, Decision
+from zhijiao.fulfilment.models import Application, Decision, LedgerEntry
 from zhijiao.registry.models import School
 
 YEAR = 2024
@@ -78,3 +78,11 @@ def payment_row(application: Application, decision: Decision, released_by: int) 
         "decision_id": decision.id, "approved_by": decision.approved_by, "released_by": released_by,
         "recorded_at": decision.approved_at,
     }  # fmt: skip
+
+
+def corrected(
+    db: Session, persona: Callable[[str], Principal], payment_id: int, reason: str, kind: str = "reversal"
+) -> LedgerEntry:
+    """A correction as finance makes it: ``finance`` proposes, ``finance2`` confirms."""
+    proposal = corrections.propose(db, persona("finance"), payment_id, reason, kind=kind)
+    return corrections.confirm(db, persona("finance2"), proposal.id)

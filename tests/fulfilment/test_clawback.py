@@ -1,4 +1,5 @@
-"""Claw-back on revocation: only where the option says so, once per payment, named and reasoned."""
+"""Claw-back on revocation: only where the option says so, once per payment, named and reasoned, and
+recorded only when a second finance officer confirms it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from flows import approved_proactive, batch_of
 from sqlalchemy import select, update
 
-from zhijiao.fulfilment import payments
+from zhijiao.fulfilment import corrections, payments
 from zhijiao.fulfilment.clawback import clawback_revoked
 from zhijiao.fulfilment.models import Application, LedgerEntry
 from zhijiao.fulfilment.obligations import obligations
@@ -41,14 +42,21 @@ def test_a_revoked_certification_is_clawed_back_only_when_the_option_is_on(db, p
     _revoke(db, payment)
     finance = persona("finance")
     off = clawback_revoked(db, finance, policy, AS_OF)  # the package's default
-    assert (off.option, off.entries) == ("off", [])
+    assert (off.option, off.proposals) == ("off", [])
     on = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
     db.commit()
-    (clawback,) = on.entries
+    (proposal,) = on.proposals
+    assert (proposal.kind, proposal.payment_id, proposal.status) == ("clawback", payment.id, "proposed")
+    assert db.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "clawback")) is None  # not yet: one person
+    waiting = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
+    assert waiting.proposals == []  # one proposal per payment
+    clawback = corrections.confirm(db, persona("finance2"), proposal.id)
+    db.commit()
     assert (clawback.kind, clawback.amount_fen, clawback.reverses_id) == ("clawback", -payment.amount_fen, payment.id)
+    assert (clawback.proposed_by, clawback.recorded_by) == (finance.user_id, persona("finance2").user_id)
     assert "弄虚作假" in (clawback.reason or "")
     again = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
-    assert again.entries == []  # once per payment
+    assert again.proposals == []  # once per payment
     assert db.get(Application, payment.application_id).status == "paid"
     (line,) = [x for x in obligations(db, policy, payment.year) if x.amounts["reversed"]]
     assert (line.amounts["reversed"], line.clawed_back) == (-payment.amount_fen,) * 2
@@ -58,5 +66,5 @@ def test_a_revoked_certification_is_clawed_back_only_when_the_option_is_on(db, p
 def test_nothing_is_clawed_back_for_a_certification_still_in_force(db, persona, policy):
     _paid_award(db, persona, policy)
     result = clawback_revoked(db, persona("finance"), policy, AS_OF, {"clawback_on_revocation": "on"})
-    assert result.entries == []
+    assert result.proposals == []
     assert db.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "clawback")) is None

@@ -16,9 +16,9 @@ from sqlalchemy.orm import sessionmaker
 
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
-from zhijiao.fulfilment import applications, payments, proactive
+from zhijiao.fulfilment import applications, corrections, payments, proactive
 from zhijiao.fulfilment.errors import WrongState
-from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.models import Application, Decision, LedgerCorrection, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import Status
 
 ATTEMPTS = 50
@@ -81,6 +81,19 @@ def test_fifty_concurrent_approvals_and_releases_pay_exactly_once(db, persona, p
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 1
     assert db.get(Application, target).status == Status.paid
+
+    # Money back takes two people too, and fifty of them pressing the buttons still record it once.
+    payment_id = db.scalar(select(LedgerEntry.id))
+    proposals = _race(url, lambda s: corrections.propose(s, _principal(s, "finance"), payment_id, "收款账户有误"))
+    assert proposals.count("done") == 1
+    assert set(proposals) == {"done", "refused"}  # the payment row is locked: the others see the proposal
+    proposal_id = db.scalar(select(LedgerCorrection.id).where(LedgerCorrection.payment_id == payment_id))
+    confirmations = _race(url, lambda s: corrections.confirm(s, _principal(s, "finance2"), proposal_id))
+    assert confirmations.count("done") == 1
+    assert set(confirmations) == {"done", "refused"}
+    db.expire_all()
+    assert db.scalar(select(func.sum(LedgerEntry.amount_fen))) == 0
+    assert db.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "reversal")) == 1
 
 
 def test_a_process_killed_mid_batch_leaves_the_whole_batch_or_none(db, persona, policy, demo_engine):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from flows import PART_TIME, YEAR, approved_application, payment_row, school_code
+from flows import PART_TIME, YEAR, approved_application, corrected, payment_row, school_code
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -146,12 +146,12 @@ def test_corrections_are_reversals_and_the_ledger_cannot_be_edited(db, persona, 
     batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
                                    declared_total_fen=decision.amount_fen)  # fmt: skip
     (payment,) = payments.release_batch(db, persona("finance"), policy, batch.id).entries
-    reversal = payments.reverse(db, persona("finance"), payment.id, "付款账户有误")
+    reversal = corrected(db, persona, payment.id, "付款账户有误")
     db.commit()
     assert reversal.amount_fen == -payment.amount_fen
     assert db.scalar(select(func.sum(LedgerEntry.amount_fen))) == 0
     with pytest.raises(WrongState):
-        payments.reverse(db, persona("finance"), payment.id, "again")
+        corrected(db, persona, payment.id, "again")
     db.rollback()
     for statement in (
         text("UPDATE ledger_entries SET amount_fen = 1 WHERE id = :id"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flows import YEAR, approved_application, batch_of
+from flows import YEAR, approved_application, batch_of, corrected
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -29,7 +29,7 @@ def test_obligations_add_up_from_due_to_paid_and_reversed(db, persona, policy, t
 
     batch_id = batch_of(db, persona, policy, [application_id])
     (payment,) = payments.release_batch(db, persona("finance"), policy, batch_id).entries
-    payments.reverse(db, persona("finance"), payment.id, "重复拨付核查")
+    corrected(db, persona, payment.id, "重复拨付核查")
     db.commit()
     lines = obligations(db, policy, YEAR, county_code=application.county_code)
     mine = next(x for x in lines if x.article == "art13" and x.amounts["approved"])

@@ -27,7 +27,7 @@ class Route(NamedTuple):
     methods: frozenset[str]
 
 
-PERSONAS = {role: username for username, role, _name, _scope in DEMO_USERS}
+PERSONAS = {role: username for username, role, _name, _scope in reversed(DEMO_USERS)}  # the first of each role
 
 
 def _rules(dependant: Dependant) -> Iterator[AccessRule]:

@@ -69,11 +69,18 @@ def test_a_revoked_certification_is_clawed_back_only_with_the_option_on(sqlite_c
     assert 'id="clawback"' in page
     assert "方案未规定认定被撤销后已兑现的一次性奖补是否追回" in page  # the option's reason, from the package
     off = post(sqlite_client, "/ledger/clawbacks", {"as_of": f"{YEAR + 1}-12-31", "option": "off"})
-    assert off.headers["location"] == "/ledger?done=clawback&clawed=0&option=off"
+    assert off.headers["location"] == "/ledger?done=clawback&clawed=0&option=off#corrections"
     on = post(sqlite_client, "/ledger/clawbacks", {"as_of": f"{YEAR + 1}-12-31", "option": "on"})
-    assert on.headers["location"] == "/ledger?done=clawback&clawed=1&option=on"
+    assert on.headers["location"] == "/ledger?done=clawback&clawed=1&option=on#corrections"
     page = sqlite_client.get(on.headers["location"]).text
-    assert "新记入1条追回记录" in page
+    assert "新提出1条追回申请" in page
+    assert [kind for _id, kind, _fen in _ledger_rows(page)] == ["payment"]  # proposed, not yet recorded
+    (correction_id,) = re.findall(r'data-correction="(\d+)" data-kind="clawback"', page)
+    sign_in(sqlite_client, "finance2")
+    confirmed = post(sqlite_client, f"/ledger/corrections/{correction_id}/confirm")
+    assert confirmed.headers["location"] == "/ledger?done=confirmed_clawback#corrections"
+    page = sqlite_client.get(confirmed.headers["location"]).text
+    assert "已复核并记入追回记录" in page
     rows = _ledger_rows(page)
     assert [(kind, int(fen)) for _id, kind, fen in rows] == [("clawback", -amount), ("payment", amount)]
     assert f"已由台账号 {rows[0][0]} 冲减" in page
@@ -91,7 +98,7 @@ def test_a_revoked_certification_is_clawed_back_only_with_the_option_on(sqlite_c
     assert re.search(r'id="balance" data-fen="0"', statement)
     assert statement.count("<tr data-ledger=") == 2
     again = post(sqlite_client, "/ledger/clawbacks", {"as_of": f"{YEAR + 1}-12-31", "option": "on"})
-    assert again.headers["location"].endswith("clawed=0&option=on")  # each payment once
+    assert again.headers["location"].endswith("clawed=0&option=on#corrections")  # each payment once
     assert entry_id == int(rows[1][0])
 
 

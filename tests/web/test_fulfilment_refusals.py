@@ -25,7 +25,7 @@ from test_fulfilment_support import (
     run_proactive,
 )
 
-from zhijiao.fulfilment.models import Application, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry, PaymentBatch
 from zhijiao.registry.models import School
 
 
@@ -107,8 +107,21 @@ def test_a_released_batch_is_not_released_again_and_a_payment_is_reversed_once(s
     sign_in(sqlite_client, "finance")
     assert post(sqlite_client, f"/batches/{batch_id}/release").status_code == 409
     assert post(sqlite_client, f"/ledger/{entry_id}/reverse", {"reason": " "}).status_code == 422  # a reason needed
-    reversed_ = post(sqlite_client, f"/ledger/{entry_id}/reverse", {"reason": "收款账户有误"})
-    assert reversed_.headers["location"] == "/ledger?done=reversed"
+    proposed = post(sqlite_client, f"/ledger/{entry_id}/reverse", {"reason": "收款账户有误"})
+    assert proposed.headers["location"] == "/ledger?done=proposed#corrections"
+    assert post(sqlite_client, f"/ledger/{entry_id}/reverse", {"reason": "again"}).status_code == 409  # one waits
+    with database(sqlite_client) as session:
+        correction_id = session.scalar(select(LedgerCorrection.id))
+    before = audit_count(sqlite_client)
+    assert post(sqlite_client, f"/ledger/corrections/{correction_id}/confirm").status_code == 403  # not one's own
+    assert post(sqlite_client, f"/ledger/corrections/{correction_id}/refuse", {"note": "x"}).status_code == 403
+    assert audit_count(sqlite_client) == before
+
+    sign_in(sqlite_client, "finance2")
+    assert post(sqlite_client, f"/ledger/corrections/{correction_id}/withdraw").status_code == 403  # not theirs
+    confirmed = post(sqlite_client, f"/ledger/corrections/{correction_id}/confirm")
+    assert confirmed.headers["location"] == "/ledger?done=confirmed_reversal#corrections"
+    assert post(sqlite_client, f"/ledger/corrections/{correction_id}/confirm").status_code == 409
     assert post(sqlite_client, f"/ledger/{entry_id}/reverse", {"reason": "again"}).status_code == 409
     with database(sqlite_client) as session:
         amounts = session.scalars(select(LedgerEntry.amount_fen).order_by(LedgerEntry.id)).all()

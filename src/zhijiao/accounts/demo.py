@@ -42,6 +42,7 @@ DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
     ("admin", Role.city_admin, "市教育局管理员", ""),
     ("county", Role.county_officer, "瑞安市教育局经办人", "county"),
     ("finance", Role.finance_officer, "市财政局经办人", ""),
+    ("finance2", Role.finance_officer, "市财政局复核人", ""),  # the second person a correction needs
     ("school", Role.school_user, "学校填报员", "school_code"),
     ("enterprise", Role.enterprise_user, "企业填报员", "enterprise_code"),
     ("analyst", Role.analyst, "政策研究员", ""),

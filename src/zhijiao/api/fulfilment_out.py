@@ -92,6 +92,7 @@ def ledger_out(session: Session, entries: Sequence[LedgerEntry]) -> list[LedgerE
     names = queries.entity_names(session, [(e.school_id, e.enterprise_id, e.platform_id) for e in entries])
     numbers = queries.application_numbers(session, [e.application_id for e in entries])
     corrected = queries.corrected(session, [e.id for e in entries])
+    users = queries.usernames(session, [u for e in entries for u in (e.proposed_by, e.recorded_by)])
     out = []
     for e in entries:
         entity = names.get((e.school_id, e.enterprise_id, e.platform_id), NO_ENTITY)
@@ -120,6 +121,8 @@ def ledger_out(session: Session, entries: Sequence[LedgerEntry]) -> list[LedgerE
                 reverses_id=e.reverses_id,
                 corrected_by=corrected.get(e.id),
                 reason=e.reason,
+                proposed_by=users.get(e.proposed_by) if e.proposed_by else None,
+                recorded_by=users.get(e.recorded_by) if e.recorded_by else None,
                 recorded_at=e.recorded_at,
             )
         )

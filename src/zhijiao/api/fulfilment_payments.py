@@ -1,6 +1,7 @@
 """Payment batches, the ledger, obligations and statements. The city prepares a batch declaring its count
-and total; finance releases it (all rows or none); corrections are reversals; claw-backs follow the
-option. Obligations by payer, article and county, as JSON or the xlsx finance reconciles against."""
+and total; finance releases it (all rows or none); corrections (fulfilment_corrections) are reversals
+confirmed by a second person. Obligations by payer, article and county, as JSON or the xlsx finance
+reconciles against."""
 
 from __future__ import annotations
 
@@ -18,20 +19,16 @@ from zhijiao.api.fulfilment_out import batch_out, ledger_out, yuan_text
 from zhijiao.api.fulfilment_schemas import (
     BatchIn,
     BatchOut,
-    ClawbackIn,
-    ClawbackOut,
     Id,
-    LedgerEntryOut,
     LedgerList,
     ObligationLineOut,
     ObligationsOut,
-    ReasonIn,
     ReleaseOut,
     StatementOut,
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
-from zhijiao.fulfilment import clawback, payments
+from zhijiao.fulfilment import payments
 from zhijiao.fulfilment.models import PaymentBatch
 from zhijiao.fulfilment.obligations import Line, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
@@ -40,7 +37,7 @@ from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_common import download
-from zhijiao.web.pages.fulfilment_ledger import XLSX, clawback_choice, obligations_year, reachable_payee
+from zhijiao.web.pages.fulfilment_ledger import XLSX, obligations_year, reachable_payee
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
@@ -133,31 +130,6 @@ def ledger(
         net_yuan=yuan_text(net),
         items=ledger_out(db, found.rows),
     )
-
-
-@router.post(
-    "/ledger/{entry_id}/reverse",
-    response_model=LedgerEntryOut,
-    status_code=201,
-    responses=ACTS,
-    summary="Finance: reverse a payment (a new row of the opposite amount; nothing is edited)",
-)
-def reverse(
-    body: ReasonIn, db: Db, entry_id: Id, user: Principal = require(Permission.release_payment)
-) -> LedgerEntryOut:
-    (entry,) = ledger_out(db, [payments.reverse(db, user, entry_id, body.reason)])
-    return entry
-
-
-@router.post(
-    "/clawbacks",
-    response_model=ClawbackOut,
-    responses=ACTS,
-    summary="Finance: claw back paid one-time awards whose certification was revoked (option clawback_on_revocation)",
-)
-def run_clawbacks(body: ClawbackIn, db: Db, user: Principal = require(Permission.release_payment)) -> ClawbackOut:
-    result = clawback.clawback_revoked(db, user, load(), body.as_of, clawback_choice(body.option))
-    return ClawbackOut(option=result.option, entries=ledger_out(db, result.entries))
 
 
 def _line(line: Line) -> ObligationLineOut:

@@ -110,6 +110,10 @@ class LedgerEntryOut(Answer):
     reverses_id: int | None
     corrected_by: int | None = Field(description="冲正或追回该笔的台账号 / the correction of this payment")
     reason: str | None
+    proposed_by: str | None = Field(description="冲正、追回的提出人 / a correction's proposer")
+    recorded_by: str | None = Field(
+        description="记账人（冲正、追回：复核人）/ who recorded it (a correction: who confirmed it)"
+    )
     recorded_at: dt.datetime
 
 
@@ -231,9 +235,32 @@ class LedgerList(Answer):
     items: list[LedgerEntryOut]
 
 
+class CorrectionOut(Answer):
+    id: int
+    payment_id: int = Field(description="所冲减的付款台账号 / the payment it corrects")
+    kind: str = Field(description="reversal | clawback")
+    status: str = Field(description="proposed | confirmed | refused | withdrawn")
+    amount_fen: SignedFen = Field(description="复核后记入台账的金额（负数）/ what the ledger records once confirmed")
+    amount_yuan: Yuan
+    entity_kind: str
+    entity_code: str
+    entity_name: str
+    application_number: str | None
+    reason: str
+    proposed_by: str
+    proposed_at: dt.datetime
+    decided_by: str | None = Field(description="复核、退回或撤回的人 / who confirmed, refused or withdrew it")
+    decided_at: dt.datetime | None
+    decision_note: str | None
+    entry_id: int | None = Field(description="复核后的冲正或追回台账号 / the correction's ledger entry")
+
+
 class ClawbackOut(Answer):
     option: str
-    entries: list[LedgerEntryOut]
+    proposals: list[CorrectionOut] = Field(
+        description="本次新提出的追回申请，待另一名财政人员复核"
+        " / claw-backs proposed by this run, each awaiting a second person"
+    )
 
 
 class ObligationLineOut(Answer):

@@ -1,6 +1,9 @@
 """Claw-back: when a certification that earned a one-time award is revoked, the payment is recovered by
 a claw-back entry (the negative of the payment, naming it), if and only if the option
-``clawback_on_revocation`` is on (off by default: the plan is silent; the package says why)."""
+``clawback_on_revocation`` is on (off by default: the plan is silent; the package says why).
+
+The run proposes; like every correction, each claw-back enters the ledger only when a second finance
+officer confirms it (zhijiao.fulfilment.corrections)."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from sqlalchemy.orm import Session, aliased
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment.models import LedgerEntry
-from zhijiao.fulfilment.payments import reverse
+from zhijiao.fulfilment.corrections import propose
+from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.scope import require
 from zhijiao.registry.models import EnterpriseCertification, PlatformCertification
 
@@ -25,7 +28,7 @@ OPTION = "clawback_on_revocation"
 @dataclass(frozen=True)
 class Clawbacks:
     option: str
-    entries: list[LedgerEntry]
+    proposals: list[LedgerCorrection]  # new this run, each waiting for a second person
 
 
 def _revoked(session: Session, entry: LedgerEntry, as_of: dt.date) -> str | None:
@@ -50,20 +53,24 @@ def _revoked(session: Session, entry: LedgerEntry, as_of: dt.date) -> str | None
 def clawback_revoked(
     session: Session, actor: Principal, policy: Policy, as_of: dt.date, options: Mapping[str, object] | None = None
 ) -> Clawbacks:
-    """One claw-back entry per paid one-time award whose certification was revoked by ``as_of``, under the
-    options in effect (``options`` over the package's defaults)."""
+    """One claw-back proposal per paid one-time award whose certification was revoked by ``as_of``, under the
+    options in effect (``options`` over the package's defaults). A payment already corrected, or with a
+    correction waiting, gets none: running it twice proposes nothing new."""
     require(actor, Permission.release_payment)
     option = str(policy.options.resolve(options)[OPTION])
     if option != "on":
         return Clawbacks(option, [])
     correction = aliased(LedgerEntry)
     uncorrected = ~exists().where(correction.reverses_id == LedgerEntry.id)
+    waiting = exists().where(LedgerCorrection.payment_id == LedgerEntry.id, LedgerCorrection.status == "proposed")
     payments = session.scalars(
-        select(LedgerEntry).where(and_(LedgerEntry.kind == "payment", LedgerEntry.level.is_not(None), uncorrected))
+        select(LedgerEntry)
+        .where(and_(LedgerEntry.kind == "payment", LedgerEntry.level.is_not(None), uncorrected, ~waiting))
+        .order_by(LedgerEntry.id)
     ).all()
-    entries = []
+    proposals = []
     for payment in payments:
         reason = _revoked(session, payment, as_of)
         if reason is not None:
-            entries.append(reverse(session, actor, payment.id, reason, kind="clawback"))
-    return Clawbacks(option, entries)
+            proposals.append(propose(session, actor, payment.id, reason, kind="clawback"))
+    return Clawbacks(option, proposals)

@@ -1,6 +1,7 @@
 """The tables of fulfilment. The database itself guards what must never happen, whatever code runs:
-one payment per award key, no one approving what they proposed or releasing what they approved, and
-no update or delete of the ledger (triggers, migration 0003; zhijiao.audit guards its own table)."""
+one payment per award key, no one approving what they proposed or releasing what they approved, no
+correction of a payment without a second person, and no update or delete of the ledger (triggers,
+migrations 0003, 0005 and 0006; zhijiao.audit guards its own table)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from zhijiao.registry.models.base import Base
 # Open applications: an award key may have only one at a time.
 OPEN = text("status NOT IN ('rejected', 'withdrawn')")
 PAYMENT = text("kind = 'payment'")
+# A correction proposed or confirmed: a payment may have only one at a time.
+LIVE_CORRECTION = text("status IN ('proposed', 'confirmed')")
 
 
 class Application(Base):
@@ -177,8 +180,46 @@ class LedgerEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A correction's proposer; its recorder is the second person who confirmed it. A trigger of migration 0006
+    # refuses a correction without a standing proposal of someone else.
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LedgerCorrection(Base):
+    """冲正或追回申请: one finance officer proposes correcting a payment, with the reason; another confirms it
+    (the ledger row is written then) or refuses it; the proposer may withdraw it while it waits."""
+
+    __tablename__ = "ledger_corrections"
+    __table_args__ = (
+        Index(
+            "uq_ledger_corrections_live_payment",
+            "payment_id",
+            unique=True,
+            sqlite_where=LIVE_CORRECTION,
+            postgresql_where=LIVE_CORRECTION,
+        ),
+        CheckConstraint("kind IN ('reversal', 'clawback')", name="kind"),
+        CheckConstraint("status IN ('proposed', 'confirmed', 'refused', 'withdrawn')", name="status"),
+        CheckConstraint("(status = 'proposed') = (decided_by IS NULL)", name="decided_has_decider"),
+        CheckConstraint(
+            "status = 'withdrawn' OR decided_by IS NULL OR decided_by <> proposed_by", name="decider_not_proposer"
+        ),
+        CheckConstraint("(status = 'confirmed') = (entry_id IS NOT NULL)", name="confirmed_has_entry"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # reversal | clawback
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))  # proposed | confirmed | refused | withdrawn
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
 
 
 class Notice(Base):

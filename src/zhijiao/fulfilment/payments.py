@@ -9,7 +9,6 @@ taken out of the batch and flagged for re-review instead of being paid on stale 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +25,6 @@ from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.scope import require
-from zhijiao.fulfilment.states import Status
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
@@ -247,62 +245,3 @@ def _next_payment_number(session: Session, award_key: str) -> int:
         .where(LedgerEntry.award_key == award_key, LedgerEntry.kind == "payment")
     )
     return (session.scalar(paid) or 0) + 1
-
-
-def reverse(session: Session, actor: Principal, entry_id: int, reason: str, *, kind: str = "reversal") -> LedgerEntry:
-    """A correction: a new row of the opposite amount naming the payment it corrects. Nothing is edited.
-
-    A reversal (a wrong payment) leaves the award owed: its application goes back to the city for a new
-    decision, to be paid again or rejected. A claw-back (the certification was revoked) closes it."""
-    require(actor, Permission.release_payment)
-    reason = reason.strip()
-    if not reason:
-        raise Invalid("冲正须写明理由。", "A reversal needs a reason.")
-    original = session.scalar(select(LedgerEntry).where(LedgerEntry.id == entry_id).with_for_update())
-    if original is None:
-        raise OutOfScope("台账记录", "ledger entry")
-    if original.kind != "payment":
-        raise WrongState("只能冲正付款记录。", "Only a payment can be reversed.")
-    done = session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.reverses_id == original.id))
-    if done:
-        raise WrongState(
-            "该笔付款已被冲正或追回。", "This payment was already reversed or clawed back.", code="already_reversed"
-        )
-    entry = LedgerEntry(
-        kind=kind,
-        award_key=original.award_key,
-        payment_number=original.payment_number,  # the payment it corrects
-        amount_fen=-original.amount_fen,
-        payer=original.payer,
-        payer_county_code=original.payer_county_code,
-        article=original.article,
-        entitlement=original.entitlement,
-        school_id=original.school_id,
-        enterprise_id=original.enterprise_id,
-        platform_id=original.platform_id,
-        county_code=original.county_code,
-        year=original.year,
-        level=original.level,
-        application_id=original.application_id,
-        decision_id=original.decision_id,
-        reverses_id=original.id,
-        reason=reason,
-        recorded_by=actor.user_id,
-        recorded_at=dt.datetime.now(dt.UTC),
-    )
-    session.add(entry)
-    session.flush()
-    audit.record(session, actor, f"ledger.{kind}", "ledger_entry", entry.id,
-                 after={"reverses": original.id, "amount_fen": entry.amount_fen, "reason": reason})  # fmt: skip
-    if kind == "reversal" and original.application_id is not None:
-        _reopen(session, actor, original.application_id, entry, reason)
-    return entry
-
-
-def _reopen(session: Session, actor: Principal, application_id: int, reversal: LedgerEntry, reason: str) -> None:
-    application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
-    if application is None or application.status != Status.paid:
-        return  # nothing to reopen: the award was decided otherwise since (only a standing payment reopens it)
-    application.needs_re_review = True
-    application.re_review_reason = f"付款已冲正：{reason} / payment reversed: {reason}"
-    move(session, actor, application, "reverse_payment", ledger_entry=reversal.id, reason=reason)

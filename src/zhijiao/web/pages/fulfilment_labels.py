@@ -23,6 +23,12 @@ LEDGER_KINDS: dict[str, Label] = {
     "reversal": {"zh": "冲正", "en": "reversal"},
     "clawback": {"zh": "追回", "en": "claw-back"},
 }
+CORRECTION_STATUSES: dict[str, Label] = {
+    "proposed": {"zh": "待复核", "en": "awaiting confirmation"},
+    "confirmed": {"zh": "已复核记账", "en": "confirmed and recorded"},
+    "refused": {"zh": "复核退回", "en": "refused"},
+    "withdrawn": {"zh": "已撤回", "en": "withdrawn"},
+}
 BATCH_STATUSES: dict[str, Label] = {
     "prepared": {"zh": "待拨付", "en": "awaiting release"},
     "released": {"zh": "已拨付", "en": "released"},
@@ -51,8 +57,14 @@ ACTIONS: dict[str, Label] = {
     "batch.prepare": {"zh": "编制拨付批次", "en": "batch prepared"},
     "batch.release": {"zh": "拨付批次", "en": "batch released"},
     "batch.cancel": {"zh": "批次取消", "en": "batch cancelled"},
-    "ledger.reversal": {"zh": "冲正", "en": "reversal"},
-    "ledger.clawback": {"zh": "追回", "en": "claw-back"},
+    "ledger.reversal.propose": {"zh": "提出冲正", "en": "reversal proposed"},
+    "ledger.reversal": {"zh": "冲正复核记账", "en": "reversal confirmed and recorded"},
+    "ledger.reversal.refuse": {"zh": "冲正申请复核退回", "en": "reversal refused"},
+    "ledger.reversal.withdraw": {"zh": "撤回冲正申请", "en": "reversal withdrawn"},
+    "ledger.clawback.propose": {"zh": "提出追回", "en": "claw-back proposed"},
+    "ledger.clawback": {"zh": "追回复核记账", "en": "claw-back confirmed and recorded"},
+    "ledger.clawback.refuse": {"zh": "追回申请复核退回", "en": "claw-back refused"},
+    "ledger.clawback.withdraw": {"zh": "撤回追回申请", "en": "claw-back withdrawn"},
     "registry.import": {"zh": "登记数据导入", "en": "registry import"},
     "policy.version": {"zh": "政策版本", "en": "policy version"},
 }

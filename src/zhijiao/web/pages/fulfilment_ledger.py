@@ -1,6 +1,7 @@
 """The ledger (台账) and what is owed: payments, reversals and claw-backs as recorded, never edited; the
 obligations of a year by payer, article and county (due, approved, paid, reversed) with their xlsx; one
-entity's statement. Finance corrects a payment by a reversal and runs the claw-back of revoked awards."""
+entity's statement. Finance corrects a payment by a reversal, and runs the claw-back of revoked awards,
+each proposed by one finance officer and confirmed (or refused) by another before the ledger records it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment import clawback, payments
+from zhijiao.fulfilment import clawback, corrections
 from zhijiao.fulfilment.entities import find_payee
 from zhijiao.fulfilment.errors import Invalid
 from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
@@ -26,6 +27,7 @@ from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_queries as queries
+from zhijiao.web.pages.correction_queries import correction_rows, waiting_by_payment
 from zhijiao.web.pages.dashboard_data import years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.pages.fulfilment_common import (
@@ -77,6 +79,7 @@ def ledger(request: Request, db: Db, user: Principal = require(Permission.view_l
     year = obligations_year(db, chosen.year)
     lines = obligations(db, load(), year, county_code=user.scope.county_code) if year else []
     rows = found.rows
+    pending = correction_rows(db, user.scope)
     policy = load()
     option = policy.options.options[clawback.OPTION]
     context = {
@@ -97,12 +100,19 @@ def ledger(request: Request, db: Db, user: Principal = require(Permission.view_l
         "names": queries.entity_names(db, [(r.school_id, r.enterprise_id, r.platform_id) for r in rows]),
         "numbers": queries.application_numbers(db, [r.application_id for r in rows]),
         "corrected": queries.corrected(db, [r.id for r in rows]),
+        "waiting": waiting_by_payment(db, [r.id for r in rows]),
+        "corrections": pending,
+        "correction_names": queries.entity_names(
+            db, [(c.payment.school_id, c.payment.enterprise_id, c.payment.platform_id) for c in pending]
+        ),
+        "user_id": user.user_id,
         "counties": queries.counties(db),
         "county_choices": queries.counties(db) if user.scope.citywide else {},
         "years": years_with_data(db),
         "articles": labels.article_labels(),
         "payers": labels.PAYERS,
         "kinds": labels.LEDGER_KINDS,
+        "correction_statuses": labels.CORRECTION_STATUSES,
         "obligations_year": year,
         "lines": lines,
         "line_totals": totals(lines),
@@ -177,15 +187,39 @@ def entity_statement(
 
 
 @router.post("/ledger/{entry_id}/reverse")
-def reverse(
+def propose_reversal(
     db: Db,
     entry_id: Id,
     reason: Annotated[str, Form(max_length=2000)] = "",
     user: Principal = require(Permission.release_payment),
 ) -> Response:
-    """A correction is a new row of the opposite amount naming the payment: nothing is edited."""
-    payments.reverse(db, user, entry_id, reason)
-    return RedirectResponse("/ledger?done=reversed", status_code=303)
+    """Proposes a reversal; the ledger records it when another finance officer confirms."""
+    corrections.propose(db, user, entry_id, reason)
+    return RedirectResponse("/ledger?done=proposed#corrections", status_code=303)
+
+
+@router.post("/ledger/corrections/{correction_id}/confirm")
+def confirm_correction(db: Db, correction_id: Id, user: Principal = require(Permission.release_payment)) -> Response:
+    """A second finance officer confirms: a new row of the opposite amount naming the payment; nothing is edited."""
+    entry = corrections.confirm(db, user, correction_id)
+    return RedirectResponse(f"/ledger?done=confirmed_{entry.kind}#corrections", status_code=303)
+
+
+@router.post("/ledger/corrections/{correction_id}/refuse")
+def refuse_correction(
+    db: Db,
+    correction_id: Id,
+    note: Annotated[str, Form(max_length=2000)] = "",
+    user: Principal = require(Permission.release_payment),
+) -> Response:
+    corrections.refuse(db, user, correction_id, note)
+    return RedirectResponse("/ledger?done=correction_refused#corrections", status_code=303)
+
+
+@router.post("/ledger/corrections/{correction_id}/withdraw")
+def withdraw_correction(db: Db, correction_id: Id, user: Principal = require(Permission.release_payment)) -> Response:
+    corrections.withdraw(db, user, correction_id)
+    return RedirectResponse("/ledger?done=correction_withdrawn#corrections", status_code=303)
 
 
 def clawback_choice(option: str | None) -> dict[str, object] | None:
@@ -206,8 +240,9 @@ def run_clawbacks(
     option: Annotated[str, Form(max_length=10)] = "",
     user: Principal = require(Permission.release_payment),
 ) -> Response:
-    """Claw-back of paid one-time awards whose certification was revoked by ``as_of``, under the option chosen."""
+    """Proposes the claw-back of paid one-time awards whose certification was revoked by ``as_of``, under the
+    option chosen; each waits for a second finance officer."""
     result = clawback.clawback_revoked(db, user, load(), as_of, clawback_choice(option))
     return RedirectResponse(
-        f"/ledger?done=clawback&clawed={len(result.entries)}&option={result.option}", status_code=303
+        f"/ledger?done=clawback&clawed={len(result.proposals)}&option={result.option}#corrections", status_code=303
     )

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from zhijiao.accounts.models import User
 from zhijiao.accounts.roles import Role, Scope
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, Notice, PaymentBatch
 from zhijiao.fulfilment.states import Status
@@ -311,3 +312,10 @@ def application_numbers(session: Session, ids: Sequence[int | None]) -> dict[int
     if not wanted:
         return {}
     return dict(session.execute(select(Application.id, Application.number).where(Application.id.in_(wanted))).all())
+
+
+def usernames(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {int(i): str(name) for i, name in session.execute(select(User.id, User.username).where(User.id.in_(wanted)))}
