@@ -38,6 +38,7 @@ from zhijiao.web.errors import NotFound
 from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.web.pages.fulfilment_common import download
 from zhijiao.web.pages.fulfilment_ledger import XLSX, obligations_year, reachable_payee
+from zhijiao.web.pages.ledger_workbook import ledger_workbook
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
@@ -189,6 +190,47 @@ def obligations_xlsx(
         write_obligations(lines, path, lang)
         body = path.read_bytes()
     return download(body, XLSX, f"obligations-{chosen}.xlsx")
+
+
+@router.get(
+    "/ledger.xlsx",
+    responses=SIGNED_IN,
+    response_class=Response,
+    summary="Every ledger row the filter selects (oldest first) with the net, as xlsx in exact yuan",
+)
+def ledger_xlsx(
+    db: Db,
+    lang: LangDep,
+    year: Year = None,
+    article: Annotated[str | None, Query(pattern=r"^art\d{2}$")] = None,
+    county: Annotated[str | None, Query(max_length=6)] = None,
+    payer: Annotated[str | None, Query(pattern=r"^(city|county)$")] = None,
+    kind: Annotated[str | None, Query(pattern=r"^(payment|reversal|clawback)$")] = None,
+    batch: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    user: Principal = require(Permission.view_ledger),
+) -> Response:
+    chosen = queries.LedgerFilter(year, article, county, payer, kind, batch)
+    body = ledger_workbook(db, queries.ledger_all(db, user.scope, chosen), lang, ("拨付台账", "ledger"))
+    return download(body, XLSX, "ledger.xlsx")
+
+
+@router.get(
+    "/statements/{kind}/{code}/export.xlsx",
+    responses=SIGNED_IN,
+    response_class=Response,
+    summary="One school's, enterprise's or platform's statement as xlsx, with the running balance",
+)
+def statement_xlsx(
+    db: Db,
+    lang: LangDep,
+    kind: Annotated[str, Path(pattern=r"^(school|enterprise|platform)$")],
+    code: Annotated[str, Path(min_length=1, max_length=40)],
+    user: Principal = require(Permission.view_ledger),
+) -> Response:
+    payee_kind, payee_id, _name = reachable_payee(db, user, kind, code)
+    entries = statement(db, payee_kind, payee_id)
+    body = ledger_workbook(db, entries, lang, ("对账单", "statement"), running=True)
+    return download(body, XLSX, f"statement-{code}.xlsx")
 
 
 @router.get(

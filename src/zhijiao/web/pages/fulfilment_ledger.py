@@ -21,7 +21,7 @@ from zhijiao.fulfilment.entities import find_payee
 from zhijiao.fulfilment.errors import Invalid
 from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
-from zhijiao.language import Lang
+from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import NotFound
@@ -40,6 +40,7 @@ from zhijiao.web.pages.fulfilment_common import (
     whole_number,
     year_of,
 )
+from zhijiao.web.pages.ledger_workbook import ledger_workbook
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -126,6 +127,14 @@ def ledger(request: Request, db: Db, user: Principal = require(Permission.view_l
     return render(request, "fulfilment/ledger.html", context)
 
 
+@router.get("/ledger/export.xlsx")
+def ledger_xlsx(request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.view_ledger)) -> Response:
+    """Every row the page's filter selects (all pages, oldest first) with the net, as finance reconciles."""
+    entries = queries.ledger_all(db, user.scope, ledger_filter(db, user, request))
+    body = ledger_workbook(db, entries, lang, ("拨付台账", "ledger"))
+    return download(body, XLSX, say(lang, "拨付台账.xlsx", "ledger.xlsx"))
+
+
 @router.get("/ledger/obligations.xlsx")
 def obligations_xlsx(
     request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.view_ledger)
@@ -184,6 +193,20 @@ def entity_statement(
         "articles": labels.article_labels(),
     }
     return render(request, "fulfilment/statement.html", context)
+
+
+@router.get("/ledger/statements/{kind}/{code}/export.xlsx")
+def entity_statement_xlsx(
+    db: Db,
+    lang: LangDep,
+    kind: Annotated[str, Path(max_length=20)],
+    code: Annotated[str, Path(max_length=40)],
+    user: Principal = require(Permission.view_ledger),
+) -> Response:
+    """The statement (对账单) as xlsx, with the running balance."""
+    payee_kind, payee_id, name = reachable_payee(db, user, kind, code)
+    body = ledger_workbook(db, statement(db, payee_kind, payee_id), lang, ("对账单", "statement"), running=True)
+    return download(body, XLSX, say(lang, f"{name}对账单.xlsx", f"statement-{code}.xlsx"))
 
 
 @router.post("/ledger/{entry_id}/reverse")

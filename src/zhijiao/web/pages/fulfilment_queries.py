@@ -291,6 +291,11 @@ def ledger(session: Session, scope: Scope, chosen: LedgerFilter, per_page: int =
     return Found(list(rows), total, page, pages)
 
 
+def ledger_all(session: Session, scope: Scope, chosen: LedgerFilter) -> list[LedgerEntry]:
+    """Every row the filter selects (all pages), oldest first: what an export holds."""
+    return list(session.scalars(_ledger_query(scope, chosen).order_by(LedgerEntry.id)))
+
+
 def ledger_sum(session: Session, scope: Scope, chosen: LedgerFilter) -> int:
     """The net of every row the filter selects (all pages), in fen."""
     ids = _ledger_query(scope, chosen).with_only_columns(LedgerEntry.id)
