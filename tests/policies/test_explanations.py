@@ -112,3 +112,16 @@ def test_a_certifications_steps_show_what_a_reader_knows_not_the_engines_own_col
     payable = {s["output"]: s for s in step["details"][0]["steps"]}["integration_subsidy_payable"]
     assert set(payable["inputs"]) == {"integration_subsidy_amount", "in_plan_window", "level"}
     assert "__" not in payable["text"]
+
+
+def test_a_step_names_the_options_it_read_as_a_reader_knows_them():
+    certification = {"level": "city", "date": "2023-05-01"}
+    situation = {"year": 2023, "enterprises": [{"id": "E1", "county": "鹿城区", "certifications": [certification]}]}
+    english = "options: plan window (certification dates that qualify for one-time awards): 2023-01-01 to 2025-12-31"
+    for lang, expected in (
+        ("zh", "口径：方案实施期（一次性奖补的认定日期范围）：2023-01-01至2025-12-31（plan_window）"),
+        ("en", f"{english} (plan_window)"),
+    ):
+        (detail,) = steps(situation, "enterprises", "E1", lang)["integration_subsidy"]["details"]
+        window = next(step for step in detail["steps"] if step["output"] == "in_plan_window")
+        assert expected in window["text"]

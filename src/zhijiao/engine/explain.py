@@ -123,10 +123,19 @@ def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: st
     if params:
         parts.append(("参数：" if zh else "parameters: ") + ("；" if zh else "; ").join(params))
     if step["options"]:
-        chosen = ", ".join(f"{k} = {v}" for k, v in step["options"].items())
+        chosen = ("；" if zh else "; ").join(_option(policy, k, v, lang) for k, v in step["options"].items())
         parts.append(("口径：" if zh else "options: ") + chosen)
     parts.append(("结果：" if zh else "result: ") + fmt(step["value"], formula.unit, lang))
     return ("。" if zh else ". ").join(parts)
+
+
+def _option(policy: Policy, name: str, value: object, lang: str) -> str:
+    """An option as a reader sees it: its label, the chosen value's label, and its name for whoever changes it."""
+    option = policy.options.options.get(name)
+    if option is None:
+        return f"{name} = {value}"
+    chosen = option.choices.get(str(value), {}).get(lang) or str(value).replace("..", "至" if lang == "zh" else " to ")
+    return f"{option.label[lang]}：{chosen}（{name}）" if lang == "zh" else f"{option.label[lang]}: {chosen} ({name})"
 
 
 _DIGITS = "零一二三四五六七八九"
