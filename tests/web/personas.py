@@ -6,6 +6,8 @@ folders, so ``from conftest import ...`` finds whichever was loaded first when t
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from zhijiao.accounts.demo import DEMO_PASSWORD
@@ -36,3 +38,13 @@ def api_token(client: TestClient, username: str, password: str = DEMO_PASSWORD) 
     response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """An API refusal: the status, a problem document (RFC 9457) and, if given, its stable code."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    if code is not None:
+        assert body["code"] == code, body
+    return body

@@ -4,21 +4,13 @@ withdraw; the ledger entry names both people. Every refusal is a problem documen
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from personas import api_token
+from personas import api_token, problem
 from sqlalchemy import func, select
 from test_fulfilment_support import audit_count, database, paid
 
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
 
 API = "/api/v1"
-
-
-def _problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 def _ledger_rows(client: TestClient) -> int:
@@ -44,9 +36,9 @@ def test_a_reversal_is_proposed_by_one_finance_officer_and_recorded_when_another
 
     before = audit_count(sqlite_client)
     own = sqlite_client.post(f"{API}/corrections/{correction['id']}/confirm?lang=en", headers=finance)
-    assert "another finance officer" in _problem(own, 403, "not_allowed")["detail"]
+    assert "another finance officer" in problem(own, 403, "not_allowed")["detail"]
     admin = api_token(sqlite_client, "admin")
-    _problem(sqlite_client.post(f"{API}/corrections/{correction['id']}/confirm", headers=admin), 403, "forbidden")
+    problem(sqlite_client.post(f"{API}/corrections/{correction['id']}/confirm", headers=admin), 403, "forbidden")
     assert audit_count(sqlite_client) == before
 
     confirmed = sqlite_client.post(f"{API}/corrections/{correction['id']}/confirm", headers=second)
@@ -57,9 +49,9 @@ def test_a_reversal_is_proposed_by_one_finance_officer_and_recorded_when_another
     assert sqlite_client.get(f"{API}/corrections", headers=finance).json() == []  # none waits now
     done = sqlite_client.get(f"{API}/corrections", params={"status": "confirmed"}, headers=finance).json()
     assert [(c["status"], c["decided_by"], c["entry_id"]) for c in done] == [("confirmed", "finance2", entry["id"])]
-    _problem(sqlite_client.post(f"{API}/corrections/{correction['id']}/confirm", headers=second), 409,
+    problem(sqlite_client.post(f"{API}/corrections/{correction['id']}/confirm", headers=second), 409,
              "correction_decided")  # fmt: skip
-    _problem(sqlite_client.post(f"{API}/ledger/{entry_id}/reverse", json={"reason": "x"}, headers=second), 409,
+    problem(sqlite_client.post(f"{API}/ledger/{entry_id}/reverse", json={"reason": "x"}, headers=second), 409,
              "already_reversed")  # fmt: skip
     assert _ledger_rows(sqlite_client) == 2
 
@@ -68,9 +60,9 @@ def test_a_correction_is_refused_or_withdrawn_and_the_payment_stands(sqlite_clie
     _award_id, amount, entry_id = paid(sqlite_client)
     finance, second = api_token(sqlite_client, "finance"), api_token(sqlite_client, "finance2")
     first = sqlite_client.post(f"{API}/ledger/{entry_id}/reverse", json={"reason": "金额有误"}, headers=finance).json()
-    _problem(sqlite_client.post(f"{API}/ledger/{entry_id}/reverse", json={"reason": "又一次"}, headers=second), 409,
+    problem(sqlite_client.post(f"{API}/ledger/{entry_id}/reverse", json={"reason": "又一次"}, headers=second), 409,
              "correction_pending")  # fmt: skip
-    _problem(sqlite_client.post(f"{API}/corrections/{first['id']}/refuse", json={"reason": ""}, headers=second),
+    problem(sqlite_client.post(f"{API}/corrections/{first['id']}/refuse", json={"reason": ""}, headers=second),
              422, "invalid_input")  # fmt: skip
     refused = sqlite_client.post(
         f"{API}/corrections/{first['id']}/refuse", json={"reason": "核对无误"}, headers=second
@@ -78,13 +70,13 @@ def test_a_correction_is_refused_or_withdrawn_and_the_payment_stands(sqlite_clie
     assert (refused["status"], refused["decided_by"], refused["decision_note"]) == ("refused", "finance2", "核对无误")
 
     again = sqlite_client.post(f"{API}/ledger/{entry_id}/reverse", json={"reason": "复查"}, headers=finance).json()
-    _problem(sqlite_client.post(f"{API}/corrections/{again['id']}/withdraw", headers=second), 403, "not_allowed")
+    problem(sqlite_client.post(f"{API}/corrections/{again['id']}/withdraw", headers=second), 403, "not_allowed")
     withdrawn = sqlite_client.post(f"{API}/corrections/{again['id']}/withdraw", headers=finance).json()
     assert (withdrawn["status"], withdrawn["decided_by"]) == ("withdrawn", "finance")
     every = sqlite_client.get(f"{API}/corrections", params={"status": "all"}, headers=finance).json()
     assert [c["status"] for c in every] == ["withdrawn", "refused"]  # newest first
-    _problem(sqlite_client.get(f"{API}/corrections", params={"status": "done"}, headers=finance), 422, "invalid_input")
-    _problem(sqlite_client.get(f"{API}/corrections", headers=api_token(sqlite_client, "school")), 403, "forbidden")
+    problem(sqlite_client.get(f"{API}/corrections", params={"status": "done"}, headers=finance), 422, "invalid_input")
+    problem(sqlite_client.get(f"{API}/corrections", headers=api_token(sqlite_client, "school")), 403, "forbidden")
     with database(sqlite_client) as session:
         assert session.scalar(select(func.sum(LedgerEntry.amount_fen))) == amount
         assert session.scalar(select(func.count()).select_from(LedgerCorrection)) == 2

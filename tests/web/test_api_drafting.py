@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi.testclient import TestClient
-from personas import api_token
+from personas import api_token, problem
 from registry_html import query
 from sqlalchemy import text
 
@@ -25,7 +25,6 @@ ARTICLES = [
     }
     for n in range(1, 16)
 ]
-PROBLEM = "application/problem+json"
 
 
 def _plan(client: TestClient, drafter: dict[str, str]) -> dict:
@@ -152,15 +151,6 @@ def test_the_2023_record_through_the_api(client: TestClient):
     assert {(i["unit"], i["text"], i["article"]) for i in items} == {(None, None, None)}
 
 
-def _problem(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    if code:
-        assert body["code"] == code
-    return body
-
-
 def _items(client: TestClient) -> int:
     return int(query(client, "SELECT count(*) FROM feedback_items")[0][0])
 
@@ -173,21 +163,21 @@ def test_every_refusal_is_a_problem_document_and_writes_nothing(client: TestClie
     before = _items(client)
     one = {"items": [{"article_number": 1, "text": "意见"}]}
 
-    late = _problem(
+    late = problem(
         client.post(f"{API}/consultations/{past['id']}/items", json=one, headers=unit), 409, "deadline_passed"
     )
     assert "deadline" in late["detail"] or "截止" in late["detail"]
-    _problem(client.post(f"{API}/consultations/{elsewhere['id']}/items", json=one, headers=unit), 404)
-    _problem(client.get(f"{API}/consultations/{elsewhere['id']}", headers=unit), 404)
-    _problem(client.get(f"{API}/plans", headers=unit), 403)
-    _problem(client.get(f"{API}/rounds/{elsewhere['id']}", headers=unit), 403)
+    problem(client.post(f"{API}/consultations/{elsewhere['id']}/items", json=one, headers=unit), 404)
+    problem(client.get(f"{API}/consultations/{elsewhere['id']}", headers=unit), 404)
+    problem(client.get(f"{API}/plans", headers=unit), 403)
+    problem(client.get(f"{API}/rounds/{elsewhere['id']}", headers=unit), 403)
     key = first["articles"][0]["key"]
     frozen = client.put(
         f"{API}/versions/{first['id']}/articles/{key}", json={"title": "改", "text": "改"}, headers=drafter
     )
-    _problem(frozen, 409, "wrong_state")
-    _problem(client.delete(f"{API}/versions/{first['id']}/articles/{key}", headers=drafter), 409)
-    _problem(
+    problem(frozen, 409, "wrong_state")
+    problem(client.delete(f"{API}/versions/{first['id']}/articles/{key}", headers=drafter), 409)
+    problem(
         client.post(
             f"{API}/versions/{first['id']}/rounds",
             json={"unit_ids": [True], "sent_on": "2026-01-01", "deadline": "2026-01-02"},
@@ -195,7 +185,7 @@ def test_every_refusal_is_a_problem_document_and_writes_nothing(client: TestClie
         ),
         422,
     )
-    _problem(
+    problem(
         client.post(
             f"{API}/plans/{first['plan_id']}/meetings",
             json={"kind": "meeting", "held_on": "2026-02-30"},
@@ -215,11 +205,11 @@ def test_every_refusal_is_a_problem_document_and_writes_nothing(client: TestClie
     late_state = client.get(f"{API}/rounds/{past['id']}", headers=drafter).json()["replies"][0]
     assert (late_state["reply"], late_state["late"], late_state["silent"]) == ("items", True, False)
 
-    _problem(client.post(f"{API}/items/{item_id}/confirm", headers=admin), 409)  # nothing proposed yet
-    _problem(
+    problem(client.post(f"{API}/items/{item_id}/confirm", headers=admin), 409)  # nothing proposed yet
+    problem(
         client.post(f"{API}/items/{item_id}/disposition", json={"disposition": "not_adopted"}, headers=drafter), 422
     )
-    _problem(
+    problem(
         client.post(
             f"{API}/items/{item_id}/disposition", json={"disposition": "adopted", "reason": 1}, headers=drafter
         ),
@@ -229,15 +219,15 @@ def test_every_refusal_is_a_problem_document_and_writes_nothing(client: TestClie
         client.post(f"{API}/items/{item_id}/disposition", json={"disposition": "adopted"}, headers=drafter).status_code
         == 200
     )
-    _problem(client.post(f"{API}/items/{item_id}/confirm", headers=drafter), 403)
+    problem(client.post(f"{API}/items/{item_id}/confirm", headers=drafter), 403)
     with unit_of_work(client.app.state.engine) as session:  # the proposer becomes a city administrator
         session.execute(text("UPDATE users SET role = 'city_admin' WHERE username = 'drafter'"))
     promoted = api_token(client, "drafter")
-    body = _problem(client.post(f"{API}/items/{item_id}/confirm", headers=promoted), 403, "not_allowed")
+    body = problem(client.post(f"{API}/items/{item_id}/confirm", headers=promoted), 403, "not_allowed")
     assert "proposed" in body["detail"] or "提出" in body["detail"]
     assert client.get(f"{API}/items/{item_id}", headers=admin).json()["confirmed_by"] is None
     assert client.post(f"{API}/items/{item_id}/confirm", headers=admin).status_code == 200
-    _problem(
+    problem(
         client.post(
             f"{API}/items/{item_id}/disposition",
             json={"disposition": "not_adopted", "reason": "改"},
@@ -253,11 +243,11 @@ def test_the_historical_plan_is_read_only_through_the_api(client: TestClient):
     detail = client.get(f"{API}/plans/{plan['id']}", headers=drafter).json()
     first = detail["all_versions"][0]["id"]
     made = client.post(f"{API}/versions/{first}/versions", json={"stage": "discussion"}, headers=drafter)
-    _problem(made, 409, "historical_record")
+    problem(made, 409, "historical_record")
     units = client.get(f"{API}/units", headers=drafter).json()
     sent = client.post(
         f"{API}/versions/{first}/rounds",
         headers=drafter,
         json={"unit_ids": [units[0]["id"]], "sent_on": "2026-01-01", "deadline": "2026-01-10"},
     )
-    _problem(sent, 409, "historical_record")
+    problem(sent, 409, "historical_record")

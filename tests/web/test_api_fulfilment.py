@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from personas import api_token
+from personas import api_token, problem
 from sqlalchemy import func, select
 from test_fulfilment_support import (
     COUNTY_CODE,
@@ -132,34 +132,26 @@ def test_an_application_goes_from_the_school_to_the_ledger_through_the_api(clien
     ]
 
 
-def _problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code, body
-    return body
-
-
 def test_requests_are_strict_and_refusals_are_problem_documents(sqlite_client: TestClient):
     school = api_token(sqlite_client, "school")
     code = _school_code(sqlite_client)
     good = {"entitlement": PART_TIME, "entity_code": code, "year": YEAR}
     for bad in ({"year": "2024"}, {"year": True}, {"claimed_fen": 1.5}, {"claimed_fen": -1}, {"color": "red"},
                 {"figures": {"part_time_teachers": 34}}):  # fmt: skip
-        _problem(sqlite_client.post(f"{API}/applications", json=good | bad, headers=school), 422, "invalid_input")
+        problem(sqlite_client.post(f"{API}/applications", json=good | bad, headers=school), 422, "invalid_input")
     outside = sqlite_client.post(f"{API}/applications", json=good | {"year": 2030}, headers=school)
-    assert "2030" in _problem(outside, 422, "invalid")["detail"]  # no registry year to compute it from
+    assert "2030" in problem(outside, 422, "invalid")["detail"]  # no registry year to compute it from
     level = sqlite_client.post(f"{API}/applications", json=good | {"level": "city"}, headers=school)
-    _problem(level, 422, "invalid")  # Art. 13 is yearly: it names no level
+    problem(level, 422, "invalid")  # Art. 13 is yearly: it names no level
     unknown = sqlite_client.post(f"{API}/applications", json=good | {"figures": {"students": "9"}}, headers=school)
-    assert "students" in _problem(unknown, 422, "invalid")["detail"]
+    assert "students" in problem(unknown, 422, "invalid")["detail"]
     with database(sqlite_client) as session:
         other = session.scalar(select(School.code).where(School.code != code).limit(1))
     refused = sqlite_client.post(f"{API}/applications?lang=en", json=good | {"entity_code": other}, headers=school)
-    assert _problem(refused, 403, "not_allowed")["detail"] == "You can apply only for your own school or enterprise."
+    assert problem(refused, 403, "not_allowed")["detail"] == "You can apply only for your own school or enterprise."
     assert sqlite_client.post(f"{API}/applications", json=good, headers=school).status_code == 201
-    _problem(sqlite_client.post(f"{API}/applications", json=good, headers=school), 409, "duplicate")
-    _problem(sqlite_client.get(f"{API}/applications"), 401, "not_signed_in")
+    problem(sqlite_client.post(f"{API}/applications", json=good, headers=school), 409, "duplicate")
+    problem(sqlite_client.get(f"{API}/applications"), 401, "not_signed_in")
     with database(sqlite_client) as session:
         assert session.scalar(select(func.count()).select_from(Application)) == 1
 
@@ -169,9 +161,9 @@ def test_a_county_officer_reaches_only_its_county_through_the_api(sqlite_client:
     theirs, ours = award_of(sqlite_client, other=True), award_of(sqlite_client)
     county = api_token(sqlite_client, "county")
     before = audit_count(sqlite_client)
-    _problem(sqlite_client.get(f"{API}/applications/{theirs}", headers=county), 404, "not_found")
-    _problem(sqlite_client.post(f"{API}/applications/{theirs}/county_approve", headers=county), 404, "not_found")
-    _problem(sqlite_client.post(f"{API}/applications/{theirs}/county_reject", json={"reason": "x"}, headers=county),
+    problem(sqlite_client.get(f"{API}/applications/{theirs}", headers=county), 404, "not_found")
+    problem(sqlite_client.post(f"{API}/applications/{theirs}/county_approve", headers=county), 404, "not_found")
+    problem(sqlite_client.post(f"{API}/applications/{theirs}/county_reject", json={"reason": "x"}, headers=county),
              404, "not_found")  # fmt: skip
     listed = sqlite_client.get(f"{API}/applications", params={"per_page": 200}, headers=county).json()
     assert {item["county_code"] for item in listed["items"]} == {COUNTY_CODE}
@@ -183,22 +175,22 @@ def test_each_step_belongs_to_one_role_and_comes_in_its_order(sqlite_client: Tes
     award_id = reviewed(sqlite_client)
     path = f"{API}/applications/{award_id}"
     county, admin, finance = (api_token(sqlite_client, u) for u in ("county", "admin", "finance"))
-    _problem(sqlite_client.post(f"{path}/city_approve", headers=county), 403, "forbidden")  # the reviewer
-    _problem(sqlite_client.post(f"{path}/county_approve", headers=county), 409, "wrong_state")
-    _problem(sqlite_client.post(f"{path}/county_approve", headers=admin), 403, "forbidden")
-    _problem(sqlite_client.post(f"{path}/city_reject", json={"reason": ""}, headers=admin), 422, "invalid_input")
+    problem(sqlite_client.post(f"{path}/city_approve", headers=county), 403, "forbidden")  # the reviewer
+    problem(sqlite_client.post(f"{path}/county_approve", headers=county), 409, "wrong_state")
+    problem(sqlite_client.post(f"{path}/county_approve", headers=admin), 403, "forbidden")
+    problem(sqlite_client.post(f"{path}/city_reject", json={"reason": ""}, headers=admin), 422, "invalid_input")
     amount = sqlite_client.post(f"{path}/city_approve", headers=admin).json()["decided_fen"]
-    _problem(sqlite_client.post(f"{path}/city_approve", headers=admin), 409, "wrong_state")
+    problem(sqlite_client.post(f"{path}/city_approve", headers=admin), 409, "wrong_state")
     body = {"application_ids": [award_id], "declared_count": 1, "declared_total_fen": amount}
-    _problem(
+    problem(
         sqlite_client.post(f"{API}/batches", json=body, headers=finance), 403, "forbidden"
     )  # finance never prepares
     mismatch = sqlite_client.post(f"{API}/batches", json=body | {"declared_total_fen": amount - 1}, headers=admin)
-    _problem(mismatch, 422, "declaration_mismatch")
+    problem(mismatch, 422, "declaration_mismatch")
     batch = sqlite_client.post(f"{API}/batches", json=body, headers=admin).json()
-    _problem(sqlite_client.post(f"{API}/batches/{batch['id']}/release", headers=admin), 403, "forbidden")
+    problem(sqlite_client.post(f"{API}/batches/{batch['id']}/release", headers=admin), 403, "forbidden")
     assert sqlite_client.post(f"{API}/batches/{batch['id']}/release", headers=finance).json()["released"] is True
-    _problem(sqlite_client.post(f"{API}/batches/{batch['id']}/release", headers=finance), 409, "wrong_state")
+    problem(sqlite_client.post(f"{API}/batches/{batch['id']}/release", headers=finance), 409, "wrong_state")
     with database(sqlite_client) as session:
         assert session.scalar(select(func.count()).select_from(PaymentBatch)) == 1
 
@@ -209,7 +201,7 @@ def test_a_proactive_run_through_the_api_creates_nothing_twice(sqlite_client: Te
     again = sqlite_client.post(f"{API}/proactive", json={"year": YEAR}, headers=admin).json()
     assert first["found"] == len(first["created"]) > 0
     assert (again["created"], again["skipped"]) == ([], first["found"])
-    _problem(sqlite_client.post(f"{API}/proactive", json={"year": YEAR}, headers=api_token(sqlite_client, "county")),
+    problem(sqlite_client.post(f"{API}/proactive", json={"year": YEAR}, headers=api_token(sqlite_client, "county")),
              403, "forbidden")  # fmt: skip
 
 

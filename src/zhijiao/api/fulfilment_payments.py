@@ -5,11 +5,12 @@ reconciles against."""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -43,6 +44,21 @@ from zhijiao.web.pages.ledger_workbook import ledger_workbook
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def ledger_query(
+    year: Year = None,
+    article: Annotated[str | None, Query(pattern=r"^art\d{2}$")] = None,
+    county: Annotated[str | None, Query(max_length=6)] = None,
+    payer: Annotated[str | None, Query(pattern=r"^(city|county)$")] = None,
+    kind: Annotated[str | None, Query(pattern=r"^(payment|reversal|clawback)$")] = None,
+    batch: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> queries.LedgerFilter:
+    """The ledger's filters, as the list and its xlsx take them."""
+    return queries.LedgerFilter(year, article, county, payer, kind, batch)
+
+
+LedgerQuery = Annotated[queries.LedgerFilter, Depends(ledger_query)]
 
 
 def _batch(db: Db, user: Principal, batch_id: int) -> PaymentBatch:
@@ -110,17 +126,12 @@ def release_batch(db: Db, batch_id: Id, user: Principal = require(Permission.rel
 )
 def ledger(
     db: Db,
-    year: Year = None,
-    article: Annotated[str | None, Query(pattern=r"^art\d{2}$")] = None,
-    county: Annotated[str | None, Query(max_length=6)] = None,
-    payer: Annotated[str | None, Query(pattern=r"^(city|county)$")] = None,
-    kind: Annotated[str | None, Query(pattern=r"^(payment|reversal|clawback)$")] = None,
-    batch: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    filtered: LedgerQuery,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
     user: Principal = require(Permission.view_ledger),
 ) -> LedgerList:
-    chosen = queries.LedgerFilter(year, article, county, payer, kind, batch, page)
+    chosen = dataclasses.replace(filtered, page=page)
     found = queries.ledger(db, user.scope, chosen, per_page)
     net = queries.ledger_sum(db, user.scope, chosen)
     return LedgerList(
@@ -199,18 +210,9 @@ def obligations_xlsx(
     summary="Every ledger row the filter selects (oldest first) with the net, as xlsx in exact yuan",
 )
 def ledger_xlsx(
-    db: Db,
-    lang: LangDep,
-    year: Year = None,
-    article: Annotated[str | None, Query(pattern=r"^art\d{2}$")] = None,
-    county: Annotated[str | None, Query(max_length=6)] = None,
-    payer: Annotated[str | None, Query(pattern=r"^(city|county)$")] = None,
-    kind: Annotated[str | None, Query(pattern=r"^(payment|reversal|clawback)$")] = None,
-    batch: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-    user: Principal = require(Permission.view_ledger),
+    db: Db, lang: LangDep, filtered: LedgerQuery, user: Principal = require(Permission.view_ledger)
 ) -> Response:
-    chosen = queries.LedgerFilter(year, article, county, payer, kind, batch)
-    body = ledger_workbook(db, queries.ledger_all(db, user.scope, chosen), lang, ("拨付台账", "ledger"))
+    body = ledger_workbook(db, queries.ledger_all(db, user.scope, filtered), lang, ("拨付台账", "ledger"))
     return download(body, XLSX, "ledger.xlsx")
 
 
