@@ -14,6 +14,7 @@ from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.compute import award_key, compute, current_situation
 from zhijiao.fulfilment.entities import find_payee, payee_of
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
@@ -68,6 +69,7 @@ def move(
         session, actor, f"application.{transition}", "application", application.number,
         before=before, after=snapshot(application) | audit_extra,
     )  # fmt: skip
+    notices.tell(session, application, transition, audit_extra)
 
 
 def _check_applicant(session: Session, actor: Principal, payee_kind: str, payee_id: int) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.applications import move, now
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
@@ -156,6 +157,10 @@ def confirm(session: Session, actor: Principal, correction_id: int) -> LedgerEnt
                  before=before, after=_snapshot(correction) | {"amount_fen": entry.amount_fen})  # fmt: skip
     if correction.kind == "reversal" and original.application_id is not None:
         _reopen(session, actor, original.application_id, entry, correction.reason)
+    elif original.application_id is not None:  # a claw-back leaves the award closed; its entity is told
+        application = session.get(Application, original.application_id)
+        if application is not None:
+            notices.tell(session, application, "clawback", {"amount_fen": entry.amount_fen, "reason": entry.reason})
     return entry
 
 

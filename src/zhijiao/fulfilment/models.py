@@ -223,7 +223,8 @@ class LedgerCorrection(Base):
 
 
 class Notice(Base):
-    """What an entity is told: a proactive award found for it, a decision, a payment."""
+    """What an entity is told (zhijiao.fulfilment.notices): a proactive award found for it, a request for more
+    information, a decision, a payment, a reversal or a claw-back."""
 
     __tablename__ = "notices"
 

@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.formatting import money
-from zhijiao.fulfilment import applications
+from zhijiao.fulfilment import applications, notices
 from zhijiao.fulfilment.compute import award_key, entitlements_of, registry_result
-from zhijiao.fulfilment.models import LedgerEntry, Notice
+from zhijiao.fulfilment.models import LedgerEntry
 from zhijiao.fulfilment.scope import require
-from zhijiao.language import Lang
 
 
 @dataclass(frozen=True)
@@ -48,20 +46,6 @@ def run(session: Session, actor: Principal | None, policy: Policy, year: int) ->
             session, None, entitlement_id=item.entitlement.id, entity_code=item.entity_code, year=year,
             level=item.level, claimed_fen=item.amount_fen, origin=applications.SYSTEM_ORIGIN,
         )  # fmt: skip
-        label = item.entitlement.label
-        session.add(
-            Notice(
-                application_id=application.id,
-                school_id=application.school_id,
-                enterprise_id=application.enterprise_id,
-                platform_id=application.platform_id,
-                message_zh=f"根据登记信息，您单位可享受{label['zh']}（{money(item.amount_fen, Lang.zh)}），"
-                f"无需申请，已生成待审核奖补 {application.number}。",
-                message_en=f"From the registry, you are entitled to the {label['en']} "
-                f"({money(item.amount_fen, Lang.en)}) with no application needed: award {application.number} "
-                "awaits review.",
-                created_at=applications.now(),
-            )
-        )
+        notices.tell(session, application, "proactive", {"amount_fen": item.amount_fen})
         created.append(application.number)
     return ProactiveRun(year, len(found), created, skipped)

@@ -1,0 +1,79 @@
+"""What a school or enterprise is told about its awards (通知), in the transaction of the step it reports:
+a proactive award found for it (zhijiao.fulfilment.proactive), a request for more information, a decision
+and its amount, a payment, a reversal or a claw-back. Steps inside the government (a county review, a batch)
+are not told: the entity sees them as the award's status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from zhijiao.formatting import money
+from zhijiao.fulfilment.models import Application, Notice
+from zhijiao.language import Lang
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+
+# transition → (zh, en); {label} {number} {amount} are filled in, and {reason} with "：reason" (": reason")
+MESSAGES: Mapping[str, tuple[str, str]] = {
+    "proactive": (
+        "根据登记信息，您单位可享受{label}（{amount}），无需申请，已生成待审核奖补 {number}。",
+        (
+            "From the registry, you are entitled to the {label} ({amount}) with no application needed: "
+            "award {number} awaits review."
+        ),
+    ),
+    "return_for_information": (
+        "{label}（{number}）被退回补充材料{reason}。请补充后重新提交。",
+        "{label} ({number}) was returned for more information{reason}. Add it and submit again.",
+    ),
+    "county_reject": (
+        "{label}（{number}）县级审核不予通过{reason}。",
+        "{label} ({number}) was rejected by the county{reason}.",
+    ),
+    "city_approve": (
+        "{label}（{number}）已审批通过，核定金额{amount}，待拨付。",
+        "{label} ({number}) was approved at {amount}; payment follows.",
+    ),
+    "city_reject": (
+        "{label}（{number}）市级审批不予通过{reason}。",
+        "{label} ({number}) was rejected by the city{reason}.",
+    ),
+    "release": ("{label}（{number}）已拨付{amount}。", "{label} ({number}): {amount} paid."),
+    "reverse_payment": (
+        "{label}（{number}）的付款已冲正{reason}。该奖补退回市级重新审批，审批后重新拨付或不予通过。",
+        "The payment of {label} ({number}) was reversed{reason}. The city decides the award again.",
+    ),
+    "clawback": (
+        "{label}（{number}）已追回{amount}{reason}。",
+        "{label} ({number}): {amount} clawed back{reason}.",
+    ),
+}
+
+
+def tell(session: Session, application: Application, event: str, details: Mapping[str, object]) -> None:
+    """A notice to the application's entity if ``event`` is one it is told of; nothing otherwise."""
+    if event not in MESSAGES:
+        return
+    zh, en = MESSAGES[event]
+    label = BY_ID[application.entitlement].label
+    amount = details.get("amount_fen")
+    reason = str(details.get("reason") or "").strip()
+
+    def fill(template: str, lang: Lang) -> str:
+        shown = money(abs(amount), lang) if isinstance(amount, int) else ""
+        why = (f"：{reason}" if lang is Lang.zh else f": {reason}") if reason else ""
+        return template.format(label=label[lang.value], number=application.number, amount=shown, reason=why)
+
+    session.add(
+        Notice(
+            application_id=application.id,
+            school_id=application.school_id,
+            enterprise_id=application.enterprise_id,
+            platform_id=application.platform_id,
+            message_zh=fill(zh, Lang.zh),
+            message_en=fill(en, Lang.en),
+            created_at=dt.datetime.now(dt.UTC),
+        )
+    )
