@@ -105,6 +105,7 @@ def test_a_revoked_certification_is_clawed_back_only_with_the_option_on(sqlite_c
 def test_the_obligations_workbook_holds_the_pages_figures_exactly(sqlite_client: TestClient):
     _award_id, amount, _entry = paid(sqlite_client)
     sign_in(sqlite_client, "auditor")
+    assert "2025年奖补兑现情况" in sqlite_client.get("/ledger").text  # by default the plan's last year with data
     page = sqlite_client.get(f"/ledger?year={YEAR}").text
     footer = dict(
         re.findall(r'data-measure="([a-z]+)" data-fen="(-?\d+)"', obligations_table(page).split("<tfoot>", 1)[1])

@@ -37,6 +37,7 @@ from zhijiao.web.pages.fulfilment_common import (
     download,
     one_of,
     page_of,
+    plan_years_with_data,
     whole_number,
     year_of,
 )
@@ -65,11 +66,12 @@ def ledger_filter(db: Session, user: Principal, request: Request) -> queries.Led
 
 
 def obligations_year(db: Session, asked: int | None) -> int | None:
-    years = years_with_data(db)
+    """The year asked, if the registry holds it; else, as the dashboard, the latest of the plan's years with data."""
     if asked is not None:
-        if asked not in years:
+        if asked not in years_with_data(db):
             raise NotFound("该年度没有登记数据。", "The registry holds no data for that year.")
         return asked
+    years = plan_years_with_data(db)
     return years[-1] if years else None
 
 
