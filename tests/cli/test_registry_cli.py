@@ -76,3 +76,22 @@ def test_cost_and_targets_on_an_empty_registry():
     rows = json.loads(result.stdout)
     assert [r["target"] for r in rows] == [f"T{n}" for n in range(1, 12)]
     assert rows[0]["status"] == "no_data"
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text_and_imported_back_the_same(tmp_path):
+    from openpyxl import load_workbook  # noqa: PLC0415 -- this test only
+
+    name = '=HYPERLINK("http://example.invalid","瑞安市职业中专")'
+    schools = tmp_path / "schools.csv"
+    schools.write_text(
+        "学校编号,学校名称,所在县（市、区）,学校类型,办学性质,举办者\n"
+        f'S1,"{name.replace(chr(34), chr(34) * 2)}",瑞安市,secondary,public,county\n',
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["import", "schools", str(schools)]).exit_code == 0
+    out = tmp_path / "out.xlsx"
+    assert runner.invoke(app, ["export", "schools", "--out", str(out)]).exit_code == 0
+    cell = load_workbook(out).worksheets[0]["B2"]
+    assert (cell.value, cell.data_type) == (name, "s")  # text, not a formula Excel would run
+    again = runner.invoke(app, ["import", "schools", str(out), "--lang", "en"])
+    assert "1 rows, 0 inserted, 0 updated, 1 unchanged" in again.stdout, again.output

@@ -36,6 +36,7 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.fulfilment.scope import require
 from zhijiao.language import Lang, say
 from zhijiao.registry.sheets import read_rows
+from zhijiao.xlsx_text import keep_text
 
 MAX_ROWS = 5_000  # far above a round's replies (the 2023 plan had 75 items from 39 units)
 MAX_PROBLEMS = 200
@@ -339,7 +340,7 @@ def sheet(workbook: Workbook, title: str, header: Sequence[str], widths: Iterabl
 
 def saved(workbook: Workbook) -> bytes:
     buffer = BytesIO()
-    workbook.save(buffer)
+    keep_text(workbook).save(buffer)
     return buffer.getvalue()
 
 

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from zhijiao.fulfilment.obligations import MEASURES, Line, totals
 from zhijiao.language import Lang, say
+from zhijiao.xlsx_text import keep_text
 
 HEADERS = {
     "payer": ("付款方", "payer"),
@@ -49,4 +50,4 @@ def write_obligations(lines: list[Line], path: Path, lang: Lang = Lang.zh) -> No
     for row in sheet.iter_rows(min_row=2, min_col=5):
         for cell in row:
             cell.number_format = YUAN_FORMAT
-    book.save(path)
+    keep_text(book).save(path)

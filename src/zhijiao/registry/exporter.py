@@ -14,6 +14,7 @@ from zhijiao.registry.references import ReferenceIndex
 from zhijiao.registry.sheets import write_rows
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.values import shown
+from zhijiao.xlsx_text import keep_text
 
 KIND_TEXT = {
     "text": ("文本", "text"),
@@ -96,4 +97,4 @@ def _add_guide(spec: TableSpec, path: Path, lang: str) -> None:
         required = ("是" if column.required else "否") if lang == "zh" else ("yes" if column.required else "no")
         choices = " | ".join(column.choices) or (f"→ {column.ref}" if column.ref else "")
         guide.append([column.zh, column.name, kind, required, choices])
-    workbook.save(path)
+    keep_text(workbook).save(path)

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.xlsx_reader import XlsxError, read_xlsx
+from zhijiao.xlsx_text import literal_row
 
 FORMATS = (".xlsx", ".csv")
 
@@ -50,7 +51,7 @@ def write_rows(path: Path, header: list[str], rows: Iterable[list[object]], *, t
         sheet = workbook.create_sheet(title[:31])
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append(literal_row(sheet, row))
             count += 1
         workbook.save(path)
         return count

@@ -17,6 +17,7 @@ from zhijiao.language import Lang, say
 from zhijiao.reports import labels
 from zhijiao.reports.content import Report
 from zhijiao.simulation.cost import DIMENSIONS, label
+from zhijiao.xlsx_text import keep_text
 
 YUAN_FORMAT = "#,##0.00"
 SHARE_FORMAT = "0.00%"
@@ -57,7 +58,7 @@ def _formatted(sheet: Worksheet, column: str, number_format: str) -> None:
 
 def _save(workbook: Workbook) -> bytes:
     buffer = BytesIO()
-    workbook.save(buffer)
+    keep_text(workbook).save(buffer)
     return buffer.getvalue()
 
 

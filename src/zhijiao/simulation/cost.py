@@ -17,6 +17,7 @@ from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
 from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
 from zhijiao.registry.snapshot import frames_for_year
+from zhijiao.xlsx_text import keep_text
 
 DIMENSIONS = ("payer", "article", "county")
 # Counties in the official order: districts, county-level cities, counties, then the city's own schools.
@@ -95,4 +96,4 @@ def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh") -> None:
         for values in frame.iter_rows():
             sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in values])
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    keep_text(workbook).save(path)

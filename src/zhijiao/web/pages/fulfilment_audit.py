@@ -28,6 +28,7 @@ from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.pages.fulfilment_common import QueryString, blank_to_none, download, one_of, page_of
 from zhijiao.web.templating import render
+from zhijiao.xlsx_text import literal_row
 
 router = APIRouter()
 PER_PAGE = 50
@@ -224,7 +225,7 @@ def export_xlsx(request: Request, db: Db, lang: LangDep, user: Principal = requi
     sheet = book.create_sheet(say(lang, "审计记录", "audit trail"))
     sheet.append([say(lang, *h) for h in HEADERS])
     for row in _all(db, chosen):
-        sheet.append(_cells(row, lang))
+        sheet.append(literal_row(sheet, _cells(row, lang)))
     buffer = io.BytesIO()
     book.save(buffer)
     return download(buffer.getvalue(), XLSX, say(lang, "审计记录.xlsx", "audit-trail.xlsx"))

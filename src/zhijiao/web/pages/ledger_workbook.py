@@ -18,6 +18,7 @@ from zhijiao.fulfilment.models import LedgerEntry, PaymentBatch
 from zhijiao.language import Lang, say
 from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages import fulfilment_queries as queries
+from zhijiao.xlsx_text import keep_text
 
 YUAN_FORMAT = "#,##0.00"
 COLUMNS = (
@@ -117,5 +118,5 @@ def ledger_workbook(
             cells[len(COLUMNS)].number_format = YUAN_FORMAT
     sheet.freeze_panes = "B2"
     buffer = BytesIO()
-    book.save(buffer)
+    keep_text(book).save(buffer)
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, write_xlsx
 from zhijiao.web import charts
 from zhijiao.web.pages.dashboard_data import CostRow, CostView, cost_view, translator, wan
 from zhijiao.web.pages.simulation_form import SimulationInput
+from zhijiao.xlsx_text import keep_text
 
 # Outputs that move no public money but that a reform changes: Art. 11's pool is paid from a school's own
 # service income, and the part-time teachers the sponsor funds are counted, not priced, here.
@@ -148,7 +149,7 @@ def workbook_bytes(simulation: Simulation, policy: Policy, lang: Lang) -> bytes:
         changes.append([_("未修改任何参数或口径：改革与基线相同。")])
     changes.append([_("明细年度"), "", simulation.chosen.year])
     buffer = BytesIO()
-    workbook.save(buffer)
+    keep_text(workbook).save(buffer)
     return buffer.getvalue()
 
 
