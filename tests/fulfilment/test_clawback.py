@@ -68,3 +68,14 @@ def test_nothing_is_clawed_back_for_a_certification_still_in_force(db, persona, 
     result = clawback_revoked(db, persona("finance"), policy, AS_OF, {"clawback_on_revocation": "on"})
     assert result.proposals == []
     assert db.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "clawback")) is None
+
+
+def test_a_claw_back_the_second_person_refused_is_not_proposed_again(db, persona, policy):
+    payment = _paid_award(db, persona, policy)
+    _revoke(db, payment)
+    on = {"clawback_on_revocation": "on"}
+    (proposal,) = clawback_revoked(db, persona("finance"), policy, AS_OF, on).proposals
+    corrections.refuse(db, persona("finance2"), proposal.id, "撤销决定已被复议撤销，不予追回")
+    db.commit()
+    assert clawback_revoked(db, persona("finance"), policy, AS_OF, on).proposals == []  # decided: the money stays
+    assert db.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "clawback")) is None

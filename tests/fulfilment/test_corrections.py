@@ -3,11 +3,16 @@ ledger record the reversal; the database refuses a correction row any other way.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from flows import approved_application, batch_of
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import sessionmaker
 
+from zhijiao.accounts.models import User
+from zhijiao.accounts.service import principal_of
 from zhijiao.audit.models import AuditRecord
 from zhijiao.fulfilment import corrections, payments
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, WrongState
@@ -133,6 +138,15 @@ def test_the_database_refuses_a_second_live_proposal_and_a_self_confirmed_one(db
             .values(status="refused", decided_by=finance, decided_at=proposal.proposed_at)
         )
     db.rollback()
+    second = persona("finance2").user_id
+    for values, check in (
+        ({"status": "confirmed", "decided_by": second}, "confirmed_has_entry"),  # confirmed, yet nothing recorded
+        ({"status": "refused"}, "decided_has_decider"),  # decided by nobody
+        ({"decided_by": second}, "decided_has_decider"),  # still waiting, yet decided
+    ):
+        with pytest.raises(IntegrityError, match=check):
+            db.execute(update(LedgerCorrection).where(LedgerCorrection.id == proposal.id).values(**values))
+        db.rollback()
 
 
 def _correction_row(payment: LedgerEntry, proposed_by: int | None, recorded_by: int) -> dict[str, object]:
@@ -163,4 +177,73 @@ def test_the_database_refuses_a_correction_without_a_second_person(db, persona, 
         db.rollback()
     db.execute(insert(LedgerEntry).values(**_correction_row(payment, finance, second)))
     db.commit()
+    assert _ledger_net(db) == 0
+
+
+def _at_once(engine, monkeypatch, pause: str, acts) -> list[str]:
+    """Two finance officers acting at the same moment: each passes ``corrections.<pause>`` (its read), waits for
+    the other to get there too, then writes. Returns what each was told."""
+    barrier = threading.Barrier(len(acts), timeout=10)
+    original = getattr(corrections, pause)
+
+    def paused(*args):
+        found = original(*args)
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(corrections, pause, paused)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    outcomes: list[str] = []
+
+    def attempt(username, act) -> None:
+        with factory() as session:
+            try:
+                with session.begin():
+                    act(session, principal_of(session.scalar(select(User).where(User.username == username))))
+                outcomes.append("done")
+            except WrongState as refused:
+                outcomes.append(refused.code)
+            except Exception as error:  # noqa: BLE001 -- any other outcome is recorded and fails the test
+                outcomes.append(f"error: {error!r}")
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in acts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def test_two_people_at_once_on_sqlite_get_one_result_and_a_clear_refusal(db, persona, policy, demo_engine, monkeypatch):
+    """SQLite locks no row: the version counter and the database's guards refuse the second, as a 409."""
+    if demo_engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL locks the row: test_faults races fifty people there")
+    payment = _payment(db, persona, policy)
+    proposals = _at_once(demo_engine, monkeypatch, "waiting_for", [
+        ("finance", lambda s, u: corrections.propose(s, u, payment.id, "收款账户有误")),
+        ("finance2", lambda s, u: corrections.propose(s, u, payment.id, "金额有误")),
+    ])  # fmt: skip
+    assert proposals == ["correction_pending", "done"]
+    monkeypatch.undo()
+    proposal_id = db.scalar(select(LedgerCorrection.id).where(LedgerCorrection.status == "proposed"))
+    proposer = db.scalar(select(User.username).join(LedgerCorrection, LedgerCorrection.proposed_by == User.id))
+    other = "finance2" if proposer == "finance" else "finance"
+    decisions = _at_once(demo_engine, monkeypatch, "_waiting", [
+        (proposer, lambda s, u: corrections.withdraw(s, u, proposal_id)),
+        (other, lambda s, u: corrections.refuse(s, u, proposal_id, "核对无误")),
+    ])  # fmt: skip
+    assert decisions == ["correction_decided", "done"]
+    db.expire_all()
+    actions = db.scalars(select(AuditRecord.action).where(AuditRecord.object_type == "ledger_correction")).all()
+    assert len(actions) == 2  # the proposal and one decision: the loser wrote nothing
+    monkeypatch.undo()
+
+    again = corrections.propose(db, persona("finance"), payment.id, "收款账户有误")
+    db.commit()
+    confirmations = _at_once(demo_engine, monkeypatch, "_waiting", [
+        ("finance2", lambda s, u: corrections.confirm(s, u, again.id)),
+        ("finance2", lambda s, u: corrections.confirm(s, u, again.id)),  # a double click
+    ])  # fmt: skip
+    assert confirmations == ["correction_decided", "done"]
+    db.expire_all()
     assert _ledger_net(db) == 0

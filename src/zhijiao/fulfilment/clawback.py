@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from zhijiao.accounts.roles import Permission
@@ -54,18 +54,26 @@ def clawback_revoked(
     session: Session, actor: Principal, policy: Policy, as_of: dt.date, options: Mapping[str, object] | None = None
 ) -> Clawbacks:
     """One claw-back proposal per paid one-time award whose certification was revoked by ``as_of``, under the
-    options in effect (``options`` over the package's defaults). A payment already corrected, or with a
-    correction waiting, gets none: running it twice proposes nothing new."""
+    options in effect (``options`` over the package's defaults). A payment already corrected, with a
+    correction waiting, or whose claw-back a second person refused, gets none: running it twice proposes
+    nothing new."""
     require(actor, Permission.release_payment)
     option = str(policy.options.resolve(options)[OPTION])
     if option != "on":
         return Clawbacks(option, [])
     correction = aliased(LedgerEntry)
     uncorrected = ~exists().where(correction.reverses_id == LedgerEntry.id)
-    waiting = exists().where(LedgerCorrection.payment_id == LedgerEntry.id, LedgerCorrection.status == "proposed")
+    # A claw-back waiting, or one a second person refused (the money stays: that was decided), is not proposed again.
+    decided = exists().where(
+        LedgerCorrection.payment_id == LedgerEntry.id,
+        or_(
+            LedgerCorrection.status == "proposed",
+            (LedgerCorrection.kind == "clawback") & (LedgerCorrection.status == "refused"),
+        ),
+    )
     payments = session.scalars(
         select(LedgerEntry)
-        .where(and_(LedgerEntry.kind == "payment", LedgerEntry.level.is_not(None), uncorrected, ~waiting))
+        .where(and_(LedgerEntry.kind == "payment", LedgerEntry.level.is_not(None), uncorrected, ~decided))
         .order_by(LedgerEntry.id)
     ).all()
     proposals = []

@@ -12,10 +12,13 @@ decision, to be paid again or rejected. A claw-back (the certification was revok
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from zhijiao import audit
 from zhijiao.accounts.roles import Permission
@@ -42,6 +45,29 @@ def _snapshot(correction: LedgerCorrection) -> dict[str, Any]:
         "decision_note": correction.decision_note,
         "entry": correction.entry_id,
     }
+
+
+def _pending() -> WrongState:
+    return WrongState(
+        "该笔付款已有待复核的冲正或追回申请。",
+        "A correction of this payment is already waiting for confirmation.",
+        code="correction_pending",
+    )
+
+
+def _decided() -> WrongState:
+    return WrongState(
+        "该冲正申请已被他人处理。", "Someone else has just decided this correction.", code="correction_decided"
+    )
+
+
+def _flush(session: Session, refusal: Callable[[], WrongState]) -> None:
+    """Writes now; a database guard that refuses (the other of two people acting at once, where rows are not
+    locked, as on SQLite) answers as ``refusal``, a clear 409, not an error."""
+    try:
+        session.flush()
+    except (IntegrityError, StaleDataError) as error:
+        raise refusal() from error
 
 
 def _payment(session: Session, payment_id: int) -> LedgerEntry:
@@ -78,11 +104,7 @@ def propose(
         raise Invalid("冲正须写明理由。", "A reversal needs a reason.")
     payment = _payment(session, payment_id)
     if waiting_for(session, payment.id) is not None:
-        raise WrongState(
-            "该笔付款已有待复核的冲正或追回申请。",
-            "A correction of this payment is already waiting for confirmation.",
-            code="correction_pending",
-        )
+        raise _pending()
     correction = LedgerCorrection(
         payment_id=payment.id,
         kind=kind,
@@ -92,7 +114,7 @@ def propose(
         proposed_at=now(),
     )
     session.add(correction)
-    session.flush()  # the partial unique index refuses a second live proposal here, whatever called us
+    _flush(session, _pending)  # the partial unique index refuses a second live proposal here, whatever called us
     audit.record(session, actor, f"ledger.{kind}.propose", "ledger_correction", correction.id,
                  after=_snapshot(correction))  # fmt: skip
     return correction
@@ -150,9 +172,10 @@ def confirm(session: Session, actor: Principal, correction_id: int) -> LedgerEnt
         recorded_at=now(),
     )
     session.add(entry)
-    session.flush()  # the trigger checks the standing proposal and the two people here
+    _flush(session, _decided)  # the trigger checks the standing proposal and the two people here
     correction.status, correction.entry_id = "confirmed", entry.id
     correction.decided_by, correction.decided_at = actor.user_id, entry.recorded_at
+    _flush(session, _decided)
     audit.record(session, actor, f"ledger.{correction.kind}", "ledger_entry", entry.id,
                  before=before, after=_snapshot(correction) | {"amount_fen": entry.amount_fen})  # fmt: skip
     if correction.kind == "reversal" and original.application_id is not None:
@@ -175,6 +198,7 @@ def refuse(session: Session, actor: Principal, correction_id: int, note: str) ->
     before = _snapshot(correction)
     correction.status, correction.decision_note = "refused", note
     correction.decided_by, correction.decided_at = actor.user_id, now()
+    _flush(session, _decided)
     audit.record(session, actor, f"ledger.{correction.kind}.refuse", "ledger_correction", correction.id,
                  before=before, after=_snapshot(correction))  # fmt: skip
     return correction
@@ -189,6 +213,7 @@ def withdraw(session: Session, actor: Principal, correction_id: int) -> LedgerCo
     before = _snapshot(correction)
     correction.status = "withdrawn"
     correction.decided_by, correction.decided_at = actor.user_id, now()
+    _flush(session, _decided)
     audit.record(session, actor, f"ledger.{correction.kind}.withdraw", "ledger_correction", correction.id,
                  before=before, after=_snapshot(correction))  # fmt: skip
     return correction

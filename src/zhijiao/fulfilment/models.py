@@ -220,6 +220,11 @@ class LedgerCorrection(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decision_note: Mapped[str | None] = mapped_column(Text)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    # Bumped by every decision: of two people deciding at once, the second is refused, not written over the first,
+    # even where the database does not lock rows (SQLite).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 -- read by SQLAlchemy
 
 
 class Notice(Base):

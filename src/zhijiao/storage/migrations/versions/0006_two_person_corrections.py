@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.Column("entry_id", ID, nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("kind IN ('reversal', 'clawback')", name=op.f("ck_ledger_corrections_kind")),
         sa.CheckConstraint(
             "status IN ('proposed', 'confirmed', 'refused', 'withdrawn')", name=op.f("ck_ledger_corrections_status")
