@@ -137,6 +137,6 @@ def test_three_officials_take_a_proactive_award_to_payment(tab: Callable[[str], 
     assert page.locator("#ledger-net").get_attribute("data-fen") == "0"
     screenshot(page, "fulfilment-9-reversal-confirmed")
     page.goto(award_url)
-    assert page.inner_text("#award-status") != "已拨付"  # back to the city, to be decided again
+    assert page.inner_text("#award-status") == "县级已审核"  # back to the city, to be decided again
     for watched in (admin, county, finance, second):
         assert watched.errors == []

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from personas import sign_in
+from personas import api_token, sign_in
 from sqlalchemy import func, select, text, update
 from test_fulfilment_support import (
     COUNTY_CODE,
@@ -31,7 +31,7 @@ from zhijiao.accounts.demo import DEMO_PASSWORD
 from zhijiao.accounts.roles import Role
 from zhijiao.accounts.service import add_user
 from zhijiao.audit.models import AuditRecord
-from zhijiao.fulfilment import applications, payments
+from zhijiao.fulfilment import applications, corrections, payments
 from zhijiao.fulfilment.models import LedgerEntry
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry.models import County, Enterprise, EnterpriseCertification
@@ -148,9 +148,21 @@ def test_a_county_officer_sees_its_own_countys_money_only(sqlite_client: TestCli
             .where(LedgerEntry.county_code == other_county)
         )  # fmt: skip
     assert sqlite_client.get(f"/ledger/statements/enterprise/{firm}").status_code == 404
+    assert sqlite_client.get(f"/ledger/statements/enterprise/{firm}/export.xlsx").status_code == 404
     batches = sqlite_client.get("/batches").text
     assert batches.count("<tr data-batch=") == 1  # its county finance's batch, not the other's
     assert application(sqlite_client, ours).county_code == COUNTY_CODE
+
+    # A correction proposed on the other county's payment, and the exports: none of it reaches 瑞安's officer.
+    with database(sqlite_client) as session:
+        their_payment = session.scalar(select(LedgerEntry.id).where(LedgerEntry.county_code == other_county))
+        corrections.propose(session, persona(session, "finance"), their_payment, "收款账户有误")
+    assert 'data-correction="' not in sqlite_client.get("/ledger").text
+    county = api_token(sqlite_client, "county")
+    assert sqlite_client.get("/api/v1/corrections", headers=county).json() == []
+    assert sqlite_client.get("/api/v1/corrections", headers=api_token(sqlite_client, "county2")).json() != []
+    exported = load_workbook(io.BytesIO(sqlite_client.get("/ledger/export.xlsx").content)).active
+    assert [row[0] for row in exported.iter_rows(min_row=2, values_only=True)][:-1] == [int(_ledger_rows(page)[0][0])]
 
 
 def test_the_audit_trail_is_browsed_exported_and_checked(sqlite_client: TestClient):

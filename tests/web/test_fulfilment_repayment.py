@@ -28,7 +28,7 @@ def test_a_reversed_award_is_decided_again_by_the_city_and_paid_a_second_time(sq
     (correction_id,) = re.findall(r'data-correction="(\d+)"', sqlite_client.get("/ledger").text)
     assert post(sqlite_client, f"/ledger/corrections/{correction_id}/confirm").status_code == 303
     assert application(sqlite_client, award_id).status == "county_reviewed"
-    assert "提出：finance，复核：finance2" in sqlite_client.get("/ledger").text  # both people, on the row
+    assert "提出：市财政局经办人，复核：市财政局复核人" in sqlite_client.get("/ledger").text  # both people, on the row
 
     sign_in(sqlite_client, "admin")
     page = sqlite_client.get(f"/awards/{award_id}").text

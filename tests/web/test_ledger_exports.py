@@ -55,7 +55,7 @@ def test_the_ledger_export_holds_every_filtered_row_with_both_people_and_the_net
     assert [row[0] for row in only[1:-1]] == [reversal[0]]
 
 
-def test_the_api_and_the_statement_export_agree_in_english(sqlite_client: TestClient):
+def test_the_api_export_in_english_and_the_statement_with_its_running_balance(sqlite_client: TestClient):
     amount, entry_id, payee = _reversed(sqlite_client)
     finance = api_token(sqlite_client, "finance")
     header, *rows, net = _rows(sqlite_client.get("/api/v1/ledger.xlsx?lang=en&kind=payment", headers=finance))

@@ -104,8 +104,9 @@ def ledger(request: Request, db: Db, user: Principal = require(Permission.view_l
         "numbers": queries.application_numbers(db, [r.application_id for r in rows]),
         "corrected": queries.corrected(db, [r.id for r in rows]),
         "waiting": waiting_by_payment(db, [r.id for r in rows]),
-        "people": queries.usernames(db, [u for r in rows for u in (r.proposed_by, r.recorded_by)]),
+        "people": queries.usernames(db, [u for r in rows for u in (r.proposed_by, r.recorded_by)], display=True),
         "corrections": pending,
+        "shown_corrections": {c.correction.id for c in pending},
         "correction_names": queries.entity_names(
             db, [(c.payment.school_id, c.payment.enterprise_id, c.payment.platform_id) for c in pending]
         ),
@@ -190,7 +191,7 @@ def entity_statement(
         "rows": list(zip(entries, running, strict=True)),
         "balance": balance,
         "numbers": queries.application_numbers(db, [e.application_id for e in entries]),
-        "people": queries.usernames(db, [u for e in entries for u in (e.proposed_by, e.recorded_by)]),
+        "people": queries.usernames(db, [u for e in entries for u in (e.proposed_by, e.recorded_by)], display=True),
         "kinds": labels.LEDGER_KINDS,
         "entity_kinds": labels.ENTITY_KINDS,
         "payers": labels.PAYERS,

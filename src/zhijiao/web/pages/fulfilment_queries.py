@@ -319,8 +319,10 @@ def application_numbers(session: Session, ids: Sequence[int | None]) -> dict[int
     return dict(session.execute(select(Application.id, Application.number).where(Application.id.in_(wanted))).all())
 
 
-def usernames(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+def usernames(session: Session, ids: Sequence[int | None], *, display: bool = False) -> dict[int, str]:
+    """User id → user name (what the API gives), or the display name (what the pages show)."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {int(i): str(name) for i, name in session.execute(select(User.id, User.username).where(User.id.in_(wanted)))}
+    column = User.display_name if display else User.username
+    return {int(i): str(name) for i, name in session.execute(select(User.id, column).where(User.id.in_(wanted)))}

@@ -3,8 +3,10 @@
 A finance officer proposes correcting a payment (``ledger_corrections``, one live proposal per payment);
 a different one confirms it, and only then is the correction written to the ledger, naming its proposer.
 A trigger refuses a correction row unless a proposal of that kind for that payment stands, by someone
-other than whoever records it — so no code path, and no one at a SQL prompt with the app's role, writes
-a correction alone. Corrections recorded before this migration stay as they are.
+other than whoever records it: no code path writes a correction without the second person's step. The
+ids are those the writer supplies, so someone at a SQL prompt could write both rows in two names; the
+hash-chained audit trail (which records who did each step) and the database's roles answer that, not this
+trigger. Corrections recorded before this migration stay as they are.
 
 Revision ID: 0006
 Revises: 0005
