@@ -19,13 +19,15 @@ from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.rules import Period
 from zhijiao.fulfilment.applications import latest_decision, move, now
-from zhijiao.fulfilment.compute import current_situation, digest
+from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.scope import require
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.registry.snapshot import frames_for_year
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)
 
@@ -112,8 +114,10 @@ class Release:
 
 
 def stale_applications(session: Session, policy: Policy, applications: Sequence[Application]) -> list[Application]:
-    """Approvals whose entity's registry data differ from what the decision was computed from."""
+    """Approvals whose entity's registry data differ from what the decision was computed from. The registry
+    is read once per year of the batch, not once per award: a city-wide batch checks thousands of awards."""
     stale = []
+    registry: dict[int, Frames] = {}
     for application in applications:
         decision = latest_decision(session, application.id)
         if decision is None:
@@ -121,7 +125,11 @@ def stale_applications(session: Session, policy: Policy, applications: Sequence[
             continue
         entitlement = BY_ID[application.entitlement]
         payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
-        situation = current_situation(session, policy, entitlement, payee.code, application.year, decision.options)
+        year = application.year
+        if year not in registry:
+            registry[year] = frames_for_year(session, policy, Period(year))
+        options = policy.options.resolve(decision.options)
+        situation = situation_for(policy, registry[year], entitlement.entity, payee.code, year, options)
         if digest(situation) != decision.inputs_digest:
             stale.append(application)
     return stale
