@@ -23,7 +23,7 @@ from zhijiao.engine.model import Entitlement, Entity
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
 from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
-from zhijiao.registry.snapshot import frames_for_year
+from zhijiao.registry.snapshot import frames_for_entity, frames_for_year
 
 Frames = Mapping[str, pl.DataFrame]
 
@@ -165,6 +165,6 @@ def compute(
 
 def current_situation(session: Session, policy: Policy, entitlement: Entitlement, code: str, year: int,
                       options: Mapping[str, object] | None = None) -> dict[str, Any]:  # fmt: skip
-    """The entity's situation as the registry holds it now."""
-    frames = frames_for_year(session, policy, Period(year))
+    """The entity's situation as the registry holds it now (only its own records are read)."""
+    frames = frames_for_entity(session, policy, Period(year), entitlement.entity, code)
     return situation_for(policy, frames, entitlement.entity, code, year, policy.options.resolve(options))

@@ -7,10 +7,11 @@ still counts in the year it was dated (claw-back is the fulfilment's business).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.inputs import check_bounds, check_frames, dtype
@@ -36,7 +37,14 @@ def _frame(policy: Policy, entity: str, rows: list[dict[str, Any]]) -> pl.DataFr
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def _schools(session: Session, year: int) -> list[dict[str, Any]]:
+Only = Mapping[str, Collection[str]] | None  # entity → the codes to read (absent: none); None: every record
+
+
+def _where(only: Only, entity: str, column: Any) -> Any:  # noqa: ANN401 -- a SQL expression
+    return true() if only is None else column.in_(list(only.get(entity, ())))
+
+
+def _schools(session: Session, year: int, only: Only = None) -> list[dict[str, Any]]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     donations = (
         select(Donation.school_id, func.sum(Donation.amount_fen).label("capital"))
@@ -51,6 +59,7 @@ def _schools(session: Session, year: int) -> list[dict[str, Any]]:
         .outerjoin(TeacherStats, and_(TeacherStats.school_id == School.id, TeacherStats.year == year))
         .outerjoin(StudentStats, and_(StudentStats.school_id == School.id, StudentStats.year == year))
         .outerjoin(donations, donations.c.school_id == School.id)
+        .where(_where(only, "school", School.code))
         .order_by(School.code)
     )
     rows = []
@@ -82,26 +91,34 @@ def _rows(session: Session, query: Select[*tuple[Any, ...]], names: tuple[str, .
     return [dict(zip(names, row, strict=True)) for row in session.execute(query)]
 
 
-def _live_certifications(session: Session, certification: Any, owner: Any, as_of: dt.date) -> list[dict[str, Any]]:  # noqa: ANN401
+def _live_certifications(
+    session: Session,
+    certification: Any,  # noqa: ANN401 -- either certification model
+    owner: Any,  # noqa: ANN401 -- its owner's model
+    as_of: dt.date,
+    only: Only = None,
+) -> list[dict[str, Any]]:
     """Certifications not revoked by ``as_of``, keyed by their owner's code (enterprise or platform)."""
     link = certification.enterprise_id if owner is Enterprise else certification.platform_id
+    owner_entity = "enterprise" if owner is Enterprise else "platform"
     live = certification.revoked_on.is_(None) | (certification.revoked_on > as_of)
     query = (
         select(certification.code, owner.code, certification.level, certification.certified_on)
         .join(owner, link == owner.id)
-        .where(live)
+        .where(live, _where(only, owner_entity, owner.code))
         .order_by(certification.code)
     )
     owner_column = "enterprise_id" if owner is Enterprise else "platform_id"
     return _rows(session, query, ("id", owner_column, "level", "date"))
 
 
-def frames_for_year(session: Session, policy: Policy, period: Period) -> dict[str, pl.DataFrame]:
-    """Every school, enterprise and platform of the registry, with the figures of ``period``'s year."""
+def frames_for_year(session: Session, policy: Policy, period: Period, only: Only = None) -> dict[str, pl.DataFrame]:
+    """Every school, enterprise and platform of the registry (or ``only`` those), with ``period``'s figures."""
     enterprises = _rows(
         session,
         select(Enterprise.code, Enterprise.name, County.name)
         .join(County, Enterprise.county_code == County.code)
+        .where(_where(only, "enterprise", Enterprise.code))
         .order_by(Enterprise.code),
         ("id", "name", "county"),
     )
@@ -109,13 +126,15 @@ def frames_for_year(session: Session, policy: Policy, period: Period) -> dict[st
         session,
         select(Platform.code, Platform.name, School.code, Platform.kind)
         .join(School, Platform.school_id == School.id)
+        .where(_where(only, "platform", Platform.code))
         .order_by(Platform.code),
         ("id", "name", "school_id", "kind"),
     )
-    enterprise_certifications = _live_certifications(session, EnterpriseCertification, Enterprise, period.as_of)
-    platform_certifications = _live_certifications(session, PlatformCertification, Platform, period.as_of)
+    as_of = period.as_of
+    enterprise_certifications = _live_certifications(session, EnterpriseCertification, Enterprise, as_of, only)
+    platform_certifications = _live_certifications(session, PlatformCertification, Platform, as_of, only)
     frames = {
-        "school": _frame(policy, "school", _schools(session, period.year)),
+        "school": _frame(policy, "school", _schools(session, period.year, only)),
         "enterprise": _frame(policy, "enterprise", enterprises),
         "enterprise_certification": _frame(policy, "enterprise_certification", enterprise_certifications),
         "platform": _frame(policy, "platform", platforms),
@@ -124,3 +143,17 @@ def frames_for_year(session: Session, policy: Policy, period: Period) -> dict[st
     check_frames(policy.entities, frames)
     check_bounds(policy.entities, frames)
     return prepare(policy.entities, frames)
+
+
+def frames_for_entity(
+    session: Session, policy: Policy, period: Period, entity: str, code: str
+) -> dict[str, pl.DataFrame]:
+    """One school, enterprise or platform (with its school) and its certifications: what its situation needs,
+    read without the rest of the registry (an approval is one award, not the city)."""
+    only: dict[str, set[str]] = {entity: {code}}
+    if entity == "platform":
+        school = session.scalar(
+            select(School.code).join(Platform, Platform.school_id == School.id).where(Platform.code == code)
+        )
+        only["school"] = {school} if school is not None else set()
+    return frames_for_year(session, policy, period, only)
