@@ -13,10 +13,8 @@ officer), city approval (the city administrator), ``payments.prepare_batch`` (on
 ``payments.release_batch`` by a finance officer over all its batches, each in its own transaction. The audit chain
 that results is then verified in a process of its own.
 
-``applications.city_approve`` reads the whole registry (``frames_for_year``, ~0.5 s at scale 100) for each award it
-approves. That is the set-up here, not the measured call, so for the set-up the benchmark memoises
-``frames_for_year`` per transaction and year (the registry does not change inside it: the same decisions and digests);
-a few approvals are timed as shipped, each in its own transaction, and reported on their own row.
+Approvals are set-up here, not the measured call; a few are timed, each in its own transaction, and reported on
+their own row (``applications.city_approve`` reads only the approved entity's records since commit 61ed784).
 
     .venv/bin/python benchmarks/fulfilment_bench.py                                # SQLite → FULFILMENT_RESULTS.md
     bash scripts/with-postgres.sh .venv/bin/python benchmarks/fulfilment_bench.py  # SQLite + PostgreSQL
@@ -45,12 +43,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
-from zhijiao.engine.policy import Policy
-from zhijiao.engine.rules import Period
 from zhijiao.storage.database import engine_for, unit_of_work
 from zhijiao.storage.migrate import upgrade
 
@@ -127,26 +122,6 @@ def measured(result: Measurement, *, profile: bool = False) -> Iterator[None]:
             stats = pstats.Stats(profiler, stream=sys.stderr)
             stats.sort_stats("cumulative").print_stats(30)
             stats.sort_stats("tottime").print_stats(20)
-
-
-@contextmanager
-def approvals_read_registry_once() -> Iterator[None]:
-    """``frames_for_year`` memoised while inside: read once per transaction and year (the last one read is kept)."""
-    from zhijiao.fulfilment import compute  # noqa: PLC0415
-    from zhijiao.registry.snapshot import frames_for_year as shipped  # noqa: PLC0415 -- what compute calls
-
-    last: list[tuple[Session, Period, dict[str, pl.DataFrame]]] = []
-
-    def once(session: Session, policy: Policy, period: Period) -> dict[str, pl.DataFrame]:
-        if not last or last[0][0] is not session or last[0][1] != period:
-            last[:] = [(session, period, shipped(session, policy, period))]
-        return last[0][2]
-
-    compute.frames_for_year = once  # type: ignore[attr-defined] # compute's own name for it, replaced here
-    try:
-        yield
-    finally:
-        compute.frames_for_year = shipped  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -324,11 +299,10 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
 
     def city_approval() -> None:
         rest = ids[len(sample) :]  # the sample's are approved already
-        with approvals_read_registry_once():
-            for start in range(0, len(rest), 500):
-                with unit_of_work(engine) as session:
-                    for application_id in rest[start : start + 500]:
-                        applications.city_approve(session, people["admin"], policy, application_id)
+        for start in range(0, len(rest), 500):
+            with unit_of_work(engine) as session:
+                for application_id in rest[start : start + 500]:
+                    applications.city_approve(session, people["admin"], policy, application_id)
 
     batches: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     batch_ids: list[int] = []
@@ -350,7 +324,7 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
 
     setup = {"county review s": _timed(county_review)}
     if sample:  # before the others: these approvals are the shipped code, timed
-        approvals = Measurement(f"city_approve as shipped ({len(sample)} awards, each)", who, len(sample))
+        approvals = Measurement(f"city_approve ({len(sample)} awards, each)", who, len(sample))
         with measured(approvals):
             for application_id in sample:
                 with unit_of_work(engine) as session:
