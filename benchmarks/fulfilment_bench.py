@@ -332,7 +332,7 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
         results.append(approvals)
 
     setup |= {
-        "city approval s (registry read once per 500)": _timed(city_approval),
+        "city approval s (500 a transaction)": _timed(city_approval),
         "prepare_batch s": _timed(prepare),
     }
     with unit_of_work(engine) as session:
