@@ -33,9 +33,9 @@ def test_import_export_and_a_refused_file(tmp_path):
     )
     result = runner.invoke(app, ["import", "schools", str(schools)])
     assert result.exit_code == 0, result.output
-    assert "共2行，新增2，更新0，未变0" in result.stdout
+    assert "已导入 学校：共2行，新增2行，修改0行，未变0行" in result.stdout
     again = runner.invoke(app, ["import", "schools", str(schools), "--lang", "en"])
-    assert "2 rows, 0 inserted, 0 updated, 2 unchanged" in again.stdout
+    assert "2 rows: 0 inserted, 0 updated, 2 unchanged" in again.stdout
 
     bad = tmp_path / "bad.csv"
     bad.write_text("学校编号,学校名称,所在县（市、区）,学校类型,办学性质,举办者\nS3,某校,杭州,secondary,public,county\n",
@@ -44,7 +44,18 @@ def test_import_export_and_a_refused_file(tmp_path):
     assert refused.exit_code == 2
     assert "第2行 所在县（市、区）: “杭州” 不是温州市的县（市、区）" in refused.stderr
 
-    # Both imports that wrote (or checked) something are in the audit trail; the refused one is not.
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("学校编号,学校名称\nS1,瑞安市职业中等专业学校\n", encoding="utf-8")  # two columns only
+    preview = runner.invoke(app, ["import", "schools", str(renamed), "--dry-run"])
+    assert preview.exit_code == 0, preview.output
+    assert "预览（未写入） 学校：共1行，新增0行，修改1行，未变0行" in preview.stdout
+    assert "文件中没有、保持不变的列：所在县（市、区）、学校类型、办学性质、举办者" in preview.stdout
+    assert "瑞安市职业中专" in preview.stdout
+    assert "瑞安市职业中等专业学校" in preview.stdout
+    unchanged = runner.invoke(app, ["import", "schools", str(schools), "--dry-run", "--lang", "en"])
+    assert "2 rows: 0 inserted, 0 updated, 2 unchanged" in unchanged.stdout  # the dry run wrote nothing
+
+    # Both imports that wrote (or checked) something are in the audit trail; the refused one and the dry runs not.
     verified = runner.invoke(app, ["audit", "verify", "--lang", "en"])
     assert verified.exit_code == 0, verified.output
     assert "Audit trail intact: 2 records" in verified.stdout
@@ -94,4 +105,4 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text_and_imported_back_
     cell = load_workbook(out).worksheets[0]["B2"]
     assert (cell.value, cell.data_type) == (name, "s")  # text, not a formula Excel would run
     again = runner.invoke(app, ["import", "schools", str(out), "--lang", "en"])
-    assert "1 rows, 0 inserted, 0 updated, 1 unchanged" in again.stdout, again.output
+    assert "1 rows: 0 inserted, 0 updated, 1 unchanged" in again.stdout, again.output

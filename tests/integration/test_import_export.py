@@ -18,6 +18,7 @@ from zhijiao.registry.models import Enterprise, EnterpriseCertification, School
 from zhijiao.registry.seen_keys import SeenKeys
 from zhijiao.registry.tables import BY_NAME
 
+SHOES, VOLTS = "91330302MA07YPM15U", "91330382MA0FY3FT7R"  # well-formed credit codes (GB 32100-2015)
 SCHOOL_HEADER = ["学校编号", "学校名称", "所在县（市、区）", "学校类型", "办学性质", "举办者"]
 SCHOOLS = [
     ["SCH-001", "瑞安市职业中等专业学校", "瑞安市", "secondary", "public", "county"],
@@ -78,7 +79,7 @@ def test_a_malformed_file_lists_every_problem_and_writes_nothing(engine, tmp_pat
     ]
     messages = refused(engine, "schools", xlsx(tmp_path / "bad.xlsx", SCHOOL_HEADER, rows))
     assert "第2行 所在县（市、区）: “杭州市” 不是温州市的县（市、区）" in messages
-    assert "第3行 学校类型: “college” 不是可选值（higher、secondary、technical）" in messages
+    assert "第3行 学校类型: “college” 不是可选值（可填：高职院校、中职学校、技工院校）" in messages
     assert "第4行 学校编号: 编号重复（SCH-010）" in messages
     assert "第5行: 空行（数据中间不能有空行）" in messages
     assert "第6行 举办者: 必填项为空" in messages
@@ -94,29 +95,31 @@ def test_text_in_a_number_column_and_bad_dates_are_named(engine, tmp_path):
     assert "第2行 专任教师数: 应为数字，实为“一百”" in messages
     assert "第3行 兼职高技能人才数: 不能为负数（-3）" in messages
     assert "第3行 编制内教师平均工资（元）: 150000.123 的小数位超过 2 位" in messages
-    assert "第4行 学校编号: 编号 SCH-404 不存在" in messages
+    assert "第4行 学校编号: “SCH-404”在学校表中不存在：请先导入学校表（schools），或核对编号" in messages
 
 
 def test_a_wrong_header_is_refused_before_any_row(engine, tmp_path):
     header = ["学校编号", "学校名字", "所在县（市、区）", "学校类型", "办学性质", "举办者"]
     messages = refused(engine, "schools", xlsx(tmp_path / "h.xlsx", header, SCHOOLS))
     assert "文件 h.xlsx 表头 学校名字: 未知列" in messages
-    assert "文件 h.xlsx 表头 学校名称（name）: 缺少必填列" in messages
     assert count(engine, School) == 0
+    keyless = ["学校名称", "所在县（市、区）", "学校类型", "办学性质", "举办者"]
+    messages = refused(engine, "schools", xlsx(tmp_path / "k.xlsx", keyless, [row[1:] for row in SCHOOLS]))
+    assert "文件 k.xlsx 表头 学校编号（code）: 缺少识别记录的列" in messages
 
 
 def test_english_headers_csv_and_round_trip(engine, tmp_path):
     csv = tmp_path / "enterprises.csv"
     csv.write_text(
-        "code,name,county,industry\n91330300A,温州某鞋业有限公司,鹿城区,鞋服\n91330300B,乐清某电气有限公司,乐清市,电气\n",
+        f"code,name,county,industry\n{SHOES},温州某鞋业有限公司,鹿城区,鞋服\n{VOLTS},乐清某电气有限公司,乐清市,电气\n",
         encoding="utf-8",
     )
     run_import(engine, "enterprises", csv)
     certs = xlsx(
         tmp_path / "certs.xlsx",
         ["认定编号", "企业编号", "认定级别", "认定日期", "撤销日期", "撤销原因"],
-        [["EC-1", "91330300A", "city", dt.date(2023, 5, 1), None, None],
-         ["EC-2", "91330300A", "provincial", "2024/6/1", "2025-01-15", "不再符合认定条件"]],
+        [["EC-1", SHOES, "city", dt.date(2023, 5, 1), None, None],
+         ["EC-2", SHOES, "provincial", "2024/6/1", "2025-01-15", "不再符合认定条件"]],
     )  # fmt: skip
     run_import(engine, "enterprise_certifications", certs)
     with Session(engine) as session:
@@ -127,7 +130,7 @@ def test_english_headers_csv_and_round_trip(engine, tmp_path):
         assert export_table(session, BY_NAME["enterprise_certifications"], exported) == 2
     sheet = load_workbook(exported).worksheets[0]
     assert [c.value for c in sheet[1]] == ["认定编号", "企业编号", "认定级别", "认定日期", "撤销日期", "撤销原因"]
-    assert [c.value for c in sheet[2]][:3] == ["EC-1", "91330300A", "city"]
+    assert [c.value for c in sheet[2]][:3] == ["EC-1", SHOES, "市级"]  # the label, read back as the code
     again = run_import(engine, "enterprise_certifications", exported)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
@@ -171,13 +174,9 @@ def test_templates_carry_the_headers_and_a_guide(tmp_path):
     workbook = load_workbook(path)
     assert [c.value for c in workbook.worksheets[0][1]][:3] == ["项目编号", "项目名称", "学校编号"]
     guide = workbook["说明"]
-    assert [c.value for c in guide[6]] == [
-        "计划投资（元）",
-        "planned_investment",
-        "金额（元，最多两位小数）",
-        "是",
-        None,
-    ]
+    row = [c.value for c in guide[6]]
+    assert row[:2] == ["计划投资（元）", "planned_investment"]
+    assert row[3:5] == ["金额，单位：元，最多两位小数", "是"]
 
 
 def test_enterprises_without_the_counties_table_are_refused(engine, tmp_path):
@@ -262,7 +261,7 @@ def test_rows_an_xlsx_file_does_not_store_keep_their_numbers(engine, tmp_path):
     messages = refused(engine, "schools", tmp_path / "gap.xlsx")
     assert "第3行: 空行（数据中间不能有空行）" in messages
     assert "第4行: 空行（数据中间不能有空行）" in messages
-    assert "第5行 学校类型: “college” 不是可选值（higher、secondary、technical）" in messages
+    assert "第5行 学校类型: “college” 不是可选值（可填：高职院校、中职学校、技工院校）" in messages
 
 
 def test_seen_keys_across_chunks_short_and_long(engine):

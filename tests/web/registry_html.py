@@ -9,7 +9,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from zhijiao.registry.demo_names import credit_code
 from zhijiao.storage.database import unit_of_work
+
+
+def new_credit_code(number: int, county: str = "330381") -> str:
+    """A well-formed unified social credit code that no demo enterprise has."""
+    return credit_code(county, 900_000 + number, old_style=False)
 
 
 def cell_text(fragment: str) -> str:
@@ -34,6 +40,12 @@ def codes(page: str, table: str) -> list[str]:
 def query(client: TestClient, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     with unit_of_work(client.app.state.engine) as session:
         return [tuple(row) for row in session.execute(text(sql), params)]
+
+
+def execute(client: TestClient, sql: str, **params: Any) -> None:
+    """A change made behind the platform's back, as another official's work would."""
+    with unit_of_work(client.app.state.engine) as session:
+        session.execute(text(sql), params)
 
 
 def snapshot(client: TestClient, table: str) -> dict[int, tuple[Any, ...]]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import polars as pl
 from fastapi.testclient import TestClient
 from personas import api_token
-from registry_html import changed, columns, query, snapshot
+from registry_html import changed, columns, new_credit_code, query, snapshot
 
 from zhijiao.engine.calculate import run
 from zhijiao.engine.rules import Period
@@ -117,7 +117,7 @@ def test_a_refused_write_names_every_problem_and_writes_nothing(client: TestClie
     problems = {(p["field"], p["message"]) for p in bad.json()["problems"]}
     assert problems == {
         ("school_code", "不能修改（原为 SCH-0016）"),
-        ("double_high", "“best” 不是可选值（none、provincial、national）"),
+        ("double_high", "“best” 不是可选值（可填：无、省级、国家级）"),
         ("base_appropriation_per_student", "不能为负数（-1）"),
     }
     other = client.post(f"{API}/school_years", json={"school_code": "SCH-0001", "year": 2027}, headers=headers)
@@ -133,7 +133,10 @@ def test_a_refused_write_names_every_problem_and_writes_nothing(client: TestClie
     english = client.put(
         f"{API}/school_years/SCH-0016/{YEAR}", json={"double_high": "best"}, headers=headers | {"Accept-Language": "en"}
     )
-    assert english.json()["problems"][0]["message"] == "'best' is not one of none, provincial, national"
+    assert (
+        english.json()["problems"][0]["message"]
+        == "'best' is not one of the allowed values (none, provincial, national)"
+    )
     assert {table: snapshot(client, table) for table in ("school_years", "schools", "audit_records")} == before
 
 
@@ -152,14 +155,15 @@ def test_write_requests_are_strict(sqlite_client: TestClient):
 
 def test_a_new_row_is_created_and_found_at_its_location(client: TestClient):
     headers = api_token(client, "county")
-    body = {"code": "TEST-E-9", "name": "瑞安市接口测试企业", "county": RUIAN, "industry": "智能装备"}
+    code = new_credit_code(9)
+    body = {"code": code, "name": "瑞安市接口测试企业", "county": RUIAN, "industry": "智能装备"}
     response = client.post(f"{API}/enterprises", json=body, headers=headers)
     assert response.status_code == 201, response.text
-    assert response.headers["location"] == f"{API}/enterprises/TEST-E-9"
+    assert response.headers["location"] == f"{API}/enterprises/{code}"
     assert client.get(response.headers["location"], headers=headers).json() == body
     again = client.post(f"{API}/enterprises", json=body, headers=headers)
     assert again.status_code == 422
-    assert again.json()["problems"][0]["message"] == "已存在（TEST-E-9），请修改该记录"
+    assert again.json()["problems"][0]["message"] == f"已存在（{code}），请修改该记录"
 
 
 def test_entitlements_are_the_engines(client: TestClient):

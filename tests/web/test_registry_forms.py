@@ -89,7 +89,7 @@ def test_a_refused_form_names_every_problem_and_writes_nothing(client: TestClien
     page = response.text
     for message in (
         "生均财政拨款（元）：不能为负数（-5）",
-        "“双高计划”建设单位：“world-class” 不是可选值（none、provincial、national）",
+        "“双高计划”建设单位：“world-class” 不是可选值（可填：无、省级、国家级）",
         "专任教师数：应为数字，实为“many”",
         "在校生数：必填项为空",
         "当地同类学校编制内教师平均工资（元）：1.234 的小数位超过 2 位",

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from zhijiao.api import auth, calculate, cost, plan, registry, targets
+from zhijiao.api import auth, calculate, cost, plan, registry, registry_files, targets
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -10,4 +10,5 @@ router.include_router(calculate.router)
 router.include_router(plan.router)
 router.include_router(cost.router)
 router.include_router(targets.router)
+router.include_router(registry_files.router)
 router.include_router(registry.router)

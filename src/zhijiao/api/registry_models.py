@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from zhijiao.registry.exporter import KIND_TEXT
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import Column, TableSpec
+from zhijiao.registry.workbook_layout import KIND_TEXT
 
 TEXT_LIMIT = 1_000  # beyond any column's length; the column's own limit is checked with the import's message
 

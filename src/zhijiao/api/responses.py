@@ -51,6 +51,7 @@ _WHY = {
     404: "不存在或不在您的范围内 / no such record, or not within your scope",
     409: "与现有状态冲突（如已处理或已存在）/ conflicts with the current state (e.g. already done or present)",
     413: "请求过大 / the request is too large",
+    415: "文件格式不支持 / the file is of a kind that cannot be read",
     422: "输入有误，逐项列出 / the input is refused, every problem named by record and field",
     429: "尝试次数过多，请稍后再试 / too many attempts: try again later",
 }

@@ -27,7 +27,11 @@ def user_errors(lang: Lang) -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        err.print(say(lang, "[bold red]输入有误，未进行计算：[/]", "[bold red]Input refused, nothing calculated:[/]"))
+        err.print(
+            f"[bold red]{error.headline[lang.value]}：[/]"
+            if lang is Lang.zh
+            else f"[bold red]{error.headline['en']}:[/]"
+        )
         for message in error.messages(lang.value):
             err.print(f"  • {message}", markup=False, highlight=False)
         raise typer.Exit(2) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +16,11 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.language import Lang, say
 from zhijiao.registry.counties import resolve_county
 from zhijiao.registry.exporter import export_table, write_template
+from zhijiao.registry.import_changes import ImportReport
 from zhijiao.registry.importer import import_table
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME, TABLES
+from zhijiao.registry.values import as_text
 from zhijiao.storage.database import database_url, unit_of_work
 from zhijiao.storage.migrate import ensure_schema, upgrade
 
@@ -59,13 +60,20 @@ def tables(lang: LangOption = Lang.zh) -> None:
     out.print(table)
 
 
+SHOWN_VALUES = 30  # changed values the terminal lists; the counts cover every row
+
+
 def import_(
     table: Annotated[str, typer.Argument(help="表名 / table")],
-    file: Annotated[Path, typer.Argument(help=".xlsx 或 .csv / .xlsx or .csv")],
+    file: Annotated[Path, typer.Argument(help=".xlsx、.xls 或 .csv / .xlsx, .xls or .csv")],
     county: CountyOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只预览将要发生的变化，不写入 / preview, write nothing")
+    ] = False,
     lang: LangOption = Lang.zh,
 ) -> None:
-    """导入（全部校验通过才写入）/ import a file: every row valid, or nothing written."""
+    """导入（全部校验通过才写入；文件中没有的列保持不变）/ import a file: all rows valid or nothing written; columns
+    the file lacks are left as they are."""
     spec = _spec(table, lang)
     engine = ensure_schema()
     with (
@@ -79,17 +87,76 @@ def import_(
             report = import_table(
                 session, spec, file, county=county, progress=lambda n: progress.update(task, completed=n)
             )
-            # From the command line the actor is the system: whoever ran it had the database's credentials.
-            audit.record(session, None, "registry.import", spec.name, file.name[:60],
-                         after=asdict(report) | {"county": county, "via": "cli"})  # fmt: skip
+            if dry_run:
+                report.dry_run = True
+                session.rollback()
+            else:
+                # From the command line the actor is the system: whoever ran it had the database's credentials.
+                audit.record(session, None, "registry.import", spec.name, file.name[:60],
+                             after=report.summary() | {"county": county, "via": "cli"})  # fmt: skip
+    _print_report(spec, report, lang)
+
+
+def _print_report(spec: TableSpec, report: ImportReport, lang: Lang) -> None:
+    zh = lang is Lang.zh
+    heading = (
+        say(lang, "预览（未写入）", "Preview (nothing written)") if report.dry_run else say(lang, "已导入", "Imported")
+    )
     out.print(
-        say(
+        f"{heading} {spec.label['zh'] if zh else spec.name}："
+        + say(
             lang,
-            f"{spec.label['zh']}：共{report.rows}行，新增{report.inserted}，更新{report.updated}，未变{report.unchanged}",
-            f"{spec.name}: {report.rows} rows, {report.inserted} inserted, {report.updated} updated, "
-            f"{report.unchanged} unchanged",
+            f"共{report.rows}行，新增{report.inserted}行，修改{report.updated}行，未变{report.unchanged}行",
+            f" {report.rows} rows: {report.inserted} inserted, {report.updated} updated, {report.unchanged} unchanged",
         )
     )
+    if report.untouched:
+        names = "、".join(spec.column(n).zh for n in report.untouched) if zh else ", ".join(report.untouched)
+        out.print(
+            say(
+                lang, f"文件中没有、保持不变的列：{names}", f"columns the file does not have, left as they are: {names}"
+            )
+        )
+    counts = Table(title=say(lang, "各列变化", "Changes by column"))
+    for title in (("列", "column"), ("新增", "added"), ("修改", "changed"), ("清空", "cleared"), ("未变", "unchanged")):
+        counts.add_column(title[0] if zh else title[1], justify="left" if title[1] == "column" else "right")
+    for name, column in report.counts.items():
+        label = spec.column(name).zh if zh else name
+        counts.add_row(label, *(f"{n:,}" for n in (column.added, column.changed, column.cleared, column.unchanged)))
+    out.print(counts)
+    if report.changes:
+        _print_changes(spec, report, lang)
+
+
+def _print_changes(spec: TableSpec, report: ImportReport, lang: Lang) -> None:
+    zh = lang is Lang.zh
+    rows = Table(title=say(lang, "变化的值", "Values that change"))
+    for zh_title, en_title in (
+        ("行", "row"),
+        ("记录", "record"),
+        ("列", "column"),
+        ("原值", "before"),
+        ("新值", "after"),
+    ):
+        rows.add_column(zh_title if zh else en_title)
+    shown = 0
+    for change in report.changes:
+        for cell in change.cells:
+            if shown == SHOWN_VALUES:
+                break
+            column = spec.column(cell.column)
+            rows.add_row(
+                str(change.number),
+                change.key + (say(lang, "（新增）", " (new)") if change.action == "insert" else ""),
+                column.zh if zh else column.name,
+                as_text(column, cell.before, lang.value),
+                as_text(column, cell.after, lang.value),
+            )
+            shown += 1
+    out.print(rows)
+    total = sum(c.touched for c in report.counts.values())
+    if total > shown:
+        out.print(say(lang, f"另有{total - shown}个值的变化未列出", f"{total - shown} more changed values not listed"))
 
 
 def export(

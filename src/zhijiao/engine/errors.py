@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Problem:
 
 class InputError(ValueError):
     """Input that cannot be calculated; carries every problem found, nothing was computed."""
+
+    headline: ClassVar[dict[str, str]] = {"zh": "输入有误，未进行计算", "en": "Input refused, nothing calculated"}
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -8,6 +8,31 @@ from sqlalchemy.orm import Session
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.models import County
 
+# The 12 county-level units and 市直属, as migration 0001 seeds them, with their English names (Hanyu Pinyin, as the
+# city's own English pages write them), by administrative code: the templates' drop-downs need them before any
+# database does.
+COUNTY_NAMES = {
+    "330302": ("鹿城区", "Lucheng District"),
+    "330303": ("龙湾区", "Longwan District"),
+    "330304": ("瓯海区", "Ouhai District"),
+    "330305": ("洞头区", "Dongtou District"),
+    "330381": ("瑞安市", "Rui'an City"),
+    "330382": ("乐清市", "Yueqing City"),
+    "330383": ("龙港市", "Longgang City"),
+    "330324": ("永嘉县", "Yongjia County"),
+    "330326": ("平阳县", "Pingyang County"),
+    "330327": ("苍南县", "Cangnan County"),
+    "330328": ("文成县", "Wencheng County"),
+    "330329": ("泰顺县", "Taishun County"),
+    "330300": ("市直属", "City-run"),
+}
+COUNTY_EN = {code: en for code, (_, en) in COUNTY_NAMES.items()}
+
+
+def named_counties(lang: str) -> list[str]:
+    """Every county's name in ``lang``, in the order officials list them."""
+    return [zh if lang == "zh" else en for zh, en in COUNTY_NAMES.values()]
+
 
 def county_codes(session: Session) -> dict[str, str]:
     """name → code."""

@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.service import Principal
 from zhijiao.audit import record
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.registry.cell_error import CellError
 from zhijiao.registry.counties import county_codes
 from zhijiao.registry.reach import owner
 from zhijiao.registry.rows import as_files, find, key_text
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import BY_NAME
-from zhijiao.registry.values import CellError, convert, is_blank
+from zhijiao.registry.values import convert, is_blank
 
 OBJECT_ID_LENGTH = 60  # the audit trail's object id column
 

@@ -4,8 +4,10 @@ Every row is validated; every problem is reported as row, column and reason (zh 
 read as a stream and written chunk by chunk inside the caller's transaction, and the keys met so far
 are kept in a temporary table of that transaction, so memory does not grow with the file (save an
 Excel file's shared-string table); the transaction is rolled back if any problem was found anywhere.
-Rows are matched by their key: re-importing the same file changes nothing. A county-scoped import
-touches only that county's rows.
+Rows are matched by their key: re-importing the same file changes nothing. A file changes only the columns it
+has: a column the file lacks is left as it is, and an empty cell in a column it has clears the value. What would
+change is counted by column and listed by row (``import_changes``), so a dry run shows it before anything is
+written. A county-scoped import touches only that county's rows.
 """
 
 from __future__ import annotations
@@ -14,31 +16,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.registry.cell_error import CellError
 from zhijiao.registry.counties import county_codes, resolve_county
+from zhijiao.registry.import_changes import ImportReport
 from zhijiao.registry.references import ReferenceIndex
 from zhijiao.registry.seen_keys import Key, SeenKeys, seen_keys
 from zhijiao.registry.sheets import read_rows
 from zhijiao.registry.spec import Column, TableSpec
-from zhijiao.registry.values import CellError, convert, is_blank
+from zhijiao.registry.tables import missing_reference
+from zhijiao.registry.values import convert, is_blank, shown
 from zhijiao.storage.database import by_blank_columns
 
 CHUNK = 2_000
 MAX_PROBLEMS = 200
 
 
-@dataclass
-class ImportReport:
-    table: str
-    rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class FileNotImported(InputError):
+    """A file refused whole: every problem by row, column and reason, nothing written."""
+
+    headline: ClassVar[dict[str, str]] = {"zh": "文件未导入", "en": "File not imported"}
 
 
 @dataclass
@@ -56,6 +58,8 @@ class _Import:
     scope: str | None
     report: ImportReport
     seen: SeenKeys
+    present: frozenset[str] = frozenset()  # the table's columns the file has
+    county_names: dict[str, str] = field(default_factory=dict)  # code → name, for the preview
     problems: list[tuple[int, Problem]] = field(default_factory=list)  # with their row, to list them by row
 
     def problem(self, number: int, column: str, zh: str, en: str) -> None:
@@ -81,9 +85,14 @@ def _header(spec: TableSpec, cells: list[object], path: Path) -> tuple[list[Colu
             problems.append(Problem(where, text, "列重复", "duplicated column"))
         columns.append(column)
     problems.extend(
-        Problem(where, f"{c.zh}（{c.name}）", "缺少必填列", "required column is missing")
-        for c in spec.columns
-        if c.required and c not in columns
+        Problem(
+            where,
+            f"{spec.column(name).zh}（{name}）",
+            "缺少识别记录的列",
+            "the column that identifies a row is missing",
+        )
+        for name in spec.key
+        if spec.column(name) not in columns
     )
     return columns, problems
 
@@ -91,8 +100,8 @@ def _header(spec: TableSpec, cells: list[object], path: Path) -> tuple[list[Colu
 def _cells(
     job: _Import, number: int, columns: list[Column | None], cells: list[object]
 ) -> tuple[dict[str, Any], set[str]]:
-    """The row's converted values, and the columns that failed (each reported)."""
-    values: dict[str, Any] = {c.name: None for c in job.spec.columns}
+    """The row's converted values for the columns the file has, and the columns that failed (each reported)."""
+    values: dict[str, Any] = dict.fromkeys(job.present)
     failed: set[str] = set()
     for column, raw in zip(columns, cells, strict=False):
         if column is None or is_blank(raw):
@@ -103,16 +112,9 @@ def _cells(
             job.problem(number, column.zh, error.zh, error.en)
             failed.add(column.name)
     for column in job.spec.columns:
-        if column.required and values[column.name] is None and column.name not in failed:
+        if column.required and column.name in job.present and values[column.name] is None and column.name not in failed:
             job.problem(number, column.zh, "必填项为空", "is required")
             failed.add(column.name)
-    if not failed:
-        for check in job.spec.row_checks:
-            found = check(values)
-            if found:
-                name, zh, en = found
-                job.problem(number, job.spec.column(name).zh, zh, en)
-                failed.add(name)
     return values, failed
 
 
@@ -133,23 +135,23 @@ def _unique(job: _Import, rows: list[_Row], keys: list[tuple[int, Key]]) -> list
 def _resolve(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> list[_Row]:
     """Codes of other records → ids, and each row's county; rows that fail are reported and dropped."""
     good = []
+    via = job.spec.county_via
     for row in rows:
         ok = True
-        for column in (c for c in job.spec.columns if c.ref):
+        for column in (c for c in job.spec.columns if c.ref and c.name in job.present):
             code = row.values[column.name]
             if code is not None and refs.id_of(column.ref or "", code) is None:
-                job.problem(row.number, column.zh, f"编号 {code} 不存在", f"code {code} does not exist")
+                job.problem(row.number, column.zh, *missing_reference(column, code))
                 ok = False
-        via = job.spec.county_via
-        if ok and via:
+        if ok and via and via in job.present:
             column = job.spec.column(via)
             row.county = (
                 row.values[via] if column.kind == "county" else refs.county_of(column.ref or "", row.values[via])
             )
-        if ok and job.scope and row.county != job.scope:
-            job.problem(row.number, job.spec.column(via or "code").zh, "不属于本县（市、区），无权导入",
-                        "belongs to another county: outside this import's scope")  # fmt: skip
-            ok = False
+            if job.scope and row.county != job.scope:
+                job.problem(row.number, column.zh, "不属于本县（市、区），无权导入",
+                            "belongs to another county: outside this import's scope")  # fmt: skip
+                ok = False
         if ok:
             good.append(row)
     return good
@@ -164,12 +166,77 @@ def _db_key(job: _Import, values: dict[str, Any], refs: ReferenceIndex) -> tuple
     return tuple(out)
 
 
-def _record(job: _Import, values: dict[str, Any], refs: ReferenceIndex) -> dict[str, Any]:
-    record = {}
-    for column in job.spec.columns:
-        value = values[column.name]
-        record[column.target] = refs.id_of(column.ref, value) if column.ref and value is not None else value
+def _stored(job: _Import, column: Column, value: object, refs: ReferenceIndex) -> object:
+    """A converted file value as the table keeps it: the id of a code of another record; a column's default for
+    a cleared value the table cannot leave empty (a blank "double-high" is "none")."""
+    if value is None:
+        return _cleared(job.spec, column)
+    return refs.id_of(column.ref, value) if column.ref else value
+
+
+def _cleared(spec: TableSpec, column: Column) -> object:
+    table_column = spec.model.__table__.c.get(column.target)
+    if table_column is not None and not table_column.nullable and table_column.default is not None:
+        return table_column.default.arg
+    return None
+
+
+def _shown(job: _Import, column: Column, stored: object, refs: ReferenceIndex) -> object:
+    """A stored value as the file shows it, for the preview: codes, county names, yuan."""
+    if stored is None:
+        return None
+    if column.ref:
+        return refs.code_of(column.ref, stored)
+    if column.kind == "county":
+        return job.county_names.get(str(stored), stored)
+    return shown(column, stored)
+
+
+def _row_rules(job: _Import, number: int, values: dict[str, Any]) -> bool:
+    """The table's rules across one row's fields, on the row as it will be; whether they hold (each failure
+    reported)."""
+    ok = True
+    for check in job.spec.row_checks:
+        found = check(values)
+        if found:
+            name, zh, en = found
+            job.problem(number, job.spec.column(name).zh, zh, en)
+            ok = False
+    return ok
+
+
+def _new(job: _Import, row: _Row, refs: ReferenceIndex) -> dict[str, Any] | None:
+    """The record a new row inserts, or None (reported): a new record needs every required column."""
+    absent = [c for c in job.spec.columns if c.required and c.name not in job.present]
+    for column in absent:
+        job.problem(row.number, column.zh, "新记录必须填写此列，但文件中没有这一列",
+                    "a new record needs this column, which the file does not have")  # fmt: skip
+    if absent or not _row_rules(job, row.number, row.values):
+        return None
+    record = {c.target: _stored(job, c, row.values.get(c.name), refs) for c in job.spec.columns}
+    if not job.problems:
+        after = {c.name: _shown(job, c, record[c.target], refs) for c in job.spec.columns if c.name in job.present}
+        job.report.insert(row.number, job.spec.key_text(row.values), after)
     return record
+
+
+def _changed(job: _Import, row: _Row, current: Any, refs: ReferenceIndex) -> dict[str, Any] | None:  # noqa: ANN401
+    """The columns of an existing record that the row changes (None if none, or if refused and reported)."""
+    spec = job.spec
+    if job.scope and refs.county_of_record(spec, current) != job.scope:
+        job.problem(row.number, spec.column(spec.key[0]).zh, "该记录属于其他县（市、区），无权修改",
+                    "the existing record belongs to another county")  # fmt: skip
+        return None
+    as_is = {c.name: getattr(current, c.target) for c in spec.columns if not c.ref}
+    if not _row_rules(job, row.number, as_is | {n: v for n, v in row.values.items() if not spec.column(n).ref}):
+        return None
+    counted = [c for c in spec.columns if c.name in job.present and c.name not in spec.key]
+    record = {c.target: _stored(job, c, row.values[c.name], refs) for c in counted}
+    if job.problems:
+        return None  # the import is refused: counting what it would change is wasted work
+    before = {c.name: _shown(job, c, getattr(current, c.target), refs) for c in counted}
+    after = {c.name: _shown(job, c, record[c.target], refs) for c in counted}
+    return record if job.report.update(row.number, spec.key_text(row.values), before, after) else None
 
 
 def _write(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> None:
@@ -181,27 +248,29 @@ def _write(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> None:
         existing[tuple(getattr(found, a.key) for a in key_attributes)] = found
     inserts, updates = [], []
     for key, row in keys.items():
-        record = _record(job, row.values, refs)
         current = existing.get(key)
         if current is None:
-            inserts.append(record)
-            continue
-        if job.scope and refs.county_of_record(job.spec, current) != job.scope:
-            job.problem(row.number, job.spec.column(job.spec.key[0]).zh, "该记录属于其他县（市、区），无权修改",
-                        "the existing record belongs to another county")  # fmt: skip
-            continue
-        if any(getattr(current, name) != value for name, value in record.items()):
-            updates.append({"id": current.id, **record})
+            record = _new(job, row, refs)
+            if record is not None:
+                inserts.append(record)
         else:
-            job.report.unchanged += 1
+            changed = _changed(job, row, current, refs)
+            if changed is not None:
+                updates.append({"id": current.id, **changed})
     if job.problems:
         return  # the whole import is rolled back: writing more would be wasted work
     if inserts:
         job.session.execute(insert(model), by_blank_columns(inserts))
-    if updates:
-        job.session.execute(update(model), updates)
-    job.report.inserted += len(inserts)
-    job.report.updated += len(updates)
+    for columns in _same_columns(updates):
+        job.session.execute(update(model), columns)
+
+
+def _same_columns(updates: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Updates grouped by the columns they set, so each group is one executemany."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in updates:
+        groups.setdefault(tuple(row), []).append(row)
+    return list(groups.values())
 
 
 def _flush(job: _Import, rows: list[_Row], keys: list[tuple[int, Key]]) -> None:
@@ -209,7 +278,7 @@ def _flush(job: _Import, rows: list[_Row], keys: list[tuple[int, Key]]) -> None:
     if not rows:
         return
     refs = ReferenceIndex(job.session)
-    for column in (c for c in job.spec.columns if c.ref):
+    for column in (c for c in job.spec.columns if c.ref and c.name in job.present):
         refs.load(column.ref or "", {row.values[column.name] for row in rows} - {None})
     resolved = _resolve(job, rows, refs)
     if resolved:
@@ -272,7 +341,7 @@ def _scope(session: Session, spec: TableSpec, path: Path, county: str | None) ->
     scope = resolve_county(session, county)
     if spec.county_via is None:
         zh, en = spec.label["zh"], spec.label["en"]
-        raise InputError(
+        raise FileNotImported(
             [
                 Problem(
                     where,
@@ -293,26 +362,41 @@ def import_table(
     county: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate and write ``path`` into ``spec``'s table; raises InputError (the caller rolls back)."""
+    """Validate and write ``path`` into ``spec``'s table; raises FileNotImported (the caller rolls back). The report
+    counts what changed by column and lists the changed rows (see ``import_changes``)."""
     counties = county_codes(session)
     scope = _scope(session, spec, path, county)
-    rows = read_rows(path)
-    header = next(rows, None)
+    try:
+        rows = read_rows(path)
+        header = next(rows, None)
+    except InputError as error:
+        raise FileNotImported(error.problems) from None
     if header is None:
         where = {"zh": f"文件 {path.name}", "en": f"file {path.name}"}
-        raise InputError([Problem(where, "", "文件为空", "the file is empty")])
+        raise FileNotImported([Problem(where, "", "文件为空", "the file is empty")])
     columns, header_problems = _header(spec, header, path)
     if header_problems:
-        raise InputError(header_problems)
+        raise FileNotImported(header_problems)
+    present = frozenset(c.name for c in columns if c is not None)
+    report = ImportReport(spec.name)
+    report.start(
+        [c.name for c in spec.columns if c.name in present],
+        [c.name for c in spec.columns if c.name not in present],
+        [c.name for c in spec.columns if c.name in present and c.name not in spec.key],
+    )
     with seen_keys(session) as seen:
-        job = _Import(session, spec, counties, scope, ImportReport(spec.name), seen)
-        _stream(job, rows, columns, progress)
+        job = _Import(session, spec, counties, scope, report, seen, present, {c: n for n, c in counties.items()})
+        try:
+            _stream(job, rows, columns, progress)
+        except InputError as error:  # the file stops being readable part-way (a damaged xlsx)
+            raise FileNotImported(error.problems) from None
     if job.problems:
-        raise InputError(job.by_row()[:MAX_PROBLEMS])
+        raise FileNotImported(job.by_row()[:MAX_PROBLEMS])
     problems = _check_table(job)
     if problems:
-        raise InputError(problems[:MAX_PROBLEMS])
-    return job.report
+        raise FileNotImported(problems[:MAX_PROBLEMS])
+    report.finish()
+    return report
 
 
-__all__ = ["ImportReport", "import_table"]
+__all__ = ["FileNotImported", "ImportReport", "import_table"]

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Scope
+from zhijiao.registry.choices import CERTIFICATION_LEVELS
 from zhijiao.registry.models import (
     County,
     Enterprise,
@@ -29,10 +30,12 @@ from zhijiao.registry.models import (
     TeacherStats,
 )
 from zhijiao.registry.reach import reach
-from zhijiao.registry.tables import BY_NAME, LEVELS
+from zhijiao.registry.tables import BY_NAME
 
 ENTITY_TABLES = ("schools", "enterprises", "platforms", "projects")
-LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS, start=1)}  # city < provincial < national
+LEVEL_RANK = {
+    level: rank for rank, level in enumerate(CERTIFICATION_LEVELS.codes, start=1)
+}  # city < provincial < national
 RANK_LEVEL = {rank: level for level, rank in LEVEL_RANK.items()}
 
 

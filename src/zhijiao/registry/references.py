@@ -42,6 +42,7 @@ class ReferenceIndex:
         self._ids: dict[str, dict[str, int]] = {}
         self._counties: dict[str, dict[str, str | None]] = {}
         self._counties_by_id: dict[str, dict[int, str | None]] = {}
+        self._codes: dict[str, dict[object, str]] = {}  # id → code, for the ids asked about
 
     def load(self, table: str, codes: Iterable[object]) -> None:
         wanted = sorted({str(c) for c in codes} - set(self._ids.get(table, {})))
@@ -62,6 +63,21 @@ class ReferenceIndex:
 
     def codes_by_id(self, table: str) -> dict[int, str]:
         return {ident: code for code, ident in self._ids.get(table, {}).items()}
+
+    def code_of(self, table: str, ident: object) -> str | None:
+        """The code of the record with id ``ident`` (looked up once if the index does not have it)."""
+        codes = self._codes.setdefault(table, {})
+        if ident in codes:
+            return codes[ident]
+        found = self.session.execute(_query(table).where(_ID[table] == ident)).first()
+        if found is None:
+            return None
+        code, ident, county = found
+        self._ids.setdefault(table, {})[code] = ident
+        self._counties.setdefault(table, {})[code] = county
+        self._counties_by_id.setdefault(table, {})[ident] = county
+        codes[ident] = str(code)
+        return str(code)
 
     def id_of(self, table: str, code: object) -> int | None:
         return self._ids.get(table, {}).get(str(code))

@@ -12,11 +12,12 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Scope
+from zhijiao.registry.cell_error import CellError
 from zhijiao.registry.models import County
 from zhijiao.registry.reach import owner, reach
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import BY_NAME
-from zhijiao.registry.values import CellError, convert, shown
+from zhijiao.registry.values import convert, shown
 
 SEARCHED = ("code", "name")  # a table's own columns that the ``q`` search looks in
 NO_NUL = r"^[^\x00]*$"  # text a request may carry: PostgreSQL cannot hold the NUL character
@@ -79,7 +80,7 @@ def as_files(session: Session, spec: TableSpec, records: Sequence[Any]) -> list[
 
 def key_text(spec: TableSpec, values: Mapping[str, object]) -> str:
     """A row's key as one string, e.g. ``SCH-0001/2024`` (the API's path, the audit trail's object id)."""
-    return "/".join(str(values.get(name)) for name in spec.key)
+    return spec.key_text(values)
 
 
 def _key_conditions(session: Session, spec: TableSpec, key: Mapping[str, object]) -> list[ColumnElement[bool]] | None:

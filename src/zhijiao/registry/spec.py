@@ -7,12 +7,14 @@ what the database keeps (fen, millionths, ids).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from zhijiao.registry.choices import ChoiceSet
+from zhijiao.registry.codes import REGISTRY_CODE, CodeShape
 from zhijiao.registry.models.base import Base
 
 KINDS = ("text", "code", "int", "year", "yuan", "rate", "fte", "date", "bool", "county")
@@ -25,11 +27,21 @@ class Column:
     zh: str  # Chinese header
     kind: str  # one of KINDS
     required: bool = False
-    choices: tuple[str, ...] = ()
+    options: ChoiceSet | None = None  # the coded values a choice column takes, with their labels
     ref: str | None = None  # the table whose code this column holds
     attribute: str | None = None  # model attribute, when it differs from the name
     maximum: int | None = None
     note: str = ""
+    shape: CodeShape | None = None  # a code column's shape; REGISTRY_CODE unless given
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The codes a choice column takes (none for other columns)."""
+        return self.options.codes if self.options is not None else ()
+
+    @property
+    def code_shape(self) -> CodeShape:
+        return self.shape or REGISTRY_CODE
 
     @property
     def target(self) -> str:
@@ -66,6 +78,10 @@ class TableSpec:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def key_text(self, values: Mapping[str, object]) -> str:
+        """A row's key as one string, e.g. ``SCH-0001/2024`` (the API's path, the audit trail's object id)."""
+        return "/".join(str(values.get(name)) for name in self.key)
 
     def headers(self) -> dict[str, Column]:
         """Every accepted header (English and Chinese) → its column."""

@@ -10,10 +10,23 @@ from sqlalchemy.orm import Session
 
 from zhijiao.engine.units import RATE_ONE
 from zhijiao.registry import models as m
+from zhijiao.registry.choices import (
+    BRAND_CATEGORIES,
+    CERTIFICATION_LEVELS,
+    DOUBLE_HIGH,
+    MEMBER_KINDS,
+    OWNERSHIP,
+    PLATFORM_KINDS,
+    PLATFORM_LEVELS,
+    PROGRAMME_KINDS,
+    PROJECT_KINDS,
+    SCHOOL_TYPES,
+    SPONSOR,
+    ChoiceSet,
+)
+from zhijiao.registry.codes import NATIONAL_MAJOR, USCC
 from zhijiao.registry.spec import Column, RowCheck, TableSpec
 
-SCHOOL_TYPES = ("higher", "secondary", "technical")
-LEVELS = ("city", "provincial", "national")
 MONEY_MAX = 100_000_000_000  # 1,000亿元: far above any single figure, keeps every sum an exact integer
 COUNT_MAX = 10_000_000
 
@@ -60,7 +73,7 @@ def _shares_within_whole(session: Session) -> list[tuple[str, str, str, str]]:
 
 
 def _certifications(
-    name: str, model: type[m.Base], label: dict[str, str], owner: Column, levels: tuple[str, ...]
+    name: str, model: type[m.Base], label: dict[str, str], owner: Column, levels: ChoiceSet
 ) -> TableSpec:
     """A certification at a level on a date, and its revocation: enterprises (Art. 7) and platforms (Art. 3)."""
     return TableSpec(
@@ -70,7 +83,7 @@ def _certifications(
         (
             Column("code", "认定编号", "code", required=True),
             owner,
-            Column("level", "认定级别", "text", required=True, choices=levels),
+            Column("level", "认定级别", "text", required=True, options=levels),
             Column("certified_on", "认定日期", "date", required=True),
             Column("revoked_on", "撤销日期", "date"),
             Column("revocation_reason", "撤销原因", "text"),
@@ -93,9 +106,9 @@ TABLES: tuple[TableSpec, ...] = (
             Column("code", "学校编号", "code", required=True),
             Column("name", "学校名称", "text", required=True),
             Column("county", "所在县（市、区）", "county", required=True),
-            Column("school_type", "学校类型", "text", required=True, choices=SCHOOL_TYPES),
-            Column("ownership", "办学性质", "text", required=True, choices=("public", "private", "mixed")),
-            Column("sponsor", "举办者", "text", required=True, choices=("city", "county")),
+            Column("school_type", "学校类型", "text", required=True, options=SCHOOL_TYPES),
+            Column("ownership", "办学性质", "text", required=True, options=OWNERSHIP),
+            Column("sponsor", "举办者", "text", required=True, options=SPONSOR),
         ),
         key=("code",),
         county_via="county",
@@ -120,7 +133,7 @@ TABLES: tuple[TableSpec, ...] = (
         (
             SCHOOL_REF,
             YEAR,
-            Column("double_high", "“双高计划”建设单位", "text", choices=("none", "provincial", "national")),
+            Column("double_high", "“双高计划”建设单位", "text", options=DOUBLE_HIGH),
             _count("double_high_group_students", "“双高”专业群在校生数"),
             _money("base_appropriation_per_student", "生均财政拨款（元）"),
             _money("local_avg_teacher_salary", "当地同类学校编制内教师平均工资（元）"),
@@ -177,7 +190,7 @@ TABLES: tuple[TableSpec, ...] = (
             SCHOOL_REF,
             YEAR,
             Column("name", "专业名称", "text", required=True),
-            Column("national_code", "专业代码", "code"),
+            Column("national_code", "专业代码", "code", shape=NATIONAL_MAJOR),
             Column("professional_group", "专业群", "text"),
             Column("industry", "服务产业", "text"),
             _count("enrolment", "在校生数"),
@@ -193,7 +206,7 @@ TABLES: tuple[TableSpec, ...] = (
         m.Enterprise,
         {"zh": "企业", "en": "enterprises"},
         (
-            Column("code", "企业编号（统一社会信用代码）", "code", required=True),
+            Column("code", "企业编号（统一社会信用代码）", "code", required=True, shape=USCC),
             Column("name", "企业名称", "text", required=True),
             Column("county", "所在县（市、区）", "county", required=True),
             Column("industry", "所属行业", "text"),
@@ -205,8 +218,8 @@ TABLES: tuple[TableSpec, ...] = (
         "enterprise_certifications",
         m.EnterpriseCertification,
         {"zh": "产教融合型企业认定", "en": "enterprise certifications"},
-        Column("enterprise_code", "企业编号", "code", required=True, ref="enterprises"),
-        LEVELS,
+        Column("enterprise_code", "企业编号", "code", required=True, ref="enterprises", shape=USCC),
+        CERTIFICATION_LEVELS,
     ),
     TableSpec(
         "platforms",
@@ -216,7 +229,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("code", "平台编号", "code", required=True),
             Column("name", "平台名称", "text", required=True),
             SCHOOL_REF,
-            Column("kind", "平台类型", "text", required=True, choices=("research", "training")),
+            Column("kind", "平台类型", "text", required=True, options=PLATFORM_KINDS),
         ),
         key=("code",),
         county_via="school_code",
@@ -226,7 +239,7 @@ TABLES: tuple[TableSpec, ...] = (
         m.PlatformCertification,
         {"zh": "平台认定", "en": "platform certifications"},
         Column("platform_code", "平台编号", "code", required=True, ref="platforms"),
-        ("provincial", "national"),
+        PLATFORM_LEVELS,
     ),
     TableSpec(
         "projects",
@@ -236,7 +249,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("code", "项目编号", "code", required=True),
             Column("name", "项目名称", "text", required=True),
             SCHOOL_REF,
-            Column("kind", "建设类型", "text", required=True, choices=("new", "relocated", "expanded")),
+            Column("kind", "建设类型", "text", required=True, options=PROJECT_KINDS),
             _money("planned_investment", "计划投资（元）", required=True),
             _money("actual_investment", "实际完成投资（元）"),
             Column("started_on", "开工日期", "date"),
@@ -284,7 +297,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "成员类型",
                 "text",
                 required=True,
-                choices=("government", "school", "association", "enterprise"),
+                options=MEMBER_KINDS,
             ),
             Column("member_name", "成员名称", "text", required=True),
             Column("member_code", "成员编号", "code"),
@@ -299,7 +312,7 @@ TABLES: tuple[TableSpec, ...] = (
         (
             Column("code", "项目编号", "code", required=True),
             Column("name", "名称", "text", required=True),
-            Column("kind", "类型", "text", required=True, choices=("programme", "park")),
+            Column("kind", "类型", "text", required=True, options=PROGRAMME_KINDS),
             Column("partner_country", "合作国家", "text"),
             Column("school_code", "学校编号", "code", ref="schools"),
             Column("started_on", "启动日期", "date"),
@@ -313,7 +326,7 @@ TABLES: tuple[TableSpec, ...] = (
         (
             Column("code", "编号", "code", required=True),
             Column("name", "名称", "text", required=True),
-            Column("category", "类别", "text", required=True, choices=("brand", "quality_school", "quality_major")),
+            Column("category", "类别", "text", required=True, options=BRAND_CATEGORIES),
             Column("school_code", "学校编号", "code", ref="schools"),
             Column("awarded_on", "获评日期", "date", required=True),
         ),
@@ -323,3 +336,13 @@ TABLES: tuple[TableSpec, ...] = (
 
 BY_NAME = {t.name: t for t in TABLES}
 REF_TABLES = {"schools", "enterprises", "platforms", "communities"}
+
+
+def missing_reference(column: Column, code: object) -> tuple[str, str]:
+    """Why a code of another record is refused (zh, en), naming the table to import first."""
+    table = column.ref or ""
+    label = BY_NAME[table].label if table in BY_NAME else {"zh": table, "en": table}
+    return (
+        f"“{code}”在{label['zh']}表中不存在：请先导入{label['zh']}表（{table}），或核对编号",
+        f"no record of {label['en']} has the code {code!r}: import the {table} table first, or check the code",
+    )

@@ -6,7 +6,6 @@ limited) and the blank templates. The work is ``importer.import_table``, ``expor
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from zhijiao.audit import record
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.editing import OBJECT_ID_LENGTH
 from zhijiao.registry.exporter import export_table, write_template
-from zhijiao.registry.importer import ImportReport, import_table
+from zhijiao.registry.importer import FileNotImported, ImportReport, import_table
 from zhijiao.registry.spec import TableSpec
 
 
@@ -29,13 +28,46 @@ def _county(actor: Principal, spec: TableSpec) -> str | None:
     return scope.county_code
 
 
-def import_file(session: Session, actor: Principal, spec: TableSpec, path: Path) -> ImportReport:
-    """Imports ``path`` into ``spec``'s table; raises InputError naming every problem, having written nothing
-    (the savepoint is rolled back, so the caller's transaction goes on)."""
+class PreviewOutdated(FileNotImported):
+    """The registry changed between the preview a person confirmed and the import: nothing was written."""
+
+
+def preview_file(session: Session, actor: Principal, spec: TableSpec, path: Path) -> ImportReport:
+    """What importing ``path`` would change, with nothing written (a dry run); raises FileNotImported as the import
+    would."""
+    county = _county(actor, spec)
+    savepoint = session.begin_nested()
+    try:
+        report = import_table(session, spec, path, county=county)
+    finally:
+        savepoint.rollback()
+    report.dry_run = True
+    return report
+
+
+def import_file(
+    session: Session, actor: Principal, spec: TableSpec, path: Path, *, confirmed: str | None = None
+) -> ImportReport:
+    """Imports ``path`` into ``spec``'s table; raises FileNotImported naming every problem, having written nothing
+    (the savepoint is rolled back, so the caller's transaction goes on). ``confirmed``: the fingerprint of the
+    preview the person accepted; if the import would now change anything else, it raises PreviewOutdated."""
     county = _county(actor, spec)
     with session.begin_nested():
         report = import_table(session, spec, path, county=county)
-        record(session, actor, "registry.import", spec.name, path.name[:OBJECT_ID_LENGTH], after=asdict(report))
+        if confirmed is not None and report.fingerprint != confirmed:
+            where = {"zh": f"文件 {path.name}", "en": f"file {path.name}"}
+            raise PreviewOutdated(
+                [
+                    Problem(
+                        where,
+                        "",
+                        "登记库在预览之后已有变化，导入结果将与预览不同：请查看新的预览后再确认",
+                        "the registry changed after the preview, so the import would differ from it: "
+                        "review the new preview and confirm again",
+                    )
+                ]
+            )
+        record(session, actor, "registry.import", spec.name, path.name[:OBJECT_ID_LENGTH], after=report.summary())
     return report
 
 

@@ -1,6 +1,8 @@
 """Import and export: the template of every table, each table as xlsx or CSV (a county officer's county
-only), and the upload of a file, checked whole: the report of what changed, or every problem by row,
-column and reason with nothing written. Uploads are limited in size and must be xlsx or UTF-8 CSV."""
+only), and the upload of a file in two steps. The upload is checked whole and previewed — per column the values
+that would be added, changed, cleared or left, with the rows — or refused with every problem by row, column and
+reason; nothing is written until the person confirms the preview, and the import then writes exactly what was
+shown (or shows a new preview if the registry changed meanwhile). Uploads are limited in size: xlsx, xls or CSV."""
 
 from __future__ import annotations
 
@@ -15,21 +17,30 @@ from fastapi.responses import Response
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.errors import InputError, Problem
-from zhijiao.language import Lang
-from zhijiao.registry.importer import ImportReport
+from zhijiao.language import Lang, say
+from zhijiao.registry.import_changes import ImportReport
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME, TABLES
-from zhijiao.registry.transfer import export_file, import_file, template_file
-from zhijiao.web.deps import Db, LangDep, require
+from zhijiao.registry.transfer import PreviewOutdated, export_file, import_file, preview_file, template_file
+from zhijiao.registry.uploads import (
+    CHUNK,
+    MAX_UPLOAD_BYTES,
+    UploadRefused,
+    clean_name,
+    discard,
+    save_upload,
+    stage,
+    staged,
+    too_large,
+)
+from zhijiao.web.deps import Db, LangDep, request_lang, require
 from zhijiao.web.errors import NotFound
-from zhijiao.web.pages.registry_view import area_context, scope_label
+from zhijiao.web.pages.registry_view import area_context, column_label, display, scope_label
 from zhijiao.web.templating import render
 
 router = APIRouter()
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # far above a county's yearly files (10⁵ rows of xlsx is about 4 MB)
-CHUNK = 1024 * 1024
-XLSX_MAGIC = b"PK\x03\x04"  # an xlsx file is a zip archive
+PREVIEW_SHOWN = 200  # changed rows a page lists; the counts cover every row
 MEDIA = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".csv": "text/csv; charset=utf-8",
@@ -56,20 +67,35 @@ def _page(
     *,
     problems: list[str] | None = None,
     report: ImportReport | None = None,
+    token: str = "",
     chosen: str = "",
     file_name: str = "",
+    notice: str = "",
     status: int = 200,
 ) -> Response:
+    spec = BY_NAME.get(chosen)
     context = area_context(user) | {
         "tables": TABLES,
         "own": scope_label(db, user),
         "problems": problems or [],
         "report": report,
+        "spec": spec,
+        "shown_changes": report.changes[:PREVIEW_SHOWN] if report else [],
+        "token": token,
         "chosen": chosen,
         "file_name": file_name,
+        "notice": notice,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "column_label": lambda name: column_label(spec.column(name), request_lang(request)) if spec else name,
+        "cell": lambda name, value: _cell(spec, name, value, request_lang(request)),
     }
     return render(request, "registry/files.html", context, status_code=status)
+
+
+def _cell(spec: TableSpec | None, name: str, value: object, lang: Lang) -> str:
+    if spec is None:
+        return str(value)
+    return display(spec.column(name), value, lang) if value is not None else say(lang, "（空）", "(blank)")
 
 
 @router.get("/registry/files")
@@ -97,33 +123,6 @@ def export(
     return _download(content, spec.name, suffix)
 
 
-def _saved(upload: UploadFile, folder: FilePath, lang: Lang) -> tuple[FilePath | None, str, int]:
-    """The upload copied to ``folder`` under its own name, or a reason it is refused (and the status)."""
-    name = FilePath("".join(c for c in (upload.filename or "") if c.isprintable()).replace("\\", "/")).name[-100:]
-    suffix = FilePath(name).suffix.lower()
-    zh = lang is Lang.zh
-    if suffix not in MEDIA:
-        return None, "仅支持 .xlsx 或 .csv 文件。" if zh else "Only .xlsx and .csv files can be imported.", 415
-    path = folder / (name if FilePath(name).stem else f"upload{suffix}")
-    size, binary, head = 0, False, b""
-    with path.open("wb") as target:
-        while chunk := upload.file.read(CHUNK):
-            head = head or chunk[: len(XLSX_MAGIC)]
-            size += len(chunk)
-            binary = binary or b"\x00" in chunk  # text never holds NUL; PostgreSQL could not store it
-            if size > MAX_UPLOAD_BYTES:
-                limit = MAX_UPLOAD_BYTES // (1024 * 1024)
-                return None, f"文件超过 {limit} MB。" if zh else f"The file is larger than {limit} MB.", 413
-            target.write(chunk)
-    if size == 0:
-        return None, "文件为空。" if zh else "The file is empty.", 422
-    if suffix == ".xlsx" and head != XLSX_MAGIC:
-        return None, "该文件不是 xlsx 工作簿。" if zh else "The file is not an xlsx workbook.", 415
-    if suffix == ".csv" and binary:
-        return None, "该文件不是文本 CSV。" if zh else "The file is not a text CSV.", 415
-    return path, "", 200
-
-
 def _lines(problems: list[Problem], lang: Lang) -> list[str]:
     return [problem.message(lang.value) for problem in problems]
 
@@ -137,24 +136,83 @@ def upload(
     file: Annotated[UploadFile, File()],
     user: Principal = require(Permission.import_registry),
 ) -> Response:
+    """The first step: the file is checked whole and its preview shown; nothing is written."""
     spec = _spec(table)
     declared = request.headers.get("content-length", "")
+    name = clean_name(file.filename or "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + CHUNK:
-        limit = MAX_UPLOAD_BYTES // (1024 * 1024)
-        message = f"文件超过 {limit} MB。" if lang is Lang.zh else f"The file is larger than {limit} MB."
-        return _page(request, db, user, problems=[message], chosen=table, status=413)
+        refusal = too_large()
+        return _page(request, db, user, problems=[say(lang, refusal.zh, refusal.en)], chosen=table, status=413)
     folder = FilePath(tempfile.mkdtemp(prefix="zhijiao-import-"))
     try:
-        path, refusal, status = _saved(file, folder, lang)
-        name = path.name if path else (file.filename or "")
-        if path is None:
-            return _page(request, db, user, problems=[refusal], chosen=table, file_name=name, status=status)
         try:
-            report = import_file(db, user, spec, path)
+            path = save_upload(file.file, file.filename or "", folder)
+        except UploadRefused as refused:
+            message = say(lang, refused.zh, refused.en)
+            return _page(request, db, user, problems=[message], chosen=table, file_name=name, status=refused.status)
+        try:
+            report = preview_file(db, user, spec, path)
         except InputError as refused:
             return _page(
                 request, db, user, problems=_lines(refused.problems, lang), chosen=table, file_name=name, status=422
             )
-        return _page(request, db, user, report=report, chosen=table, file_name=name)
+        token = stage(path, user_id=user.user_id, table=spec.name) if report.changed_rows else ""
+        return _page(request, db, user, report=report, token=token, chosen=table, file_name=path.name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.post("/registry/files/import/confirm")
+def confirm(
+    request: Request,
+    db: Db,
+    lang: LangDep,
+    table: Annotated[str, Form(max_length=40)],
+    token: Annotated[str, Form(max_length=64)],
+    fingerprint: Annotated[str, Form(max_length=64)],
+    user: Principal = require(Permission.import_registry),
+) -> Response:
+    """The second step: the confirmed preview is imported, exactly as shown."""
+    spec = _spec(table)
+    path = staged(token, user_id=user.user_id, table=spec.name)
+    if path is None:
+        message = say(
+            lang,
+            "待确认的文件已过期或不存在，请重新上传。",
+            "The file waiting for confirmation has expired or does not exist: upload it again.",
+        )
+        return _page(request, db, user, problems=[message], chosen=table, status=410)
+    try:
+        report = import_file(db, user, spec, path, confirmed=fingerprint)
+    except PreviewOutdated as outdated:
+        try:
+            report = preview_file(db, user, spec, path)
+        except InputError as refused:
+            discard(token)
+            return _page(request, db, user, problems=_lines(refused.problems, lang), chosen=table,
+                         file_name=path.name, status=422)  # fmt: skip
+        notice = outdated.problems[0].message(lang.value)
+        return _page(request, db, user, report=report, token=token, chosen=table, file_name=path.name,
+                     notice=notice, status=409)  # fmt: skip
+    except InputError as refused:
+        discard(token)
+        return _page(request, db, user, problems=_lines(refused.problems, lang), chosen=table,
+                     file_name=path.name, status=422)  # fmt: skip
+    discard(token)
+    return _page(request, db, user, report=report, chosen=table, file_name=path.name)
+
+
+@router.post("/registry/files/import/cancel")
+def cancel(
+    request: Request,
+    db: Db,
+    lang: LangDep,
+    table: Annotated[str, Form(max_length=40)],
+    token: Annotated[str, Form(max_length=64)],
+    user: Principal = require(Permission.import_registry),
+) -> Response:
+    spec = _spec(table)
+    if staged(token, user_id=user.user_id, table=spec.name) is not None:
+        discard(token)
+    notice = say(lang, "已取消，未导入任何数据。", "Cancelled: nothing was imported.")
+    return _page(request, db, user, chosen=table, notice=notice)

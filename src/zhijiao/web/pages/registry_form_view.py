@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 from zhijiao.engine.errors import Problem
 from zhijiao.language import Lang
-from zhijiao.registry.exporter import KIND_TEXT
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import BY_NAME
+from zhijiao.registry.workbook_layout import KIND_TEXT
 from zhijiao.web.pages.registry_view import choice, column_label, form_text
 
 _INPUT_MODES = {"int": "numeric", "year": "numeric", "yuan": "decimal", "rate": "decimal", "fte": "decimal"}

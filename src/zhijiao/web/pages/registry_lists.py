@@ -15,8 +15,8 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.language import Lang
 from zhijiao.registry import queries
+from zhijiao.registry.choices import CERTIFICATION_LEVELS, SCHOOL_TYPES
 from zhijiao.registry.rows import NO_NUL
-from zhijiao.registry.tables import LEVELS, SCHOOL_TYPES
 from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.errors import InvalidInput
 from zhijiao.web.pages.registry_view import (
@@ -79,7 +79,7 @@ PAGES = {
         N_("学校类型"),
         N_("“双高计划”"),
         ("none", "provincial", "national"),
-        SCHOOL_TYPES,
+        SCHOOL_TYPES.codes,
     ),
     "enterprises": ListPage(
         N_("企业"),
@@ -93,7 +93,7 @@ PAGES = {
         ),
         N_("所属行业"),
         N_("认定级别"),
-        LEVELS,
+        CERTIFICATION_LEVELS.codes,
     ),
     "platforms": ListPage(
         N_("平台"),
