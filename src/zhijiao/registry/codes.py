@@ -90,9 +90,9 @@ USCC = CodeShape(
 )
 NATIONAL_MAJOR = CodeShape(
     "national_major",
-    "6位数字的专业代码（《职业教育专业目录（2021年）》）",
-    "6-digit major code of the national catalogue of vocational education majors (2021)",
-    r"[1-9][0-9]{5}",
+    "6位数字的专业代码，国家控制专业后加K（《职业教育专业目录（2021年）》）",
+    "6-digit major code of the national catalogue of vocational education majors (2021), K after a controlled major",
+    r"[1-9][0-9]{5}K?",
     digits=6,
 )
 REGISTRY_CODE = CodeShape(
