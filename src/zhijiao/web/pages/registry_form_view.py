@@ -12,7 +12,7 @@ from zhijiao.language import Lang
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.registry.workbook_layout import KIND_TEXT
-from zhijiao.web.pages.registry_view import choice, column_label, form_text
+from zhijiao.web.pages.registry_view import column_label, form_text
 
 _INPUT_MODES = {"int": "numeric", "year": "numeric", "yuan": "decimal", "rate": "decimal", "fte": "decimal"}
 
@@ -61,7 +61,8 @@ def _options(column: Column, counties: Sequence[str], lang: Lang) -> list[tuple[
     if column.kind == "bool":
         yes, no = ("是", "否") if lang is Lang.zh else ("yes", "no")
         return [*blank, ("true", yes), ("false", no)]
-    return blank + [(value, f"{choice(value, lang)}（{value}）") for value in column.choices]
+    options = column.options.choices if column.options else ()
+    return blank + [(c.code, c.label(lang.value)) for c in options]
 
 
 def _length(spec: TableSpec, column: Column) -> int | None:

@@ -79,8 +79,8 @@ def display(column: Column, value: object, lang: Lang) -> str:
         shown = date(value, lang)
     if shown is None and column.kind == "bool":
         shown = say(lang, "是", "yes") if value else say(lang, "否", "no")
-    if shown is None and column.choices:
-        shown = choice(value, lang)
+    if shown is None and column.options is not None:
+        shown = column.options.label(str(value), lang.value)
     return str(value) if shown is None else shown
 
 
