@@ -38,14 +38,14 @@ def refused(path: Path, zh: str, en: str) -> list[str]:
     return [f"文件 {path.name}: 无法读取：{zh}", f"file {path.name}: cannot be read: {en}"]
 
 
-def test_the_three_formats_and_no_other():
-    assert FORMATS == (".xlsx", ".xls", ".csv")
-    for name in ("a.xlsx", "a.XLS", "a.csv"):
+def test_the_four_formats_and_no_other():
+    assert FORMATS == (".xlsx", ".xls", ".csv", ".txt")  # .txt: Excel's "Unicode text"
+    for name in ("a.xlsx", "a.XLS", "a.csv", "a.txt"):
         check_format(Path(name))
     with pytest.raises(InputError) as caught:
-        check_format(Path("schools.txt"))
-    assert caught.value.messages("zh") == ["文件 schools.txt: 仅支持 .xlsx、.xls 或 .csv 文件"]
-    assert caught.value.messages("en") == ["file schools.txt: only .xlsx, .xls and .csv files are supported"]
+        check_format(Path("schools.pdf"))
+    assert caught.value.messages("zh") == ["文件 schools.pdf: 仅支持 .xlsx、.xls、.csv 或 .txt 文件"]
+    assert caught.value.messages("en") == ["file schools.pdf: only .xlsx, .xls, .csv and .txt files are supported"]
     with pytest.raises(InputError) as caught:
         check_format(Path("schools.xls"), (".xlsx", ".csv"))
     assert caught.value.messages("zh") == ["文件 schools.xls: 仅支持 .xlsx 或 .csv 文件"]
