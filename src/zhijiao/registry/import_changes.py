@@ -63,17 +63,17 @@ class ImportReport:
         self.counts = {name: ColumnCounts(name) for name in counted}
 
     def insert(self, number: int, key: str, after: dict[str, object]) -> None:
-        cells = []
+        cells: list[tuple[str, object, object]] = []
         for name, value in after.items():
             if value is not None and name in self.counts:
                 self.counts[name].added += 1
-                cells.append(CellChange(name, None, value))
+                cells.append((name, None, value))
         self.inserted += 1
-        self._note(RowChange(number, key, "insert", tuple(cells)))
+        self._note(number, key, "insert", cells)
 
     def update(self, number: int, key: str, before: dict[str, object], after: dict[str, object]) -> bool:
         """Counts the row's columns; whether anything changes."""
-        cells = []
+        cells: list[tuple[str, object, object]] = []
         for name, value in after.items():
             counts, old = self.counts.get(name), before.get(name)
             if counts is None:
@@ -87,18 +87,19 @@ class ImportReport:
                 counts.cleared += 1
             else:
                 counts.changed += 1
-            cells.append(CellChange(name, old, value))
+            cells.append((name, old, value))
         if not cells:
             self.unchanged += 1
             return False
         self.updated += 1
-        self._note(RowChange(number, key, "update", tuple(cells)))
+        self._note(number, key, "update", cells)
         return True
 
-    def _note(self, change: RowChange) -> None:
-        self._digest.update(repr(change).encode())
+    def _note(self, number: int, key: str, action: str, cells: list[tuple[str, object, object]]) -> None:
+        # The digest reads plain tuples (their repr is fast); rows become dataclasses only where they are listed.
+        self._digest.update(repr((number, key, action, cells)).encode())
         if len(self.changes) < PREVIEW_ROWS:
-            self.changes.append(change)
+            self.changes.append(RowChange(number, key, action, tuple(CellChange(*cell) for cell in cells)))
 
     def finish(self) -> None:
         self.fingerprint = self._digest.hexdigest()

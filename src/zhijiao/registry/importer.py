@@ -61,6 +61,20 @@ class _Import:
     present: frozenset[str] = frozenset()  # the table's columns the file has
     county_names: dict[str, str] = field(default_factory=dict)  # code → name, for the preview
     problems: list[tuple[int, Problem]] = field(default_factory=list)  # with their row, to list them by row
+    # Worked out once per import, not per row:
+    absent_required: list[Column] = field(default_factory=list)  # a new row would need these
+    present_required: list[Column] = field(default_factory=list)  # no cell of these may be empty
+    counted: list[Column] = field(default_factory=list)  # the file's columns but the key
+    own: list[Column] = field(default_factory=list)  # columns that hold a value, not another record's code
+    defaults: dict[str, object] = field(default_factory=dict)  # what a cleared value becomes, by column
+
+    def __post_init__(self) -> None:
+        spec = self.spec
+        self.absent_required = [c for c in spec.columns if c.required and c.name not in self.present]
+        self.present_required = [c for c in spec.columns if c.required and c.name in self.present]
+        self.counted = [c for c in spec.columns if c.name in self.present and c.name not in spec.key]
+        self.own = [c for c in spec.columns if not c.ref]
+        self.defaults = {c.name: _cleared(spec, c) for c in spec.columns}
 
     def problem(self, number: int, column: str, zh: str, en: str) -> None:
         self.problems.append((number, Problem({"zh": f"第{number}行", "en": f"row {number}"}, column, zh, en)))
@@ -111,8 +125,8 @@ def _cells(
         except CellError as error:
             job.problem(number, column.zh, error.zh, error.en)
             failed.add(column.name)
-    for column in job.spec.columns:
-        if column.required and column.name in job.present and values[column.name] is None and column.name not in failed:
+    for column in job.present_required:
+        if values[column.name] is None and column.name not in failed:
             job.problem(number, column.zh, "必填项为空", "is required")
             failed.add(column.name)
     return values, failed
@@ -170,11 +184,12 @@ def _stored(job: _Import, column: Column, value: object, refs: ReferenceIndex) -
     """A converted file value as the table keeps it: the id of a code of another record; a column's default for
     a cleared value the table cannot leave empty (a blank "double-high" is "none")."""
     if value is None:
-        return _cleared(job.spec, column)
+        return job.defaults[column.name]
     return refs.id_of(column.ref, value) if column.ref else value
 
 
 def _cleared(spec: TableSpec, column: Column) -> object:
+    """What a cleared value of ``column`` is stored as: its default where the table cannot leave it empty."""
     table_column = spec.model.__table__.c.get(column.target)
     if table_column is not None and not table_column.nullable and table_column.default is not None:
         return table_column.default.arg
@@ -207,15 +222,15 @@ def _row_rules(job: _Import, number: int, values: dict[str, Any]) -> bool:
 
 def _new(job: _Import, row: _Row, refs: ReferenceIndex) -> dict[str, Any] | None:
     """The record a new row inserts, or None (reported): a new record needs every required column."""
-    absent = [c for c in job.spec.columns if c.required and c.name not in job.present]
+    absent = job.absent_required
     for column in absent:
         job.problem(row.number, column.zh, "新记录必须填写此列，但文件中没有这一列",
                     "a new record needs this column, which the file does not have")  # fmt: skip
-    if absent or not _row_rules(job, row.number, row.values):
+    if absent or (job.spec.row_checks and not _row_rules(job, row.number, row.values)):
         return None
     record = {c.target: _stored(job, c, row.values.get(c.name), refs) for c in job.spec.columns}
     if not job.problems:
-        after = {c.name: _shown(job, c, record[c.target], refs) for c in job.spec.columns if c.name in job.present}
+        after = {c.name: _shown(job, c, record[c.target], refs) for c in job.counted}
         job.report.insert(row.number, job.spec.key_text(row.values), after)
     return record
 
@@ -227,10 +242,13 @@ def _changed(job: _Import, row: _Row, current: Any, refs: ReferenceIndex) -> dic
         job.problem(row.number, spec.column(spec.key[0]).zh, "该记录属于其他县（市、区），无权修改",
                     "the existing record belongs to another county")  # fmt: skip
         return None
-    as_is = {c.name: getattr(current, c.target) for c in spec.columns if not c.ref}
-    if not _row_rules(job, row.number, as_is | {n: v for n, v in row.values.items() if not spec.column(n).ref}):
-        return None
-    counted = [c for c in spec.columns if c.name in job.present and c.name not in spec.key]
+    if spec.row_checks:
+        as_is = {c.name: getattr(current, c.target) for c in job.own}
+        if not _row_rules(
+            job, row.number, as_is | {c.name: row.values[c.name] for c in job.own if c.name in row.values}
+        ):
+            return None
+    counted = job.counted
     record = {c.target: _stored(job, c, row.values[c.name], refs) for c in counted}
     if job.problems:
         return None  # the import is refused: counting what it would change is wasted work
