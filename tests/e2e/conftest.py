@@ -19,8 +19,8 @@ import uvicorn
 from e2e_support import Watched, sign_in_through_the_form, watch
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
+from zhijiao.cli.platform import create_app
 from zhijiao.storage.database import engine_for
-from zhijiao.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ from flows import PART_TIME, YEAR, school_code
 
 from zhijiao import audit
 from zhijiao.fulfilment import applications, attachments
-from zhijiao.fulfilment.errors import Invalid, WrongState
+from zhijiao.refusals import Invalid, WrongState
 
 PDF = b"%PDF-1.7\n" + b"0" * 1000
 

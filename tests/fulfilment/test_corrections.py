@@ -15,9 +15,9 @@ from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
 from zhijiao.audit.models import AuditRecord
 from zhijiao.fulfilment import corrections, payments
-from zhijiao.fulfilment.errors import Invalid, NotAllowed, WrongState
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.states import Status
+from zhijiao.refusals import Invalid, NotAllowed, WrongState
 
 
 def _payment(db, persona, policy) -> LedgerEntry:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import sessionmaker
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
 from zhijiao.fulfilment import applications, corrections, payments, proactive
-from zhijiao.fulfilment.errors import WrongState
 from zhijiao.fulfilment.models import Application, Decision, LedgerCorrection, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import Status
+from zhijiao.refusals import WrongState
 
 ATTEMPTS = 50
 RELEASE_SLOWLY = Path(__file__).with_name("release_slowly.py")

@@ -14,9 +14,9 @@ from zhijiao import audit
 from zhijiao.accounts.roles import Role
 from zhijiao.audit.models import AuditRecord
 from zhijiao.fulfilment import applications, payments
-from zhijiao.fulfilment.errors import Invalid, NotAllowed, WrongState
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import TRANSITIONS, Status
+from zhijiao.refusals import Invalid, NotAllowed, WrongState
 from zhijiao.registry.models import TeacherStats
 
 # transition → (persona, call)

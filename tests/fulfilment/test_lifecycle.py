@@ -10,10 +10,10 @@ from zhijiao import audit
 from zhijiao.audit.models import AuditRecord
 from zhijiao.fulfilment import applications, payments, proactive
 from zhijiao.fulfilment.compute import compute
-from zhijiao.fulfilment.errors import NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, LedgerEntry, Notice
 from zhijiao.fulfilment.states import Status
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.refusals import NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.models import School
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from zhijiao.fulfilment import applications, payments
-from zhijiao.fulfilment.errors import WrongState
 from zhijiao.fulfilment.models import Application, LedgerEntry
 from zhijiao.fulfilment.states import Status
+from zhijiao.refusals import WrongState
 
 
 def _paid(db, persona, policy) -> tuple[int, LedgerEntry]:

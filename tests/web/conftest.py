@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from personas import api_token, csrf_token, sign_in
 from sqlalchemy import Engine
 
-from zhijiao.web.app import create_app
+from zhijiao.cli.platform import create_app
 
 __all__ = ["api_token", "csrf_token", "sign_in"]  # older tests import them from here
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from zhijiao.accounts.demo import DEMO_PASSWORD
-from zhijiao.web.deps import CSRF_COOKIE
+from zhijiao.http.deps import CSRF_COOKIE
 
 
 def csrf_token(client: TestClient) -> str:

@@ -18,8 +18,8 @@ from personas import api_token, csrf_token, sign_in
 
 from zhijiao.accounts.demo import DEMO_USERS
 from zhijiao.accounts.roles import Role, allows
-from zhijiao.web.app import create_app
-from zhijiao.web.deps import CSRF_HEADER, AccessRule
+from zhijiao.cli.platform import create_app
+from zhijiao.http.deps import CSRF_HEADER, AccessRule
 
 
 class Route(NamedTuple):

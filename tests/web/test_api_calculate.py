@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from zhijiao.cli.main import app as cli
+from zhijiao.cli.platform import create_app
 from zhijiao.engine.cases import Case, load_cases
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.storage.database import engine_for
 from zhijiao.storage.migrate import upgrade
-from zhijiao.web.app import create_app
 
 CASES = load_cases(load())
 runner = CliRunner()

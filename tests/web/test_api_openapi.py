@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from zhijiao.cli.platform import create_app
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.storage.database import engine_for
 from zhijiao.storage.migrate import upgrade
-from zhijiao.web.app import create_app
 
 PUBLIC = {
     ("post", "/api/v1/calculate"),

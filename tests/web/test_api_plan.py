@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from zhijiao.api.schemas import ArticleOut, OptionsOut, ParameterOut, ParametersOut, PlanOut, RuleSetOut
 from zhijiao.cli.main import app as cli
+from zhijiao.cli.platform import create_app
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.storage.database import engine_for
 from zhijiao.storage.migrate import upgrade
-from zhijiao.web.app import create_app
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from zhijiao.api.calculate import MAX_BODY_BYTES
 from zhijiao.cli.main import app as cli
+from zhijiao.cli.platform import create_app
 from zhijiao.engine.cases import load_cases
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.storage.database import engine_for
 from zhijiao.storage.migrate import upgrade
-from zhijiao.web.app import create_app
 
 SCHOOL = {"id": "S1", "county": "瑞安市", "school_type": "secondary", "ownership": "public", "sponsor": "county"}
 CASES = [c for c in load_cases(load()) if not c.expect_error]

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from personas import api_token
 from schemathesis.config import SchemathesisConfig
 
+from zhijiao.cli.platform import create_app
 from zhijiao.storage.database import engine_for
-from zhijiao.web.app import create_app
 
 SETTINGS = {
     "seed": 20230032,  # 温政办〔2023〕32号

@@ -87,7 +87,7 @@ def test_the_sign_in_page_lists_the_demo_accounts_only_in_demo_mode(client: Test
     for username in ("admin", "county", "finance", "school", "enterprise", "analyst", "auditor"):
         assert f"<code>{username}</code>" in page
     assert "瑞安市" in page  # the county officer's scope
-    from zhijiao.web.app import create_app  # noqa: PLC0415
+    from zhijiao.cli.platform import create_app  # noqa: PLC0415
 
     with TestClient(create_app(demo_engine, demo=False)) as production:
         assert "<code>admin</code>" not in production.get("/login").text

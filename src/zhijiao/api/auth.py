@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from zhijiao.accounts.service import Principal, SignInRefused, authenticate, close_session, open_session
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import problem_responses
-from zhijiao.web.deps import Db, public
-from zhijiao.web.errors import NotSignedIn
-from zhijiao.web.problems import problem_response
+from zhijiao.http.deps import Db, public
+from zhijiao.http.errors import NotSignedIn
+from zhijiao.http.problems import problem_response
 
 router = APIRouter(prefix="/auth", tags=["auth"], route_class=JsonRoute)
 

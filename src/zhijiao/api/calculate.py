@@ -20,10 +20,10 @@ from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.api.situation_schema import result_schema, situation_schema
 from zhijiao.engine.errors import InputError, PolicyError, Problem
 from zhijiao.engine.situation import calculate_situation
+from zhijiao.http.deps import LangDep, public
+from zhijiao.http.errors import AppError, InvalidInput
 from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import LangDep, public
-from zhijiao.web.errors import AppError, InvalidInput
 
 router = APIRouter(tags=["calculate"], route_class=JsonRoute)
 POLICY = load()

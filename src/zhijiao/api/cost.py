@@ -25,12 +25,13 @@ from zhijiao.engine.inputs import decode
 from zhijiao.engine.reform import Reform, parse_reform
 from zhijiao.engine.situation import check_reform_bounds
 from zhijiao.engine.units import Unit
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.refusals import InputRefused
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import InvalidInput, NotFound
-from zhijiao.web.pages.dashboard_data import CostView, chosen_year, cost_view, years_with_data
+from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, years_with_data
 
 router = APIRouter(tags=["cost"], route_class=JsonRoute)
 
@@ -82,7 +83,7 @@ def data_year(db: Db, year: int | None) -> int:
         raise YearWithoutData("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
     try:
         return chosen_year(year, years)
-    except InvalidInput as refused:
+    except InputRefused as refused:
         raise YearWithoutData(refused.zh, refused.en) from None
 
 

@@ -35,7 +35,7 @@ from zhijiao.drafting import consultation, queries, versions
 from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.statistics import consultation_sentence, drafting_explanation, statistics
-from zhijiao.web.deps import Db, require
+from zhijiao.http.deps import Db, require
 
 router = APIRouter(prefix="/api/v1")
 read = APIRouter(prefix="/drafting", tags=["drafting"], route_class=JsonRoute)

@@ -13,7 +13,7 @@ from zhijiao.api.drafting_schemas import ConsultationOut, ItemOut, PathId, Round
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.drafting import consultation, queries, versions
-from zhijiao.web.deps import Db, require
+from zhijiao.http.deps import Db, require
 
 router = APIRouter(prefix="/drafting/consultations", tags=["drafting"], route_class=JsonRoute)
 

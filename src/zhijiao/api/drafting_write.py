@@ -35,7 +35,7 @@ from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import problem_responses
 from zhijiao.drafting import consultation, dispositions, meetings, queries, versions
 from zhijiao.drafting.stages import Disposition, Stage, UnitKind
-from zhijiao.web.deps import Db, require
+from zhijiao.http.deps import Db, require
 
 router = APIRouter(prefix="/drafting", tags=["drafting"], route_class=JsonRoute)
 WRITING = problem_responses(400, 401, 403, 404, 409, 422)

@@ -27,18 +27,18 @@ from zhijiao.api.fulfilment_schemas import (
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
-from zhijiao.fulfilment import applications, attachments, proactive
-from zhijiao.fulfilment.errors import Invalid
+from zhijiao.fulfilment import applications, attachments, proactive, queries
+from zhijiao.fulfilment.figures import check_level, parse_figures
+from zhijiao.fulfilment.figures import figure_variables as figures_of
+from zhijiao.fulfilment.queries import visible_application
 from zhijiao.fulfilment.states import Status
+from zhijiao.http.deps import Db, LangDep, public, require
+from zhijiao.http.errors import NotFound
+from zhijiao.http.params import download, signed_in
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
-from zhijiao.web.deps import Db, LangDep, public, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages import fulfilment_queries as queries
-from zhijiao.web.pages.dashboard_data import years_with_data
-from zhijiao.web.pages.fulfilment_common import download, plan_years_with_data, signed_in, visible_application
-from zhijiao.web.pages.fulfilment_view import check_level, parse_figures
-from zhijiao.web.pages.fulfilment_view import figure_variables as figures_of
+from zhijiao.refusals import Invalid
+from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)

@@ -14,9 +14,9 @@ from zhijiao.api.dates import Day
 from zhijiao.api.fulfilment_schemas import AuditList, AuditRecordOut, BreakOut, VerifyOut
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages.fulfilment_audit import AuditFilter, records
+from zhijiao.audit.queries import AuditFilter, records
+from zhijiao.fulfilment import labels
+from zhijiao.http.deps import Db, LangDep, require
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 

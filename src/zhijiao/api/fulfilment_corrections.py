@@ -15,15 +15,14 @@ from zhijiao.api.fulfilment_out import NO_ENTITY, ledger_out, yuan_text
 from zhijiao.api.fulfilment_schemas import ClawbackIn, ClawbackOut, CorrectionOut, Id, LedgerEntryOut, ReasonIn
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
-from zhijiao.fulfilment import clawback, corrections
+from zhijiao.fulfilment import clawback, corrections, queries
+from zhijiao.fulfilment.clawback import clawback_choice
+from zhijiao.fulfilment.correction_queries import STATUSES, CorrectionRow, correction_rows
 from zhijiao.fulfilment.models import LedgerCorrection
+from zhijiao.http.deps import Db, require
+from zhijiao.http.errors import NotFound
+from zhijiao.http.params import one_of
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages import fulfilment_queries as queries
-from zhijiao.web.pages.correction_queries import STATUSES, CorrectionRow, correction_rows
-from zhijiao.web.pages.fulfilment_common import one_of
-from zhijiao.web.pages.fulfilment_ledger import clawback_choice
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
@@ -142,7 +141,7 @@ def withdraw(db: Db, correction_id: Id, user: Principal = require(Permission.rel
     "(option clawback_on_revocation); each awaits a second person",
 )
 def run_clawbacks(body: ClawbackIn, db: Db, user: Principal = require(Permission.release_payment)) -> ClawbackOut:
-    result = clawback.clawback_revoked(db, user, load(), body.as_of, clawback_choice(body.option))
+    result = clawback.clawback_revoked(db, user, load(), body.as_of, clawback_choice(body.option, load()))
     db.flush()
     ids = [p.id for p in result.proposals]
     rows = correction_rows(db, user.scope, status=None, limit=len(ids), ids=ids) if ids else []

@@ -18,24 +18,22 @@ from zhijiao.api.fulfilment_schemas import (
     HistoryOut,
     LedgerEntryOut,
 )
-from zhijiao.fulfilment import applications, attachments
+from zhijiao.fulfilment import applications, attachments, labels, next_steps, queries
 from zhijiao.fulfilment.models import Application, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.queries import AwardRow, EntityName
 from zhijiao.fulfilment.states import STATUS_LABELS, Status
 from zhijiao.language import Lang
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages import fulfilment_queries as queries
-from zhijiao.web.pages import fulfilment_view as view
-from zhijiao.web.pages.fulfilment_queries import AwardRow, EntityName
+from zhijiao.money import fen_to_yuan
 
 NO_ENTITY = EntityName("", "", "")
 
 
 def yuan(fen: int | None) -> str | None:
-    return view.fen_to_yuan(fen)
+    return fen_to_yuan(fen)
 
 
 def yuan_text(fen: int) -> str:
-    return view.fen_to_yuan(fen) or "0.00"
+    return fen_to_yuan(fen) or "0.00"
 
 
 def application_out(row: AwardRow, lang: Lang) -> ApplicationOut:
@@ -181,10 +179,10 @@ def application_detail(session: Session, user: Principal, application: Applicati
                 reason=h.reason,
                 details=h.details,
             )
-            for h in view.history(session, application)
+            for h in next_steps.history(session, application)
         ],
         payments=ledger_out(session, entries),
-        actions=view.available_actions(user, application),
+        actions=next_steps.available_actions(user, application),
     )
 
 

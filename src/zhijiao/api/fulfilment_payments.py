@@ -29,17 +29,16 @@ from zhijiao.api.fulfilment_schemas import (
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
-from zhijiao.fulfilment import payments
+from zhijiao.fulfilment import payments, queries
+from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.models import PaymentBatch
 from zhijiao.fulfilment.obligations import Line, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
+from zhijiao.fulfilment.statements import obligations_year, reachable_payee
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
+from zhijiao.http.params import XLSX, download
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages import fulfilment_queries as queries
-from zhijiao.web.pages.fulfilment_common import download
-from zhijiao.web.pages.fulfilment_ledger import XLSX, obligations_year, reachable_payee
-from zhijiao.web.pages.ledger_workbook import ledger_workbook
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhijiao.api.dates import Day
-from zhijiao.web.pages.fulfilment_view import MAX_FEN
+from zhijiao.money import MAX_FEN
 
 Label = dict[str, str]
 Fen = Annotated[int, Field(ge=0, le=MAX_FEN, description="分 / integer fen")]

@@ -16,7 +16,7 @@ from fastapi.params import Form
 from fastapi.routing import APIRoute
 
 from zhijiao.api.responses import problem_responses
-from zhijiao.web.errors import AppError
+from zhijiao.http.errors import AppError
 
 
 class MalformedJson(AppError):

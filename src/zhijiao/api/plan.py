@@ -34,10 +34,10 @@ from zhijiao.engine.explain import shown
 from zhijiao.engine.parameters import OPEN_START, Parameter
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import from_scaled
+from zhijiao.http.deps import public
+from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.policies.describe import describe
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import public
-from zhijiao.web.errors import InvalidInput, NotFound
 
 router = APIRouter(tags=["plan"], route_class=JsonRoute)
 NOT_FOUND = problem_responses(404, 422)

@@ -29,6 +29,8 @@ from zhijiao.api.registry_models import (
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.engine.explain import shown
 from zhijiao.engine.inputs import decode
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry import rows
 from zhijiao.registry.counties import resolve_county
@@ -39,8 +41,6 @@ from zhijiao.registry.reach import owner
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import TABLES
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/registry", tags=["registry"], route_class=JsonRoute)
 MAX_PER_PAGE = 200

@@ -21,13 +21,13 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.engine.errors import InputError
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import AppError, NotFound
 from zhijiao.registry.import_changes import ImportReport
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.registry.transfer import PreviewOutdated, export_file, import_file, preview_file, template_file
 from zhijiao.registry.uploads import UploadRefused, save_upload
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import AppError, NotFound
 
 router = APIRouter(prefix="/registry/files", tags=["registry files"])
 TableName = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$", description="a registry table, e.g. schools")]

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from zhijiao.engine.explain import shown
-from zhijiao.web.problems import PROBLEM_JSON
+from zhijiao.http.problems import PROBLEM_JSON
 
 
 class CalcJSON(JSONResponse):

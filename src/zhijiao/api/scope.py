@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.errors import InputError
+from zhijiao.http.errors import NotFound
 from zhijiao.registry.counties import county_codes, resolve_county
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages.dashboard_data import scope_county
+from zhijiao.simulation.cost_view import scope_county
 
 
 def figures_county(session: Session, user: Principal, asked: str | None) -> str | None:

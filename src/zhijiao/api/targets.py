@@ -17,9 +17,9 @@ from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import ProgressOut, TargetsOut
 from zhijiao.api.scope import figures_county
+from zhijiao.http.deps import Db, require
 from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, require
 
 router = APIRouter(tags=["targets"], route_class=JsonRoute)
 

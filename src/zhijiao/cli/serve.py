@@ -31,7 +31,7 @@ def serve(
     """启动平台（网页与 API）/ serve the platform (pages and API)."""
     import uvicorn  # noqa: PLC0415 -- only this command needs the server
 
-    from zhijiao.web.app import create_app  # noqa: PLC0415 -- nor the web application
+    from zhijiao.cli.platform import create_app  # noqa: PLC0415 -- nor the web application
 
     engine = ensure_schema()
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415

@@ -17,11 +17,11 @@ from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.compute import award_key, compute, current_situation
 from zhijiao.fulfilment.entities import find_payee, payee_of
-from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, Decision
 from zhijiao.fulfilment.scope import check_reach, require, school_of_platform
 from zhijiao.fulfilment.states import CLOSED, STATUS_LABELS, TRANSITIONS, Status
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 
 SYSTEM_ORIGIN = "proactive"
 

@@ -12,10 +12,10 @@ from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment.applications import load, now
-from zhijiao.fulfilment.errors import Invalid, WrongState
 from zhijiao.fulfilment.models import Attachment
 from zhijiao.fulfilment.scope import require
 from zhijiao.fulfilment.states import Status
+from zhijiao.refusals import Invalid, WrongState
 
 MAX_BYTES = 10 * 1024 * 1024  # scanned certificates and statements; larger files go through the archive
 # What a file must start with to be what its name says: the extension alone is the sender's claim.

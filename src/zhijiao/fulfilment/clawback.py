@@ -20,6 +20,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment.corrections import propose
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.scope import require
+from zhijiao.refusals import Invalid
 from zhijiao.registry.models import EnterpriseCertification, PlatformCertification
 
 OPTION = "clawback_on_revocation"
@@ -82,3 +83,14 @@ def clawback_revoked(
         if reason is not None:
             proposals.append(propose(session, actor, payment.id, reason, kind="clawback"))
     return Clawbacks(option, proposals)
+
+
+def clawback_choice(option: str | None, policy: Policy) -> dict[str, object] | None:
+    """The claw-back option as chosen (None: the package's default), refused unless it is one of its values."""
+    if not option:
+        return None
+    choices = policy.options.options[OPTION].choices
+    if option not in choices:
+        listed = " | ".join(choices)
+        raise Invalid(f"口径取值“{option}”无效（可选：{listed}）。", f"Option value {option!r} is not one of {listed}.")
+    return {OPTION: option}

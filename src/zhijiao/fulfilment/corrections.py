@@ -25,10 +25,10 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.applications import move, now
-from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.scope import require
 from zhijiao.fulfilment.states import Status
+from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 
 KINDS = ("reversal", "clawback")
 _DONE_ZH = {"confirmed": "复核通过", "refused": "被退回", "withdrawn": "撤回"}

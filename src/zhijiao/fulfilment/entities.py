@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.engine.model import Entitlement
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment.errors import Invalid
+from zhijiao.refusals import Invalid
 from zhijiao.registry.models import Enterprise, Platform, School
 
 

@@ -23,10 +23,10 @@ from zhijiao.engine.rules import Period
 from zhijiao.fulfilment.applications import latest_decision, move, now
 from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
-from zhijiao.fulfilment.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.scope import require
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.snapshot import frames_for_year
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all)

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment.errors import NotAllowed, OutOfScope
 from zhijiao.fulfilment.models import Application
+from zhijiao.refusals import NotAllowed, OutOfScope
 from zhijiao.registry.models import Platform
 
 ROLE_REFUSED = ("您的角色无权进行此操作。", "Your role does not allow this.")

@@ -1,13 +1,15 @@
-"""Which routers make up the platform: the pages of each area, and the API."""
+"""The pages of each area, their static files and how a page says no: what the composition root mounts."""
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from pathlib import Path
+from typing import Any
 
-from zhijiao import api
-from zhijiao.api import drafting as drafting_api
-from zhijiao.api import fulfilment as fulfilment_api
-from zhijiao.web.deps import check_csrf
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from zhijiao.http.deps import check_csrf
 from zhijiao.web.pages import (
     auth,
     calculator,
@@ -20,13 +22,18 @@ from zhijiao.web.pages import (
     simulation,
     targets,
 )
+from zhijiao.web.templating import render
 
+STATIC = Path(__file__).parent / "static"
 PAGE_AREAS = (auth, dashboard, plan, calculator, registry, simulation, targets, reports, fulfilment, drafting)
 
 
-def include_routes(app: FastAPI) -> None:
+def error_page(request: Request, context: dict[str, Any], status: int) -> Response:
+    return render(request, "error.html", context, status_code=status)
+
+
+def mount_pages(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.error_page = error_page
     for area in PAGE_AREAS:
         app.include_router(area.router, dependencies=[Depends(check_csrf)], include_in_schema=False)
-    app.include_router(api.router)
-    app.include_router(fulfilment_api.router)
-    app.include_router(drafting_api.router)

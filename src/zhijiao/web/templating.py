@@ -13,9 +13,9 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from zhijiao.accounts.roles import ROLE_LABELS
+from zhijiao.http.deps import CSRF_FIELD, request_lang
 from zhijiao.language import Lang
 from zhijiao.web import i18n
-from zhijiao.web.deps import CSRF_FIELD, request_lang
 from zhijiao.web.nav import visible
 
 TEMPLATES = Path(__file__).parent / "templates"

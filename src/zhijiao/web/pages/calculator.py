@@ -17,9 +17,9 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_situation
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
+from zhijiao.http.deps import LangDep, public
 from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import LangDep, public
 from zhijiao.web.pages.calculator_form import CALCULATE, MAX_VALUE_LENGTH, FormView, build_form, subjects
 from zhijiao.web.pages.calculator_result import ResultView, result_view
 from zhijiao.web.pages.calculator_situation import Situation, place_problems, situation_from_form

@@ -13,21 +13,14 @@ from fastapi.responses import Response
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
+from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
+from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, scope_county, wan, years_with_data
 from zhijiao.web import charts
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.pages.dashboard_data import (
-    CostView,
-    chosen_year,
-    cost_view,
-    scope_county,
-    translator,
-    wan,
-    years_with_data,
-)
+from zhijiao.web.i18n import translator
 from zhijiao.web.pages.targets_data import measure_formatter
 from zhijiao.web.templating import render
 

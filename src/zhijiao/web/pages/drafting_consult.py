@@ -14,7 +14,7 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.drafting import consultation, queries, versions
 from zhijiao.drafting.models import Unit
-from zhijiao.web.deps import Db, require
+from zhijiao.http.deps import Db, require
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base
 from zhijiao.web.pages.drafting_rounds import comments_of
 from zhijiao.web.templating import render

@@ -19,8 +19,8 @@ from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.sheets import import_replies, replies_template
 from zhijiao.drafting.sheets_dispositions import import_dispositions
 from zhijiao.engine.errors import InputError
+from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang, say
-from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.pages.drafting_common import XLSX, Id, back, download
 from zhijiao.web.pages.drafting_rounds import round_context
 from zhijiao.web.templating import render

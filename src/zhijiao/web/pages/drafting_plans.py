@@ -17,9 +17,9 @@ from zhijiao.drafting.report_pdf import adoption_pdf
 from zhijiao.drafting.sheets_dispositions import adoption_workbook, export_dispositions
 from zhijiao.drafting.stages import DISPOSITION_LABELS, Disposition, Stage
 from zhijiao.drafting.statistics import consultation_sentence, drafting_explanation, statistics
+from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang, say
 from zhijiao.web import charts
-from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.pages.drafting_common import (
     NO_NUL,
     PDF,

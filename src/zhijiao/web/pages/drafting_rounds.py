@@ -16,8 +16,8 @@ from zhijiao.drafting import consultation, dispositions, queries, versions
 from zhijiao.drafting.dispositions import TEMPLATES
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.stages import Disposition, UnitKind
+from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang
-from zhijiao.web.deps import Db, LangDep, require
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base, form_choice, form_date, ids
 from zhijiao.web.templating import render
 

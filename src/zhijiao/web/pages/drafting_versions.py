@@ -18,7 +18,7 @@ from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.models import DraftArticle
 from zhijiao.drafting.stages import Stage
-from zhijiao.web.deps import Db, require
+from zhijiao.http.deps import Db, require
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, Key, back, base, form_choice, form_date
 from zhijiao.web.templating import render
 

@@ -12,9 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment import applications, attachments
-from zhijiao.fulfilment.errors import Invalid
+from zhijiao.http.deps import Db, require
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, require
+from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_apply import MAX_FILES, Upload, uploaded
 
 router = APIRouter()

@@ -16,19 +16,19 @@ from starlette.datastructures import FormData, UploadFile
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.model import Entitlement
-from zhijiao.fulfilment import applications, attachments
-from zhijiao.fulfilment.errors import Refused
+from zhijiao.fulfilment import applications, attachments, figures, labels
 from zhijiao.fulfilment.models import Application
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import Forbidden
+from zhijiao.http.params import YEAR_DIGITS, whole_number
 from zhijiao.language import Lang
+from zhijiao.money import yuan_to_fen
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
+from zhijiao.refusals import Refused
 from zhijiao.registry.models import Enterprise, Platform, School
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import Forbidden
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages import fulfilment_view as view
+from zhijiao.simulation.cost_view import plan_years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import YEAR_DIGITS, plan_years_with_data, whole_number
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -114,7 +114,7 @@ def _form(
         "payees": found,
         "offered": found.entitlements(),
         "entitlement": entitlement,
-        "figures": view.figure_variables(policy, entitlement),
+        "figures": figures.figure_variables(policy, entitlement),
         "years": plan_years_with_data(db),
         "levels": {c: levels.get(c, {"zh": c, "en": c}) for c in level_choices},
         "values": values,
@@ -154,9 +154,9 @@ def _draft(
     if year is None or year not in plan_years_with_data(db):
         raise Refused("请选择有登记数据的年度。", "Choose a year the registry holds data for.")
     level = ((values.get("level") or "").strip() or None) if entitlement.one_time else None
-    view.check_level(load(), entitlement, level)
+    figures.check_level(load(), entitlement, level)
     given = {k.removeprefix(FIGURE): v for k, v in values.items() if k.startswith(FIGURE)}
-    figures = view.parse_figures(view.figure_variables(load(), entitlement), given)
+    declared = figures.parse_figures(figures.figure_variables(load(), entitlement), given)
     claimed = values.get("claimed_yuan", "").strip()
     return applications.create(
         db,
@@ -165,8 +165,8 @@ def _draft(
         entity_code=_entity_code(found, entitlement, values),
         year=year,
         level=level,
-        figures=figures,
-        claimed_fen=view.yuan_to_fen(claimed, ("申请金额", "Amount claimed")) if claimed else None,
+        figures=declared,
+        claimed_fen=yuan_to_fen(claimed, ("申请金额", "Amount claimed")) if claimed else None,
         note=(values.get("note") or "").strip()[:2000] or None,
     )
 

@@ -8,31 +8,28 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.audit.models import AuditRecord
+from zhijiao.audit.queries import AuditFilter, RecordView, audit_query, record_view, records
+from zhijiao.fulfilment import labels
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import InvalidInput
+from zhijiao.http.params import XLSX, QueryString, blank_to_none, download, one_of, page_of
 from zhijiao.language import Lang, say
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import InvalidInput
-from zhijiao.web.pages import fulfilment_labels as labels
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import QueryString, blank_to_none, download, one_of, page_of
 from zhijiao.web.templating import render
 from zhijiao.xlsx_text import literal_row
 
 router = APIRouter()
-PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = (
     ("序号", "id"),
     ("时间（UTC）", "time (UTC)"),
@@ -44,16 +41,6 @@ HEADERS = (
     ("变更后", "after"),
     ("哈希", "hash"),
 )
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    area: str | None = None  # the first part of the action: application, batch, ledger, …
-    actor: str | None = None
-    object_id: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    page: int = 1
 
 
 def _day(value: str | None, what: tuple[str, str]) -> dt.date | None:
@@ -77,67 +64,6 @@ def audit_filter(request: Request) -> AuditFilter:
         end=_day(params.get("to"), ("截止日期", "To")),
         page=page_of(params.get("page")),
     )
-
-
-def _moment(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-
-
-def audit_query(chosen: AuditFilter) -> Select[AuditRecord]:
-    query = select(AuditRecord)
-    if chosen.area:
-        query = query.where(AuditRecord.action.like(f"{chosen.area}.%"))
-    if chosen.actor:
-        query = query.where(AuditRecord.actor == chosen.actor)
-    if chosen.object_id:
-        query = query.where(AuditRecord.object_id.like(f"%{chosen.object_id}%"))
-    if chosen.start:
-        query = query.where(AuditRecord.at >= _moment(chosen.start))
-    if chosen.end:
-        query = query.where(AuditRecord.at < _moment(chosen.end + dt.timedelta(days=1)))
-    return query
-
-
-@dataclass(frozen=True)
-class RecordView:
-    id: int
-    at: dt.datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str
-    before: Any
-    after: Any
-    hash: str
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
-
-
-def record_view(record: AuditRecord) -> RecordView:
-    payload = json.loads(record.payload)
-    return RecordView(
-        record.id,
-        _aware(record.at),
-        record.actor,
-        record.action,
-        record.object_type,
-        record.object_id,
-        payload.get("before"),
-        payload.get("after"),
-        record.hash,
-    )
-
-
-def records(session: Session, chosen: AuditFilter, per_page: int = PER_PAGE) -> tuple[list[RecordView], int, int, int]:
-    """(records of the page, total, page, pages), newest first."""
-    query = audit_query(chosen)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(chosen.page, pages)
-    found = session.scalars(query.order_by(AuditRecord.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    return [record_view(r) for r in found], total, page, pages
 
 
 def pretty(value: Any) -> str:  # noqa: ANN401 -- any JSON value

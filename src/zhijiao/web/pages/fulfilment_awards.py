@@ -12,32 +12,37 @@ from sqlalchemy import select
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment import applications, attachments, proactive
+from zhijiao.fulfilment import applications, attachments, figures, labels, next_steps, proactive
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import LedgerEntry, Notice
+from zhijiao.fulfilment.queries import (
+    WAITING_FOR,
+    AwardFilter,
+    award_years,
+    awards,
+    counties,
+    notices,
+    visible_application,
+)
 from zhijiao.fulfilment.states import STATUS_LABELS, Status
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
-from zhijiao.web.deps import Db, LangDep, public, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages import fulfilment_view as view
-from zhijiao.web.pages.dashboard_data import years_with_data
-from zhijiao.web.pages.fulfilment_common import (
+from zhijiao.http.deps import Db, LangDep, public, require
+from zhijiao.http.errors import NotFound
+from zhijiao.http.params import (
     PAGE_DIGITS,
     QueryString,
     done_message,
     download,
     one_of,
     page_of,
-    payer_key,
-    plan_years_with_data,
     signed_in,
-    visible_application,
     whole_number,
     year_of,
 )
-from zhijiao.web.pages.fulfilment_queries import WAITING_FOR, AwardFilter, award_years, awards, counties, notices
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
+from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
+from zhijiao.web.pages import fulfilment_view as view
+from zhijiao.web.pages.fulfilment_common import payer_key
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -161,7 +166,7 @@ def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Pri
     payee = payee_of(db, application.school_id, application.enterprise_id, application.platform_id)
     payer, payer_county = payer_of(policy, payee, entitlement)
     decision = applications.latest_decision(db, application.id)
-    figures = {v.name: v for v in view.figure_variables(policy, entitlement)}
+    declared = {v.name: v for v in figures.figure_variables(policy, entitlement)}
     query = select(Notice).where(Notice.application_id == application.id).order_by(Notice.id)
     context = {
         "css": CSS,
@@ -176,17 +181,17 @@ def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Pri
         "ledger_kinds": labels.LEDGER_KINDS,
         "payers": labels.PAYERS,
         "actions": labels.ACTIONS,
-        "figures": [(figures.get(k), k, v) for k, v in (application.figures or {}).items()],
+        "figures": [(declared.get(k), k, v) for k, v in (application.figures or {}).items()],
         "attachments": attachments.of(db, me, application.id),
         "decision": decision,
         "steps": view.decision_steps(policy, entitlement, decision, lang) if decision else (),
         "inputs": view.decision_inputs(policy, entitlement, decision, lang) if decision else [],
-        "history": view.history(db, application),
+        "history": next_steps.history(db, application),
         "payments": list(
             db.scalars(select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id))
         ),
         "notices": list(db.scalars(query)),
-        "may": view.available_actions(me, application),
+        "may": next_steps.available_actions(me, application),
         "payer_key": payer_key(payer, payer_county),
         "done": DONE.get(done_message(request) or ""),
     }

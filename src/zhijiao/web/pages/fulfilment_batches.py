@@ -19,21 +19,20 @@ from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
 from zhijiao.audit.models import AuditRecord
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import payments
+from zhijiao.fulfilment import labels, payments, queries
 from zhijiao.fulfilment.entities import payee_of, payer_of
-from zhijiao.fulfilment.errors import Invalid
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import Status
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
+from zhijiao.http.params import done_message, whole_number
 from zhijiao.language import Lang
+from zhijiao.money import yuan_to_fen
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages import fulfilment_queries as queries
+from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import CITY, done_message, payer_key, whole_number
-from zhijiao.web.pages.fulfilment_view import yuan_to_fen
+from zhijiao.web.pages.fulfilment_common import CITY, payer_key
 from zhijiao.web.templating import render
 
 router = APIRouter()

@@ -16,38 +16,34 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
-from zhijiao.fulfilment import clawback, corrections
-from zhijiao.fulfilment.entities import find_payee
-from zhijiao.fulfilment.errors import Invalid
+from zhijiao.fulfilment import clawback, corrections, labels, queries
+from zhijiao.fulfilment.clawback import clawback_choice
+from zhijiao.fulfilment.correction_queries import correction_rows, waiting_by_payment
+from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
-from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages import fulfilment_queries as queries
-from zhijiao.web.pages.correction_queries import correction_rows, waiting_by_payment
-from zhijiao.web.pages.dashboard_data import years_with_data
-from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import (
+from zhijiao.fulfilment.statements import obligations_year, reachable_payee
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
+from zhijiao.http.params import (
     ID_DIGITS,
+    XLSX,
     QueryString,
     done_message,
     download,
     one_of,
     page_of,
-    plan_years_with_data,
     whole_number,
     year_of,
 )
-from zhijiao.web.pages.ledger_workbook import ledger_workbook
+from zhijiao.language import Lang, say
+from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.simulation.cost_view import years_with_data
+from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**62)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KINDS = ("school", "enterprise", "platform")
 
 
 def ledger_filter(db: Session, user: Principal, request: Request) -> queries.LedgerFilter:
@@ -63,16 +59,6 @@ def ledger_filter(db: Session, user: Principal, request: Request) -> queries.Led
         batch=whole_number(params.get("batch"), ID_DIGITS),
         page=page_of(params.get("page")),
     )
-
-
-def obligations_year(db: Session, asked: int | None) -> int | None:
-    """The year asked, if the registry holds it; else, as the dashboard, the latest of the plan's years with data."""
-    if asked is not None:
-        if asked not in years_with_data(db):
-            raise NotFound("该年度没有登记数据。", "The registry holds no data for that year.")
-        return asked
-    years = plan_years_with_data(db)
-    return years[-1] if years else None
 
 
 @router.get("/ledger")
@@ -153,19 +139,6 @@ def obligations_xlsx(
         body = path.read_bytes()
     name = f"{year}年奖补兑现情况.xlsx" if lang is Lang.zh else f"obligations-{year}.xlsx"
     return download(body, XLSX, name)
-
-
-def reachable_payee(db: Session, user: Principal, kind: str, code: str) -> tuple[str, int, str]:
-    """(kind, id, name) of an entity in the user's reach: a county officer's county, or any for the city."""
-    if kind not in KINDS:
-        raise NotFound("没有该类对象。", "No such kind of record.")
-    try:
-        payee = find_payee(db, kind, code)
-    except Invalid:
-        raise NotFound("未找到该单位。", "No such record.") from None
-    if user.scope.county_code is not None and payee.county_code != user.scope.county_code:
-        raise NotFound("未找到该单位。", "No such record.")
-    return payee.kind, payee.id, payee.name
 
 
 @router.get("/ledger/statements/{kind}/{code}")
@@ -250,17 +223,6 @@ def withdraw_correction(db: Db, correction_id: Id, user: Principal = require(Per
     return RedirectResponse("/ledger?done=correction_withdrawn#corrections", status_code=303)
 
 
-def clawback_choice(option: str | None) -> dict[str, object] | None:
-    """The claw-back option as chosen (None: the package's default), refused unless it is one of its values."""
-    if not option:
-        return None
-    choices = load().options.options[clawback.OPTION].choices
-    if option not in choices:
-        listed = " | ".join(choices)
-        raise Invalid(f"口径取值“{option}”无效（可选：{listed}）。", f"Option value {option!r} is not one of {listed}.")
-    return {clawback.OPTION: option}
-
-
 @router.post("/ledger/clawbacks")
 def run_clawbacks(
     db: Db,
@@ -270,7 +232,7 @@ def run_clawbacks(
 ) -> Response:
     """Proposes the claw-back of paid one-time awards whose certification was revoked by ``as_of``, under the
     option chosen; each waits for a second finance officer."""
-    result = clawback.clawback_revoked(db, user, load(), as_of, clawback_choice(option))
+    result = clawback.clawback_revoked(db, user, load(), as_of, clawback_choice(option, load()))
     return RedirectResponse(
         f"/ledger?done=clawback&clawed={len(result.proposals)}&option={result.option}#corrections", status_code=303
     )

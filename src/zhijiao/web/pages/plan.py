@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from zhijiao.accounts.service import Principal
+from zhijiao.http.deps import LangDep, public
+from zhijiao.http.errors import NotFound
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import LangDep, public
-from zhijiao.web.errors import NotFound
 from zhijiao.web.pages.plan_cases import article_cases
 from zhijiao.web.pages.plan_changes import changes_between, parse_day
 from zhijiao.web.pages.plan_format import article_key

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry import rows
@@ -20,8 +22,6 @@ from zhijiao.registry.history import changes_of
 from zhijiao.registry.queries import data_years, year_end
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.tables import BY_NAME
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
 from zhijiao.web.pages.registry_entity_view import (
     certifications_table,
     entitlements_view,

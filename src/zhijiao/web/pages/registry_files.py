@@ -17,6 +17,8 @@ from fastapi.responses import Response
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.http.deps import Db, LangDep, request_lang, require
+from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang, say
 from zhijiao.registry.import_changes import ImportReport
 from zhijiao.registry.spec import TableSpec
@@ -33,8 +35,6 @@ from zhijiao.registry.uploads import (
     staged,
     too_large,
 )
-from zhijiao.web.deps import Db, LangDep, request_lang, require
-from zhijiao.web.errors import NotFound
 from zhijiao.web.pages.registry_view import area_context, column_label, display, scope_label
 from zhijiao.web.templating import render
 

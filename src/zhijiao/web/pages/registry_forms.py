@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
 from zhijiao.registry import rows
 from zhijiao.registry.editing import Change, RowNotFound, save
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
 from zhijiao.web.pages.registry_form_view import SectionView, home_of, initial, problem_lines, section, submitted
 from zhijiao.web.pages.registry_view import area_context, county_options
 from zhijiao.web.templating import render

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
-from zhijiao.language import Lang
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import InvalidInput
+from zhijiao.http.problems import REFUSAL_STATUS
+from zhijiao.language import Lang, say
+from zhijiao.refusals import InputRefused
 from zhijiao.registry import queries
 from zhijiao.registry.choices import CERTIFICATION_LEVELS, SCHOOL_TYPES
 from zhijiao.registry.rows import NO_NUL
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import InvalidInput
 from zhijiao.web.pages.registry_view import (
     QueryString,
     area_context,
@@ -171,12 +173,15 @@ def _one_of(value: str | None, allowed: tuple[str, ...] | list[str], what: tuple
 def _list(request: Request, db: Session, lang: Lang, user: Principal, table: str, params: ListParams) -> Response:
     try:
         return _results(request, db, lang, user, table, params)
-    except InvalidInput as refused:
+    except (InvalidInput, InputRefused) as refused:
         if not wants_fragment(request, RESULTS):
             raise
         # htmx swaps a refusal in place of the results: the reason, not a whole error page inside the page
-        context = {"message": refused.message(lang.value)}
-        return render(request, "registry/_list_refused.html", context, status_code=refused.status)
+        message = (
+            refused.message(lang.value) if isinstance(refused, InvalidInput) else say(lang, refused.zh, refused.en)
+        )
+        status = refused.status if isinstance(refused, InvalidInput) else REFUSAL_STATUS[refused.kind]
+        return render(request, "registry/_list_refused.html", {"message": message}, status_code=status)
 
 
 def _results(request: Request, db: Session, lang: Lang, user: Principal, table: str, params: ListParams) -> Response:

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal
+from zhijiao.http.errors import InvalidInput
 from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023.entities import CHOICE_LABELS, SCHOOL_COUNTIES
 from zhijiao.registry.models import County, Enterprise, School
 from zhijiao.registry.spec import Column
-from zhijiao.web.errors import InvalidInput
+from zhijiao.simulation.cost_view import chosen_year as dashboard_chosen_year
 from zhijiao.web.i18n import date, money, number, percent
-from zhijiao.web.pages.dashboard_data import chosen_year as dashboard_chosen_year
 
 FEN_PER_YUAN = 100
 

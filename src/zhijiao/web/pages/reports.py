@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.reports import content, pdf, workbooks
 from zhijiao.reports.content import Report
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages.dashboard_data import chosen_year, scope_county, years_with_data
+from zhijiao.simulation.cost_view import chosen_year, scope_county, years_with_data
 from zhijiao.web.templating import render
 
 router = APIRouter()

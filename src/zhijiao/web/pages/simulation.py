@@ -15,11 +15,11 @@ from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.errors import PolicyError, Problem
 from zhijiao.engine.policy import Policy
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import InvalidInput
 from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import InvalidInput
-from zhijiao.web.pages.dashboard_data import plan_years
+from zhijiao.simulation.cost_view import plan_years
 from zhijiao.web.pages.simulation_data import Simulation, refused, simulate, simulation_charts, workbook_bytes
 from zhijiao.web.pages.simulation_form import (
     RUN,

@@ -20,8 +20,9 @@ from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import parse_reform
 from zhijiao.language import Lang
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, write_xlsx
+from zhijiao.simulation.cost_view import CostRow, CostView, cost_view, wan
 from zhijiao.web import charts
-from zhijiao.web.pages.dashboard_data import CostRow, CostView, cost_view, translator, wan
+from zhijiao.web.i18n import translator
 from zhijiao.web.pages.simulation_form import SimulationInput
 from zhijiao.xlsx_text import keep_text
 

@@ -13,11 +13,11 @@ from fastapi.responses import Response
 
 from zhijiao.accounts.roles import Permission
 from zhijiao.accounts.service import Principal
+from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import NotFound
 from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.web.deps import Db, LangDep, require
-from zhijiao.web.errors import NotFound
-from zhijiao.web.pages.dashboard_data import chosen_year, county_names, plan_years, scope_county, years_with_data
+from zhijiao.simulation.cost_view import chosen_year, county_names, plan_years, scope_county, years_with_data
 from zhijiao.web.pages.targets_data import by_county, course_chart, courses, measure_formatter
 from zhijiao.web.templating import render
 

@@ -16,7 +16,7 @@ from zhijiao.language import Lang
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
 from zhijiao.web import charts, i18n
-from zhijiao.web.pages.dashboard_data import translator
+from zhijiao.web.i18n import translator
 
 FEN_PER_YUAN = 100
 YUAN_PER_WAN = 10_000

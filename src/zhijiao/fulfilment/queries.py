@@ -14,8 +14,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from zhijiao.accounts.models import User
 from zhijiao.accounts.roles import Role, Scope
+from zhijiao.accounts.service import Principal
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, Notice, PaymentBatch
 from zhijiao.fulfilment.states import Status
+from zhijiao.refusals import NotFound
 from zhijiao.registry.models import County, Enterprise, Platform, School
 
 PER_PAGE = 25
@@ -326,3 +328,15 @@ def usernames(session: Session, ids: Sequence[int | None], *, display: bool = Fa
         return {}
     column = User.display_name if display else User.username
     return {int(i): str(name) for i, name in session.execute(select(User.id, column).where(User.id.in_(wanted)))}
+
+
+APPLICATION_NOT_FOUND = ("未找到该申报，或不在您的范围内。", "No such application within your reach.")
+
+
+def visible_application(db: Session, user: Principal, application_id: int) -> Application:
+    """The application, if the user's scope reaches it (a read: no lock); 404 otherwise."""
+    query = select(Application).where(Application.id == application_id, application_scope(user.scope))
+    application = db.scalar(query)
+    if application is None:
+        raise NotFound(*APPLICATION_NOT_FOUND)
+    return application

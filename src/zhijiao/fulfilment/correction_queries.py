@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from zhijiao.accounts.models import User
 from zhijiao.accounts.roles import Scope
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
-from zhijiao.web.pages.fulfilment_queries import ledger_scope
+from zhijiao.fulfilment.queries import ledger_scope
 
 STATUSES = ("proposed", "confirmed", "refused", "withdrawn")
 

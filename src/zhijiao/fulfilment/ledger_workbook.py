@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.formatting import WENZHOU_TIME
+from zhijiao.fulfilment import labels, queries
 from zhijiao.fulfilment.models import LedgerEntry, PaymentBatch
 from zhijiao.language import Lang, say
-from zhijiao.web.pages import fulfilment_labels as labels
-from zhijiao.web.pages import fulfilment_queries as queries
 from zhijiao.xlsx_text import keep_text
 
 YUAN_FORMAT = "#,##0.00"

@@ -4,7 +4,7 @@ API, an error page (or the sign-in page) for a browser. No traceback ever reache
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -15,15 +15,16 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from zhijiao.engine.errors import InputError, Problem
-from zhijiao.fulfilment.errors import Refused
+from zhijiao.http.deps import is_api, request_lang
+from zhijiao.http.errors import AppError
+from zhijiao.http.validation_messages import reason
 from zhijiao.language import Lang
-from zhijiao.web.deps import is_api, request_lang
-from zhijiao.web.errors import AppError
-from zhijiao.web.validation_messages import reason
+from zhijiao.refusals import Refused
 
-log = logging.getLogger("zhijiao.web")
+log = logging.getLogger("zhijiao.http")
 
 PROBLEM_JSON = "application/problem+json"
+ErrorPage = Callable[[Request, dict[str, Any], int], Response]  # how a page says no: request, context, status
 HTTP_MESSAGES = {
     404: ("页面或资源不存在。", "There is no such page or resource."),
     405: ("不支持该请求方法。", "This method is not allowed here."),
@@ -57,10 +58,9 @@ def problem_response(
         return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     if status == 401 and request.method == "GET":  # noqa: PLR2004 -- HTTP status
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    from zhijiao.web.templating import render  # noqa: PLC0415 -- templates import this module's neighbours
-
     context = {"status": status, "code": code, "message": message, "problems": [p.message(lang) for p in problems]}
-    response = render(request, "error.html", context, status_code=status)
+    page: ErrorPage = request.app.state.error_page  # the pages' renderer, wired by the composition root
+    response = page(request, context, status)
     response.headers.update(headers or {})
     return response
 

@@ -1,29 +1,29 @@
-"""The application: pages and the REST API in one FastAPI app, every asset served from ``static/``."""
+"""The composition root: one FastAPI app with the pages and the REST API mounted side by side (neither imports
+the other), the refusal handlers of the shared HTTP kernel, and the database and policy every request uses. It
+lives with the command line, the other place a process starts (decision 0011)."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
+from zhijiao.api import mount_api
 from zhijiao.engine.errors import InputError
-from zhijiao.fulfilment.errors import Refused
+from zhijiao.http import problems
+from zhijiao.http.deps import CSRF_COOKIE, LANG_COOKIE, request_lang
+from zhijiao.http.errors import AppError
+from zhijiao.language import parse_lang
+from zhijiao.refusals import Refused
 from zhijiao.storage.database import get_engine
-from zhijiao.web import problems
-from zhijiao.web.deps import CSRF_COOKIE, LANG_COOKIE, request_lang
-from zhijiao.web.errors import AppError
-from zhijiao.web.i18n import parse_lang
-from zhijiao.web.routes import include_routes
+from zhijiao.web.routes import mount_pages
 
-STATIC = Path(__file__).parent / "static"
-log = logging.getLogger("zhijiao.web")
+log = logging.getLogger("zhijiao")
 
 # Scripts only from the app itself: charts and htmx are vendored, chart options travel as JSON data.
 CONTENT_SECURITY_POLICY = (
@@ -65,12 +65,12 @@ def create_app(engine: Engine | None = None, *, demo: bool = False) -> FastAPI:
     app.state.engine = engine or get_engine()
     app.state.demo = demo
     app.middleware("http")(_cookies_and_headers)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(AppError, problems.app_error)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, problems.input_error)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, problems.refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, problems.validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, problems.http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, problems.unexpected)
-    include_routes(app)
+    mount_pages(app)
+    mount_api(app)
     return app

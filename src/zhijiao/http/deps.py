@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.roles import Permission, allows
 from zhijiao.accounts.service import Principal, resume_session
-from zhijiao.language import Lang
+from zhijiao.http.errors import CsrfRejected, Forbidden, NotSignedIn
+from zhijiao.language import Lang, from_accept_language, parse_lang
 from zhijiao.storage.database import unit_of_work
-from zhijiao.web.errors import CsrfRejected, Forbidden, NotSignedIn
-from zhijiao.web.i18n import from_accept_language, parse_lang
 
 SESSION_COOKIE = "zhijiao_session"
 CSRF_COOKIE = "zhijiao_csrf"

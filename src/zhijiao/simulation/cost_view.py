@@ -5,10 +5,8 @@ and ``zhijiao.monitoring.targets``; this module only selects and labels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,13 +14,11 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.service import Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.policy import Policy
-from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
+from zhijiao.refusals import Forbidden, InputRefused, NotFound
 from zhijiao.registry.models import County, SchoolYear
 from zhijiao.simulation.cost import label, table
-from zhijiao.web.errors import Forbidden, InvalidInput, NotFound
-from zhijiao.web.i18n import gettext
 
 FEN_PER_WAN = 1_000_000  # charts read 万元
 
@@ -88,7 +84,7 @@ def chosen_year(year: int | None, available: list[int]) -> int:
         return (within or available)[-1]
     if year not in available:
         listed = "、".join(str(y) for y in available)
-        raise InvalidInput(
+        raise InputRefused(
             f"年度 {year} 没有数据（可选：{listed}）。",
             f"There are no data for {year} (choose one of {', '.join(str(y) for y in available)}).",
         )
@@ -119,6 +115,8 @@ def wan(fen: int | None) -> float | None:
     return None if fen is None else float(Decimal(fen) / FEN_PER_WAN)
 
 
-def translator(lang: Lang) -> Callable[[str], str]:
-    """``_ = translator(lang)``: messages built in Python (chart titles) under the name the catalogs' checks find."""
-    return partial(gettext, lang)
+def plan_years_with_data(db: Session) -> list[int]:
+    """The plan's years the registry holds data for (any year with data if none of the plan's), oldest first:
+    the years awards are run and applied for."""
+    years = years_with_data(db)
+    return [y for y in years if y in plan_years(load())] or years

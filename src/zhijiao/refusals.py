@@ -1,5 +1,5 @@
-"""Why fulfilment refused: a stable code, the message in both languages, and what kind of refusal it is
-(the transport layers turn ``kind`` into 403, 404, 409 or 422)."""
+"""Why a service refused: a stable code, the message in both languages, and what kind of refusal it is (the
+transport layers turn ``kind`` into 403, 404, 409 or 422). One vocabulary for every context (the shared kernel)."""
 
 from __future__ import annotations
 
@@ -40,3 +40,28 @@ class WrongState(Refused):
 class Invalid(Refused):
     kind = "invalid"
     code = "invalid"
+
+
+class Forbidden(Refused):
+    """The user's role or scope has no view of this at all (a school user and the city's cost)."""
+
+    kind = "forbidden"
+    code = "forbidden"
+
+    def __init__(self, zh: str = "您的角色无权进行此操作。", en: str = "Your role does not allow this.") -> None:
+        super().__init__(zh, en)
+
+
+class NotFound(Refused):
+    kind = "not_found"
+    code = "not_found"
+
+    def __init__(self, zh: str = "未找到。", en: str = "Not found.") -> None:
+        super().__init__(zh, en)
+
+
+class InputRefused(Refused):
+    """A value the request chose that the service cannot take (a year without data)."""
+
+    kind = "invalid"
+    code = "invalid_input"
