@@ -4,7 +4,6 @@ labels that come from data (statuses, entitlements, payers, actions) are in Engl
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
@@ -16,7 +15,7 @@ from zhijiao.fulfilment.models import Application
 from zhijiao.registry.models import Enterprise
 from zhijiao.web import i18n
 
-CATALOG = Path(i18n.__file__).parent / "locale" / "en" / "fulfilment.po"
+CATALOG = i18n.LOCALE_DIR / "en" / "fulfilment.po"
 
 
 def _messages() -> list[str]:

@@ -11,14 +11,16 @@ from zhijiao.web import i18n
 from zhijiao.web.nav import NAV
 
 WEB = Path(i18n.__file__).parent
+REPORTS = WEB.parent / "reports"
 METHODS = [("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 
 
 def _message_ids() -> set[str]:
     ids = {item.label for item in NAV}
-    for _file, _line, message, _comments, _context in extract_from_dir(WEB, METHODS, options_map=OPTIONS):
-        ids.update([message] if isinstance(message, str) else [m for m in message if m])
+    for folder in (WEB, REPORTS):  # the pages and the reports' own templates
+        for _file, _line, message, _comments, _context in extract_from_dir(folder, METHODS, options_map=OPTIONS):
+            ids.update([message] if isinstance(message, str) else [m for m in message if m])
     return ids
 
 

@@ -17,9 +17,9 @@ from zhijiao.drafting.statistics import drafting_explanation, statistics
 from zhijiao.drafting.versions import plan, wenzhou_today
 from zhijiao.language import Lang
 from zhijiao.reports.pdf import _no_fetching  # the reports' own guard: shared, not copied
-from zhijiao.web.templating import TEMPLATES, env
+from zhijiao.reports.templating import TEMPLATES, env
 
-TEMPLATE = "drafting/report_pdf.html"
+TEMPLATE = "drafting_explanation_pdf.html"
 
 
 def _kind_label(kind: str, lang: Lang) -> str:

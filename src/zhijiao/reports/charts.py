@@ -21,7 +21,9 @@ from matplotlib.typing import RcKeyType
 from zhijiao.language import Lang, say
 from zhijiao.monitoring.targets import Progress
 from zhijiao.reports.content import CostRow
-from zhijiao.web.charts import PALETTE
+
+# The platform's chart colours: the pages' charts (web/charts.py) and the reports' use the same.
+PALETTE = ["#9b1c1c", "#1d4ed8", "#15803d", "#b45309", "#6d28d9", "#0f766e", "#be185d", "#4b5563"]
 
 mpl.use("Agg")
 FONT = "Noto Sans CJK SC"

@@ -20,10 +20,10 @@ from zhijiao.language import Lang, say
 from zhijiao.monitoring.targets import Progress
 from zhijiao.reports import charts, labels
 from zhijiao.reports.content import CostRow, Report
+from zhijiao.reports.templating import TEMPLATES, env
 from zhijiao.simulation.cost import DIMENSIONS
-from zhijiao.web.templating import TEMPLATES, env
 
-TEMPLATE = "reports/dashboard_pdf.html"
+TEMPLATE = "dashboard_pdf.html"
 FEN_PER_WAN = 1_000_000
 FEN_PER_MILLION = 100_000_000
 

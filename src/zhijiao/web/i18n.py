@@ -9,40 +9,13 @@ are merged at start-up. Catalogs are read from the .po text (Babel), so there is
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
-from gettext import NullTranslations
-from io import BytesIO
-from pathlib import Path
+from functools import partial
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from zhijiao.catalogs import LOCALE_DIR, gettext, translations
 
 # Money and dates are formatted the same way everywhere (pages, reports, notices): zhijiao.formatting.
 from zhijiao.formatting import date, moment, money, money_wan, number, percent
 from zhijiao.language import Lang, from_accept_language, parse_lang, say
-
-LOCALE_DIR = Path(__file__).parent / "locale"
-
-
-@cache
-def translations(lang: Lang) -> NullTranslations:
-    if lang is Lang.zh:
-        return NullTranslations()  # the messages are written in Chinese
-    merged: Translations | None = None
-    for path in sorted((LOCALE_DIR / lang.value).glob("*.po")):
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang.locale)
-        buffer = BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        part = Translations(buffer)
-        merged = part if merged is None else merged.merge(part)
-    return merged or NullTranslations()
-
-
-def gettext(lang: Lang, message: str) -> str:
-    return translations(lang).gettext(message)
 
 
 def translator(lang: Lang) -> Callable[[str], str]:
@@ -51,6 +24,7 @@ def translator(lang: Lang) -> Callable[[str], str]:
 
 
 __all__ = [
+    "LOCALE_DIR",
     "Lang",
     "date",
     "from_accept_language",
