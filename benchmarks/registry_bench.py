@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.registry import demo_names as names
 from zhijiao.registry.counties import county_codes
+from zhijiao.storage.base import Base
 from zhijiao.storage.database import engine_for, unit_of_work
 from zhijiao.storage.migrate import upgrade
 
@@ -329,9 +330,7 @@ def shared_strings_copy(source: Path) -> tuple[Path, float]:
 
 
 def _count(session: Session, table: str) -> int:
-    from zhijiao.registry import models as m  # noqa: PLC0415
-
-    return int(session.scalar(select(func.count()).select_from(m.Base.metadata.tables[table])) or 0)
+    return int(session.scalar(select(func.count()).select_from(Base.metadata.tables[table])) or 0)
 
 
 def _demo(url: str, scale: int, result: Measurement | None, *, profile: bool = False) -> dict[str, int]:

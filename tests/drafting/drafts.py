@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.drafting import versions
 from zhijiao.drafting.models import DraftVersion, Unit
 from zhijiao.drafting.stages import Stage

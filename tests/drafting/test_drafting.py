@@ -10,7 +10,7 @@ from drafts import new_plan, unit_id
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from zhijiao.accounts.roles import Role
+from zhijiao.authz import Role
 from zhijiao.drafting import consultation, dispositions, versions
 from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import NotAllowed, OutOfScope, WrongState

@@ -10,7 +10,7 @@ import pytest
 from e2e_support import Watched, screenshot, sign_in_through_the_form, watch
 from playwright.sync_api import Browser
 
-from zhijiao.accounts.roles import Role, allows
+from zhijiao.authz import Role, allows
 from zhijiao.web.nav import NAV
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

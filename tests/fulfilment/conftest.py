@@ -9,7 +9,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.service import Principal, principal_of
+from zhijiao.accounts.service import principal_of
+from zhijiao.authz import Principal
 
 YEAR = 2024
 PART_TIME = "art13.part_time_teacher_funding"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, corrections, payments, proactive
 from zhijiao.fulfilment.compute import registry_result

@@ -11,8 +11,8 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Role
 from zhijiao.audit.models import AuditRecord
+from zhijiao.authz import Role
 from zhijiao.fulfilment import applications, payments
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import TRANSITIONS, Status

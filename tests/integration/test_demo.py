@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from zhijiao.engine.errors import InputError
 from zhijiao.registry.demo import DemoSummary, generate
 from zhijiao.registry.models import (
-    Base,
     Enterprise,
     EnterpriseCertification,
     Project,
@@ -24,6 +23,7 @@ from zhijiao.registry.models import (
     StudentStats,
     TeacherStats,
 )
+from zhijiao.storage.base import Base
 from zhijiao.storage.database import engine_for
 from zhijiao.storage.migrate import upgrade
 

@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, make_url, select, text
 
+from zhijiao.cli.schema import Base
 from zhijiao.registry.models import County
 from zhijiao.storage.migrate import tables, upgrade
-from zhijiao.storage.schema import Base
 
 POSTGRES = os.environ.get("ZHIJIAO_TEST_POSTGRES_URL")
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from personas import api_token, csrf_token, sign_in
 
 from zhijiao.accounts.demo import DEMO_USERS
-from zhijiao.accounts.roles import Role, allows
+from zhijiao.authz import Role, allows
 from zhijiao.cli.platform import create_app
 from zhijiao.http.deps import CSRF_HEADER, AccessRule
 

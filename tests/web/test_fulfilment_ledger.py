@@ -28,9 +28,9 @@ from test_fulfilment_support import (
 )
 
 from zhijiao.accounts.demo import DEMO_PASSWORD
-from zhijiao.accounts.roles import Role
 from zhijiao.accounts.service import add_user
 from zhijiao.audit.models import AuditRecord
+from zhijiao.authz import Role
 from zhijiao.fulfilment import applications, corrections, payments
 from zhijiao.fulfilment.models import LedgerEntry
 from zhijiao.policies.wenzhou_vet_2023 import load

@@ -28,8 +28,8 @@ from test_fulfilment_support import (
 
 from zhijiao import audit
 from zhijiao.accounts.demo import DEMO_PASSWORD
-from zhijiao.accounts.roles import Role
 from zhijiao.accounts.service import add_user
+from zhijiao.authz import Role
 from zhijiao.fulfilment.compute import entitlements_of, registry_result
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.policies.wenzhou_vet_2023 import load

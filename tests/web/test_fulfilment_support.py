@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.service import Principal, principal_of
+from zhijiao.accounts.service import principal_of
 from zhijiao.audit.models import AuditRecord
+from zhijiao.authz import Principal
 from zhijiao.fulfilment import applications, payments, proactive
 from zhijiao.fulfilment.compute import entitlements_of, registry_result
 from zhijiao.fulfilment.models import Application

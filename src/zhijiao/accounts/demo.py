@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.roles import ROLE_LABELS, Role
 from zhijiao.accounts.service import add_user
-from zhijiao.drafting.models import Unit
+from zhijiao.authz import ROLE_LABELS, Role
 from zhijiao.registry.models import County, Enterprise, School
 
 DEMO_PASSWORD = "wenzhou-demo-2023"  # noqa: S105 -- the demo's published password, shown on its sign-in page
 DEMO_COUNTY = "瑞安市"
+
+# The consulted units (drafting) by their table, as the users table's foreign key names it: accounts know the
+# units they scope a user to, not the drafting that keeps them.
+Unit = table("units", column("id"), column("name"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,6 @@ def demo_accounts(session: Session) -> list[DemoAccount]:
         if user.county_code:
             scope = session.scalar(select(County.name).where(County.code == user.county_code)) or scope
         if user.unit_id:
-            scope = session.scalar(select(Unit.name).where(Unit.id == user.unit_id)) or ""
+            scope = session.scalar(select(Unit.c.name).where(Unit.c.id == user.unit_id)) or ""
         accounts.append(DemoAccount(user.username, DEMO_PASSWORD, Role(user.role), user.display_name, scope))
     return accounts

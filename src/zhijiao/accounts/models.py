@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 
 class User(Base):

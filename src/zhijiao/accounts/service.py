@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.models import LoginAttempt, User, UserSession
 from zhijiao.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from zhijiao.accounts.roles import Role, Scope
-from zhijiao.drafting.models import Unit
+from zhijiao.authz import Principal, Role, Scope
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.models import County, Enterprise, School
 
@@ -24,6 +22,10 @@ IDLE_TIMEOUT = dt.timedelta(minutes=30)  # a web session unused this long ends
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)  # and any session ends after a working day
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 THROTTLE_FAILURES = 5  # failed sign-ins per user name within the window before sign-in is refused
+
+# The consulted units (drafting) by their table, as the users table's foreign key names it: accounts know the
+# units they scope a user to, not the drafting that keeps them.
+Unit = table("units", column("id"), column("name"))
 
 
 def now() -> dt.datetime:
@@ -33,18 +35,6 @@ def now() -> dt.datetime:
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite hands timezone-aware columns back naive; they were written in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The signed-in user as the transport layers see it."""
-
-    user_id: int
-    username: str
-    display_name: str
-    role: Role
-    scope: Scope
-    csrf_token: str = ""
 
 
 def principal_of(user: User, csrf_token: str = "") -> Principal:
@@ -134,7 +124,7 @@ def _scope(
         "county": select(County.code).where((County.code == value) | (County.name == value)),
         "school": select(School.id).where(School.code == value),
         "enterprise": select(Enterprise.id).where(Enterprise.code == value),
-        "unit": select(Unit.id).where(Unit.name == value),
+        "unit": select(Unit.c.id).where(Unit.c.name == value),
     }
     found = session.scalar(queries[needs])
     if found is None:

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from zhijiao.accounts.service import Principal, SignInRefused, authenticate, close_session, open_session
+from zhijiao.accounts.service import SignInRefused, authenticate, close_session, open_session
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import problem_responses
+from zhijiao.authz import Principal
 from zhijiao.http.deps import Db, public
 from zhijiao.http.errors import NotSignedIn
 from zhijiao.http.problems import problem_response

@@ -14,10 +14,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from zhijiao.accounts.service import Principal
 from zhijiao.api.json_body import JsonRoute, parse_document
 from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.api.situation_schema import result_schema, situation_schema
+from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, PolicyError, Problem
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.http.deps import LangDep, public

@@ -12,12 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import CostOut, CostRow, Number, SimulateIn, dumped
 from zhijiao.api.scope import figures_county
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.errors import InputError, PolicyError, Problem
 from zhijiao.engine.explain import shown

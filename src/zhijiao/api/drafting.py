@@ -11,8 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api import drafting_consult, drafting_out, drafting_write
 from zhijiao.api.drafting_schemas import (
     ChangeOut,
@@ -31,6 +29,7 @@ from zhijiao.api.drafting_schemas import (
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import consultation, queries, versions
 from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import Invalid

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api import drafting_out
 from zhijiao.api.drafting_schemas import ConsultationOut, ItemOut, PathId, RoundOut, UnitReplyIn
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import consultation, queries, versions
 from zhijiao.http.deps import Db, require
 

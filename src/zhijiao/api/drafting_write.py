@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api import drafting_out
 from zhijiao.api.drafting_schemas import (
     ArticleEditIn,
@@ -33,6 +31,7 @@ from zhijiao.api.drafting_schemas import (
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import consultation, dispositions, meetings, queries, versions
 from zhijiao.drafting.stages import Disposition, Stage, UnitKind
 from zhijiao.http.deps import Db, require

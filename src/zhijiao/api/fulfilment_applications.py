@@ -10,8 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.fulfilment_out import application_detail, application_out
 from zhijiao.api.fulfilment_schemas import (
     ApplicationDetail,
@@ -27,6 +25,7 @@ from zhijiao.api.fulfilment_schemas import (
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import applications, attachments, proactive, queries
 from zhijiao.fulfilment.figures import check_level, parse_figures
 from zhijiao.fulfilment.figures import figure_variables as figures_of

@@ -8,13 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.dates import Day
 from zhijiao.api.fulfilment_schemas import AuditList, AuditRecordOut, BreakOut, VerifyOut
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.audit.queries import AuditFilter, records
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import labels
 from zhijiao.http.deps import Db, LangDep, require
 

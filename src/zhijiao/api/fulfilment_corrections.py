@@ -9,12 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.fulfilment_out import NO_ENTITY, ledger_out, yuan_text
 from zhijiao.api.fulfilment_schemas import ClawbackIn, ClawbackOut, CorrectionOut, Id, LedgerEntryOut, ReasonIn
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import clawback, corrections, queries
 from zhijiao.fulfilment.clawback import clawback_choice
 from zhijiao.fulfilment.correction_queries import STATUSES, CorrectionRow, correction_rows

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
 from zhijiao.api.fulfilment_schemas import (
     ApplicationDetail,
     ApplicationOut,
@@ -18,6 +17,7 @@ from zhijiao.api.fulfilment_schemas import (
     HistoryOut,
     LedgerEntryOut,
 )
+from zhijiao.authz import Principal
 from zhijiao.fulfilment import applications, attachments, labels, next_steps, queries
 from zhijiao.fulfilment.models import Application, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.queries import AwardRow, EntityName

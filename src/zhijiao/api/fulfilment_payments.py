@@ -14,8 +14,6 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.fulfilment_out import batch_out, ledger_out, yuan_text
 from zhijiao.api.fulfilment_schemas import (
     BatchIn,
@@ -29,6 +27,7 @@ from zhijiao.api.fulfilment_schemas import (
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import payments, queries
 from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.models import PaymentBatch

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from zhijiao.accounts.service import Principal
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import PUBLIC, problem_responses
 from zhijiao.api.schemas import (
@@ -29,6 +28,7 @@ from zhijiao.api.schemas import (
     RuleOut,
     RuleSetOut,
 )
+from zhijiao.authz import Principal
 from zhijiao.engine.errors import Problem
 from zhijiao.engine.explain import shown
 from zhijiao.engine.parameters import OPEN_START, Parameter

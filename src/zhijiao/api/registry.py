@@ -15,8 +15,6 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.registry_models import (
     ColumnInfo,
@@ -27,6 +25,7 @@ from zhijiao.api.registry_models import (
     response_model,
 )
 from zhijiao.api.responses import SIGNED_IN, problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.explain import shown
 from zhijiao.engine.inputs import decode
 from zhijiao.http.deps import Db, LangDep, require
@@ -35,12 +34,12 @@ from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry import rows
 from zhijiao.registry.counties import resolve_county
 from zhijiao.registry.editing import Change, RowNotFound, save
-from zhijiao.registry.explanations import ENTITIES, explain_record
 from zhijiao.registry.queries import data_years
 from zhijiao.registry.reach import owner
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import Column, TableSpec
 from zhijiao.registry.tables import TABLES
+from zhijiao.simulation.record_explanations import ENTITIES, explain_record
 
 router = APIRouter(prefix="/registry", tags=["registry"], route_class=JsonRoute)
 MAX_PER_PAGE = 200

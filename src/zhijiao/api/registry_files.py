@@ -17,9 +17,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.responses import CalcJSON, problem_responses
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import InputError
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import AppError, NotFound

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError
 from zhijiao.http.errors import NotFound
 from zhijiao.registry.counties import county_codes, resolve_county

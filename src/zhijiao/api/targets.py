@@ -10,13 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.api.cost import CountyQuery, YearQuery, data_year
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import ProgressOut, TargetsOut
 from zhijiao.api.scope import figures_county
+from zhijiao.authz import Permission, Principal
 from zhijiao.http.deps import Db, require
 from zhijiao.monitoring.targets import progress
 from zhijiao.policies.wenzhou_vet_2023 import load

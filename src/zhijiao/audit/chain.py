@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
 from zhijiao.audit.models import AuditRecord
+from zhijiao.authz import Principal
 
 GENESIS = "0" * 64
 SYSTEM = "system"

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 
 class AuditRecord(Base):

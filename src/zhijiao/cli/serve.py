@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import func, select
 
-from zhijiao.accounts.roles import Role
+from zhijiao.authz import Role
 from zhijiao.cli.common import LangOption, err, user_errors
 from zhijiao.language import Lang, say
 from zhijiao.registry.models import School

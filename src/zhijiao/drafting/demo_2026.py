@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.service import Principal, principal_of
+from zhijiao.accounts.service import principal_of
+from zhijiao.authz import Principal
 from zhijiao.drafting import consultation, dispositions, meetings, versions
 from zhijiao.drafting import demo_2026_texts as words
 from zhijiao.drafting.meetings import MeetingKind

@@ -9,8 +9,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.models import Meeting
 from zhijiao.drafting.versions import check_not_historical, plan, version

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 
 class DraftPlan(Base):

@@ -24,8 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import consultation as replies_service
 from zhijiao.drafting.errors import Refused
 from zhijiao.drafting.models import FeedbackItem, RoundUnit, Unit

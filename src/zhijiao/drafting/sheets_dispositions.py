@@ -12,8 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import dispositions
 from zhijiao.drafting.errors import Invalid, Refused
 from zhijiao.drafting.queries import ItemView, consultation_round, items

@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting.errors import Invalid, OutOfScope, WrongState
 from zhijiao.drafting.models import DraftArticle, DraftPlan, DraftVersion
 from zhijiao.drafting.stages import STAGE_LABELS, Stage

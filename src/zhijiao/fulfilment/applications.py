@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.compute import award_key, compute, current_situation

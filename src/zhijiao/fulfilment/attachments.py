@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment.applications import load, now
 from zhijiao.fulfilment.models import Attachment
 from zhijiao.fulfilment.scope import require

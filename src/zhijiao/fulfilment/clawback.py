@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment.corrections import propose
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry

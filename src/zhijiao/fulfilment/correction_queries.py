@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.roles import Scope
+from zhijiao.authz import Scope
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.queries import ledger_scope
 

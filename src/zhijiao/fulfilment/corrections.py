@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.applications import move, now
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry

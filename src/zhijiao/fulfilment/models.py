@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 # Open applications: an award key may have only one at a time.
 OPEN = text("status NOT IN ('rejected', 'withdrawn')")

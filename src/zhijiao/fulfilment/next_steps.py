@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
 from zhijiao.audit.models import AuditRecord
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.fulfilment.attachments import EDITABLE
 from zhijiao.fulfilment.models import Application
 from zhijiao.fulfilment.states import TRANSITIONS, Status

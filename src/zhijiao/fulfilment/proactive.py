@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, notices
 from zhijiao.fulfilment.compute import award_key, entitlements_of, registry_result

@@ -13,8 +13,7 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.roles import Role, Scope
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal, Role, Scope
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, Notice, PaymentBatch
 from zhijiao.fulfilment.states import Status
 from zhijiao.refusals import NotFound

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.fulfilment.models import Application
 from zhijiao.refusals import NotAllowed, OutOfScope
 from zhijiao.registry.models import Platform

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.fulfilment.entities import find_payee
 from zhijiao.refusals import Invalid, NotFound
 from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal, resume_session
+from zhijiao.accounts.service import resume_session
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.http.errors import CsrfRejected, Forbidden, NotSignedIn
 from zhijiao.language import Lang, from_accept_language, parse_lang
 from zhijiao.storage.database import unit_of_work

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.http.errors import InvalidInput, NotSignedIn
 
 YEAR_DIGITS, FIRST_YEAR, LAST_YEAR = 4, 2000, 2100  # a sane calendar range for filters

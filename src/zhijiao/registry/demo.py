@@ -28,6 +28,7 @@ from zhijiao.registry import demo_names as names
 from zhijiao.registry import models as m
 from zhijiao.registry.counties import county_codes
 from zhijiao.registry.demo_sampling import day, split, weighted_sample
+from zhijiao.storage.base import Base
 from zhijiao.storage.database import by_blank_columns
 
 YEARS = (2023, 2024, 2025, 2026)
@@ -95,7 +96,7 @@ def generate(session: Session, *, scale: int = 1, seed: int = 2023) -> DemoSumma
         raise _refused(
             "scale", f"规模须为正整数（收到 {scale}）", f"scale must be a positive whole number (got {scale})"
         )
-    tables = [m.Base.metadata.tables[f.name] for f in dataclasses.fields(DemoSummary)]  # the fields are the tables
+    tables = [Base.metadata.tables[f.name] for f in dataclasses.fields(DemoSummary)]  # the fields are the tables
     held = [t.name for t in tables if session.scalar(select(func.count()).select_from(t))]
     if held:
         listed = ", ".join(held)
@@ -126,7 +127,7 @@ class _Writer:
         self.numbers[prefix] += 1
         return f"{prefix}-{self.numbers[prefix]:0{width}d}"
 
-    def add(self, model: type[m.Base], rows: Sequence[Row]) -> None:
+    def add(self, model: type[Base], rows: Sequence[Row]) -> None:
         for start in range(0, len(rows), BATCH):
             self.session.execute(insert(model), by_blank_columns(list(rows[start : start + BATCH])))
         self.counts[model.__tablename__] += len(rows)

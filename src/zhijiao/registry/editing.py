@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
 from zhijiao.audit import record
+from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.cell_error import CellError
 from zhijiao.registry.counties import county_codes

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Scope
+from zhijiao.authz import Scope
 from zhijiao.registry.choices import CERTIFICATION_LEVELS
 from zhijiao.registry.models import (
     County,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
 
-from zhijiao.accounts.roles import Scope
+from zhijiao.authz import Scope
 from zhijiao.registry.models import Enterprise, Platform, School
 from zhijiao.registry.spec import TableSpec
 

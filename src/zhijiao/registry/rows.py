@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Scope
+from zhijiao.authz import Scope
 from zhijiao.registry.cell_error import CellError
 from zhijiao.registry.models import County
 from zhijiao.registry.reach import owner, reach

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.registry.choices import ChoiceSet
 from zhijiao.registry.codes import REGISTRY_CODE, CodeShape
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 KINDS = ("text", "code", "int", "year", "yuan", "rate", "fte", "date", "bool", "county")
 _STORED_SUFFIX = {"yuan": "_fen", "rate": "_ppm", "fte": "_hundredths"}

@@ -26,6 +26,7 @@ from zhijiao.registry.choices import (
 )
 from zhijiao.registry.codes import NATIONAL_MAJOR, USCC
 from zhijiao.registry.spec import Column, RowCheck, TableSpec
+from zhijiao.storage.base import Base
 
 MONEY_MAX = 100_000_000_000  # 1,000亿元: far above any single figure, keeps every sum an exact integer
 COUNT_MAX = 10_000_000
@@ -72,9 +73,7 @@ def _shares_within_whole(session: Session) -> list[tuple[str, str, str, str]]:
     return problems
 
 
-def _certifications(
-    name: str, model: type[m.Base], label: dict[str, str], owner: Column, levels: ChoiceSet
-) -> TableSpec:
+def _certifications(name: str, model: type[Base], label: dict[str, str], owner: Column, levels: ChoiceSet) -> TableSpec:
     """A certification at a level on a date, and its revocation: enterprises (Art. 7) and platforms (Art. 3)."""
     return TableSpec(
         name,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
 from zhijiao.audit import record
+from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.editing import OBJECT_ID_LENGTH
 from zhijiao.registry.exporter import export_table, write_template

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.policy import Policy
 from zhijiao.policies.wenzhou_vet_2023 import load

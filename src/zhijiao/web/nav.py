@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from zhijiao.accounts.roles import ROLE_LABELS
+from zhijiao.authz import ROLE_LABELS
 from zhijiao.http.deps import CSRF_FIELD, request_lang
 from zhijiao.language import Lang
 from zhijiao.web import i18n

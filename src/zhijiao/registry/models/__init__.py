@@ -1,6 +1,5 @@
 """The registry's tables. Import from here so that every table is known to the metadata."""
 
-from zhijiao.registry.models.base import Base
 from zhijiao.registry.models.enterprises import Community, CommunityMember, Enterprise, EnterpriseCertification
 from zhijiao.registry.models.places import County
 from zhijiao.registry.models.platforms import Platform, PlatformCertification
@@ -8,7 +7,6 @@ from zhijiao.registry.models.projects import Donation, InternationalProgramme, N
 from zhijiao.registry.models.schools import Major, School, SchoolShareholder, SchoolYear, StudentStats, TeacherStats
 
 __all__ = [
-    "Base",
     "Community",
     "CommunityMember",
     "County",

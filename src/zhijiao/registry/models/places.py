@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 
 class County(Base):

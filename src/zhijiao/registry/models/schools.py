@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhijiao.registry.models.base import Base
+from zhijiao.storage.base import Base
 
 
 class School(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from zhijiao.storage.schema import Base
+from zhijiao.cli.schema import Base
 
 config = context.config
 engine = config.attributes["engine"]

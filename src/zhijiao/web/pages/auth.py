@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.demo import demo_accounts
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal, SignInRefused, authenticate, close_session, open_session
+from zhijiao.accounts.service import SignInRefused, authenticate, close_session, open_session
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.http.deps import CSRF_COOKIE, SESSION_COOKIE, Db, LangDep, public
 from zhijiao.language import Lang
 from zhijiao.web.templating import render

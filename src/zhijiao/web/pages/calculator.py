@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_situation
 from zhijiao.engine.policy import Policy

@@ -11,8 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress

@@ -12,8 +12,7 @@ from urllib.parse import quote
 from fastapi import Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.meetings import MEETING_KIND_LABELS
 from zhijiao.drafting.stages import (

@@ -12,8 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import queries
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.sheets import import_replies, replies_template

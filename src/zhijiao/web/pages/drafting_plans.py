@@ -9,8 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import meetings, queries, versions
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.report_pdf import adoption_pdf

@@ -10,8 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import consultation, dispositions, queries, versions
 from zhijiao.drafting.dispositions import TEMPLATES
 from zhijiao.drafting.errors import Invalid

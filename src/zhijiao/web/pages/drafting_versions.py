@@ -11,8 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import queries, versions
 from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import Invalid

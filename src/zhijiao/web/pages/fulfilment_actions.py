@@ -9,8 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import applications, attachments
 from zhijiao.http.deps import Db, require
 from zhijiao.policies.wenzhou_vet_2023 import load

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.model import Entitlement
 from zhijiao.fulfilment import applications, attachments, figures, labels
 from zhijiao.fulfilment.models import Application

@@ -16,10 +16,9 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
 from zhijiao.audit.models import AuditRecord
 from zhijiao.audit.queries import AuditFilter, RecordView, audit_query, record_view, records
+from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import labels
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import InvalidInput

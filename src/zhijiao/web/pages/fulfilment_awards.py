@@ -10,8 +10,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.fulfilment import applications, attachments, figures, labels, next_steps, proactive
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import LedgerEntry, Notice

@@ -15,9 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.accounts.models import User
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
 from zhijiao.audit.models import AuditRecord
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import labels, payments, queries
 from zhijiao.fulfilment.entities import payee_of, payer_of

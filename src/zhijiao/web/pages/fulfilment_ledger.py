@@ -14,8 +14,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.fulfilment import clawback, corrections, labels, queries
 from zhijiao.fulfilment.clawback import clawback_choice
 from zhijiao.fulfilment.correction_queries import correction_rows, waiting_by_payment

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Principal
 from zhijiao.http.deps import LangDep, public
 from zhijiao.http.errors import NotFound
 from zhijiao.policies.wenzhou_vet_2023 import load

@@ -10,18 +10,17 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry import rows
-from zhijiao.registry.explanations import explain_record
 from zhijiao.registry.history import changes_of
 from zhijiao.registry.queries import data_years, year_end
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.tables import BY_NAME
+from zhijiao.simulation.record_explanations import explain_record
 from zhijiao.web.pages.registry_entity_view import (
     certifications_table,
     entitlements_view,

@@ -13,10 +13,10 @@ from typing import Any
 from zhijiao.engine.explain import article_name
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
-from zhijiao.registry.explanations import Explained, Outcome
 from zhijiao.registry.history import HistoryEntry
 from zhijiao.registry.rows import key_text
 from zhijiao.registry.spec import TableSpec
+from zhijiao.simulation.record_explanations import Explained, Outcome
 from zhijiao.web.i18n import money, number, percent
 from zhijiao.web.pages.registry_view import column_label, display
 

@@ -14,8 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.http.deps import Db, LangDep, request_lang, require
 from zhijiao.http.errors import NotFound

@@ -13,8 +13,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import NotFound

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import InvalidInput
 from zhijiao.http.problems import REFUSAL_STATUS

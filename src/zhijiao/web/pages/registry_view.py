@@ -12,8 +12,7 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission, allows
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal, allows
 from zhijiao.http.errors import InvalidInput
 from zhijiao.language import Lang, say
 from zhijiao.policies.wenzhou_vet_2023.entities import CHOICE_LABELS, SCHOOL_COUNTIES

@@ -12,8 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang, say

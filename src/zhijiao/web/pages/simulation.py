@@ -11,8 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import PolicyError, Problem
 from zhijiao.engine.policy import Policy
 from zhijiao.http.deps import Db, LangDep, require

@@ -11,8 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from zhijiao.accounts.roles import Permission
-from zhijiao.accounts.service import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.monitoring.targets import progress

@@ -108,3 +108,15 @@ class Scope:
 
 def allows(role: Role, permission: Permission) -> bool:
     return permission in GRANTS[role]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user as the services and the transport layers see it: who, in which role, within what."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    scope: Scope
+    csrf_token: str = ""
