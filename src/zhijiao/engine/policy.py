@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from zhijiao.engine.graph import RuleGraph, build_graph
-from zhijiao.engine.model import CostItem, Entity
+from zhijiao.engine.model import CostItem, Entitlement, Entity
 from zhijiao.engine.options import OptionSet, load_options
 from zhijiao.engine.parameters import ParameterSet, load_parameters
 from zhijiao.engine.rules import Formula, Rule
@@ -35,6 +35,16 @@ class Policy:
     cost_items: tuple[CostItem, ...]
     metadata: Mapping[str, Any] = field(default_factory=dict)
     root: Path | None = None
+    # What the services of a platform need besides the rules: the money the policy grants (each payable by
+    # application or proactively), the places it names in the order officials list them, the labels of coded
+    # values. A policy is handed to the services, so two policies (one plan and its successor) live side by side.
+    entitlements: tuple[Entitlement, ...] = ()
+    places: tuple[str, ...] = ()
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @cached_property
+    def entitlements_by_id(self) -> Mapping[str, Entitlement]:
+        return {e.id: e for e in self.entitlements}
 
     @property
     def formulas(self) -> list[Formula]:
@@ -101,6 +111,9 @@ def load_policy(
     cost_items: Sequence[CostItem],
     extra_formulas: Sequence[Formula] = (),
     metadata: Mapping[str, Any] | None = None,
+    entitlements: Sequence[Entitlement] = (),
+    places: Sequence[str] = (),
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Policy:
     parameters = ParameterSet()
     for path in sorted(root.rglob("parameters.yaml")):
@@ -117,4 +130,16 @@ def load_policy(
                 formulas.extend(value)  # a family of rules declared together, e.g. one_time_award(...)
     by_name = {e.name: e for e in entities}
     graph = build_graph(by_name, formulas, parameters, options)
-    return Policy(name, by_name, parameters, options, graph, tuple(cost_items), metadata or {}, root)
+    return Policy(
+        name,
+        by_name,
+        parameters,
+        options,
+        graph,
+        tuple(cost_items),
+        metadata or {},
+        root,
+        tuple(entitlements),
+        tuple(places),
+        labels or {},
+    )

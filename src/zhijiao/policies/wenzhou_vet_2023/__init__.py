@@ -12,7 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from zhijiao.engine.policy import Policy, load_policy, read_yaml
-from zhijiao.policies.wenzhou_vet_2023.entities import COST_ITEMS, ENTITIES
+from zhijiao.policies.wenzhou_vet_2023.entities import CHOICE_LABELS, COST_ITEMS, ENTITIES, SCHOOL_COUNTIES
+from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
 
 ROOT = Path(__file__).parent
 NAME = "wenzhou_vet_2023"
@@ -27,4 +28,7 @@ def load() -> Policy:
         entities=ENTITIES,
         cost_items=COST_ITEMS,
         metadata=read_yaml(ROOT / "plan.yaml"),
+        entitlements=ENTITLEMENTS,
+        places=SCHOOL_COUNTIES,
+        labels=CHOICE_LABELS,
     )
