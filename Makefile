@@ -40,6 +40,7 @@ LINT_PATHS := src tests $(wildcard benchmarks)
 lint: install
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy
