@@ -217,7 +217,7 @@ def case_setup(args: argparse.Namespace, url: str) -> list[Measurement]:
     with measured(result), unit_of_work(engine) as session:
         record_policy_version(session, load())
         result.rows = generate(session, scale=args.scale).total
-        load_2023(session)  # create_demo_accounts needs its consulted unit (市发改委)
+        load_2023(session, load())  # create_demo_accounts needs its consulted unit (市发改委)
         create_demo_accounts(session)
         have = set(session.scalars(select(User.county_code).where(User.role == Role.county_officer.value)))
         for code in session.scalars(select(County.code).order_by(County.code)):
@@ -270,7 +270,6 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
     from zhijiao.fulfilment.entities import payee_of, payer_of  # noqa: PLC0415
     from zhijiao.fulfilment.models import Application, LedgerEntry  # noqa: PLC0415
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
-    from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID  # noqa: PLC0415
 
     engine = engine_for(url)
     policy = load()
@@ -295,7 +294,7 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
         for county, chosen in by_county.items():  # one transaction per county officer
             with unit_of_work(engine) as session:
                 for application_id in chosen:
-                    applications.county_approve(session, people[f"county:{county}"], application_id)
+                    applications.county_approve(session, people[f"county:{county}"], policy, application_id)
 
     def city_approval() -> None:
         rest = ids[len(sample) :]  # the sample's are approved already
@@ -311,7 +310,8 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
         with unit_of_work(engine) as session:
             for application in session.scalars(select(Application).where(Application.id.in_(ids))):
                 payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
-                batches[payer_of(policy, payee, BY_ID[application.entitlement])].append(application.id)
+                entitlement = policy.entitlements_by_id[application.entitlement]
+                batches[payer_of(policy, payee, entitlement)].append(application.id)
         for chosen in batches.values():
             with unit_of_work(engine) as session:
                 total = 0

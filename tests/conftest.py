@@ -39,7 +39,7 @@ def _fill(engine: Engine) -> None:
     upgrade(engine)
     with unit_of_work(engine) as session:
         generate(session)
-        load_2023(session)  # the drafting record of the 2023 plan, and the units it consulted
+        load_2023(session, load())  # the drafting record of the 2023 plan, and the units it consulted
         create_demo_accounts(session)
 
 

@@ -22,10 +22,10 @@ from zhijiao.drafting.statistics import drafting_explanation, statistics
 DEADLINE = dt.date(2026, 3, 10)
 
 
-def test_the_2023_record_reproduces_the_explanations_figures(db):
+def test_the_2023_record_reproduces_the_explanations_figures(db, policy):
     plan = db.scalar(select(DraftPlan).where(DraftPlan.code == CODE))  # loaded with the demo
     assert plan is not None
-    assert load_2023(db).id == plan.id  # loading again adds nothing
+    assert load_2023(db, policy).id == plan.id  # loading again adds nothing
     stats = statistics(db, plan.id)
     assert (stats.rounds, stats.units_consulted, stats.items) == (2, 39, 75)
     assert stats.by_disposition == {"adopted": 11, "partially_adopted": 57, "not_adopted": 7, "pending": 0}

@@ -33,9 +33,11 @@ def engine_amount(db: Session, policy, code: str, output: str = "part_time_teach
 def approved_application(db: Session, persona, policy) -> int:
     """The demo school's Art. 13 application, submitted, reviewed by its county and approved by the city."""
     school = persona("school")
-    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
-    applications.submit(db, school, draft.id)
-    applications.county_approve(db, persona("county"), draft.id)
+    draft = applications.create(
+        db, school, policy, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR
+    )
+    applications.submit(db, school, policy, draft.id)
+    applications.county_approve(db, persona("county"), policy, draft.id)
     applications.city_approve(db, persona("admin"), policy, draft.id)
     db.commit()
     return draft.id
@@ -51,7 +53,7 @@ def approved_proactive(db: Session, persona: Callable[[str], Principal], policy:
     )
     ids = list(db.scalars(query.order_by(Application.id)))
     for application_id in ids:
-        applications.county_approve(db, county, application_id)
+        applications.county_approve(db, county, policy, application_id)
         applications.city_approve(db, persona("admin"), policy, application_id)
     db.commit()
     return ids
@@ -81,8 +83,13 @@ def payment_row(application: Application, decision: Decision, released_by: int) 
 
 
 def corrected(
-    db: Session, persona: Callable[[str], Principal], payment_id: int, reason: str, kind: str = "reversal"
+    db: Session,
+    persona: Callable[[str], Principal],
+    policy: Policy,
+    payment_id: int,
+    reason: str,
+    kind: str = "reversal",
 ) -> LedgerEntry:
     """A correction as finance makes it: ``finance`` proposes, ``finance2`` confirms."""
     proposal = corrections.propose(db, persona("finance"), payment_id, reason, kind=kind)
-    return corrections.confirm(db, persona("finance2"), proposal.id)
+    return corrections.confirm(db, persona("finance2"), policy, proposal.id)

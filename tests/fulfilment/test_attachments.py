@@ -14,13 +14,15 @@ from zhijiao.refusals import Invalid, WrongState
 PDF = b"%PDF-1.7\n" + b"0" * 1000
 
 
-def _draft(db, persona):
+def _draft(db, persona, policy):
     school = persona("school")
-    return applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
+    return applications.create(
+        db, school, policy, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR
+    )
 
 
-def test_a_pdf_is_kept_with_its_digest_and_recorded(db, persona):
-    draft = _draft(db, persona)
+def test_a_pdf_is_kept_with_its_digest_and_recorded(db, persona, policy):
+    draft = _draft(db, persona, policy)
     kept = attachments.add(db, persona("school"), draft.id, r"C:\材料\兼职教师名册.pdf", PDF)
     db.commit()
     assert (kept.filename, kept.content_type, kept.size) == ("兼职教师名册.pdf", "application/pdf", len(PDF))
@@ -38,14 +40,14 @@ def test_a_pdf_is_kept_with_its_digest_and_recorded(db, persona):
         ("名册.pdf", b"%PDF-" + b"0" * attachments.MAX_BYTES, "larger than 10 MB"),
     ],
 )
-def test_wrong_files_are_refused_with_the_reason(db, persona, name, data, message):
-    draft = _draft(db, persona)
+def test_wrong_files_are_refused_with_the_reason(db, persona, policy, name, data, message):
+    draft = _draft(db, persona, policy)
     with pytest.raises(Invalid, match=message):
         attachments.add(db, persona("school"), draft.id, name, data)
 
 
-def test_nothing_is_attached_once_submitted(db, persona):
-    draft = _draft(db, persona)
-    applications.submit(db, persona("school"), draft.id)
+def test_nothing_is_attached_once_submitted(db, persona, policy):
+    draft = _draft(db, persona, policy)
+    applications.submit(db, persona("school"), policy, draft.id)
     with pytest.raises(WrongState):
         attachments.add(db, persona("school"), draft.id, "late.pdf", PDF)

@@ -50,7 +50,7 @@ def test_a_revoked_certification_is_clawed_back_only_when_the_option_is_on(db, p
     assert db.scalar(select(LedgerEntry.id).where(LedgerEntry.kind == "clawback")) is None  # not yet: one person
     waiting = clawback_revoked(db, finance, policy, AS_OF, {"clawback_on_revocation": "on"})
     assert waiting.proposals == []  # one proposal per payment
-    clawback = corrections.confirm(db, persona("finance2"), proposal.id)
+    clawback = corrections.confirm(db, persona("finance2"), policy, proposal.id)
     db.commit()
     assert (clawback.kind, clawback.amount_fen, clawback.reverses_id) == ("clawback", -payment.amount_fen, payment.id)
     assert (clawback.proposed_by, clawback.recorded_by) == (finance.user_id, persona("finance2").user_id)

@@ -43,13 +43,13 @@ def test_a_proposal_records_nothing_until_a_second_finance_officer_confirms_it(d
     assert db.get(Application, payment.application_id).status == Status.paid
 
     with pytest.raises(NotAllowed, match="another finance officer"):
-        corrections.confirm(db, finance, proposal.id)
+        corrections.confirm(db, finance, policy, proposal.id)
     db.rollback()
     with pytest.raises(NotAllowed):  # nor may the proposer refuse it
         corrections.refuse(db, finance, proposal.id, "算了")
     db.rollback()
 
-    reversal = corrections.confirm(db, second, proposal.id)
+    reversal = corrections.confirm(db, second, policy, proposal.id)
     db.commit()
     assert (reversal.kind, reversal.amount_fen, reversal.reverses_id) == ("reversal", -payment.amount_fen, payment.id)
     assert (reversal.proposed_by, reversal.recorded_by) == (finance.user_id, second.user_id)
@@ -61,7 +61,7 @@ def test_a_proposal_records_nothing_until_a_second_finance_officer_confirms_it(d
     assert actions[-3:] == ["ledger.reversal.propose", "ledger.reversal", "application.reverse_payment"]
 
     with pytest.raises(WrongState, match="already confirmed"):
-        corrections.confirm(db, persona("finance2"), proposal.id)
+        corrections.confirm(db, persona("finance2"), policy, proposal.id)
     db.rollback()
     with pytest.raises(WrongState, match="already reversed"):
         corrections.propose(db, finance, payment.id, "again")
@@ -81,12 +81,12 @@ def test_a_refused_correction_leaves_the_payment_standing_and_may_be_proposed_ag
     assert _ledger_net(db) == payment.amount_fen
     assert db.get(Application, payment.application_id).status == Status.paid
     with pytest.raises(WrongState, match="already refused"):
-        corrections.confirm(db, persona("finance2"), proposal.id)
+        corrections.confirm(db, persona("finance2"), policy, proposal.id)
     db.rollback()
     again = corrections.propose(db, persona("finance2"), payment.id, "复查后确认收款账户有误")
     db.commit()
     assert again.id != proposal.id
-    assert corrections.confirm(db, persona("finance"), again.id).amount_fen == -payment.amount_fen
+    assert corrections.confirm(db, persona("finance"), policy, again.id).amount_fen == -payment.amount_fen
 
 
 def test_only_the_proposer_withdraws_and_a_withdrawn_proposal_cannot_be_confirmed(db, persona, policy):
@@ -99,7 +99,7 @@ def test_only_the_proposer_withdraws_and_a_withdrawn_proposal_cannot_be_confirme
     corrections.withdraw(db, persona("finance"), proposal.id)
     db.commit()
     with pytest.raises(WrongState, match="already withdrawn"):
-        corrections.confirm(db, persona("finance2"), proposal.id)
+        corrections.confirm(db, persona("finance2"), policy, proposal.id)
     db.rollback()
     assert _ledger_net(db) == payment.amount_fen
 
@@ -241,8 +241,8 @@ def test_two_people_at_once_on_sqlite_get_one_result_and_a_clear_refusal(db, per
     again = corrections.propose(db, persona("finance"), payment.id, "收款账户有误")
     db.commit()
     confirmations = _at_once(demo_engine, monkeypatch, "_waiting", [
-        ("finance2", lambda s, u: corrections.confirm(s, u, again.id)),
-        ("finance2", lambda s, u: corrections.confirm(s, u, again.id)),  # a double click
+        ("finance2", lambda s, u: corrections.confirm(s, u, policy, again.id)),
+        ("finance2", lambda s, u: corrections.confirm(s, u, policy, again.id)),  # a double click
     ])  # fmt: skip
     assert confirmations == ["correction_decided", "done"]
     db.expire_all()

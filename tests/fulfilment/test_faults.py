@@ -66,7 +66,7 @@ def test_fifty_concurrent_approvals_and_releases_pay_exactly_once(db, persona, p
     target = db.scalar(
         select(Application.id).where(Application.county_code == county.scope.county_code).order_by(Application.id)
     )
-    applications.county_approve(db, county, target)
+    applications.county_approve(db, county, policy, target)
     db.commit()
 
     approvals = _race(url, lambda s: applications.city_approve(s, _principal(s, "admin"), policy, target))
@@ -88,7 +88,7 @@ def test_fifty_concurrent_approvals_and_releases_pay_exactly_once(db, persona, p
     assert proposals.count("done") == 1
     assert set(proposals) == {"done", "refused"}  # the payment row is locked: the others see the proposal
     proposal_id = db.scalar(select(LedgerCorrection.id).where(LedgerCorrection.payment_id == payment_id))
-    confirmations = _race(url, lambda s: corrections.confirm(s, _principal(s, "finance2"), proposal_id))
+    confirmations = _race(url, lambda s: corrections.confirm(s, _principal(s, "finance2"), policy, proposal_id))
     assert confirmations.count("done") == 1
     assert set(confirmations) == {"done", "refused"}
     db.expire_all()

@@ -21,19 +21,24 @@ from zhijiao.registry.models import TeacherStats
 
 # transition → (persona, call)
 CALLS = {
-    "submit": ("school", lambda db, who, _p, i: applications.submit(db, who, i)),
-    "withdraw": ("school", lambda db, who, _p, i: applications.withdraw(db, who, i)),
-    "return_for_information": ("county", lambda db, who, _p, i: applications.return_for_information(db, who, i, "缺")),
-    "county_approve": ("county", lambda db, who, _p, i: applications.county_approve(db, who, i)),
-    "county_reject": ("county", lambda db, who, _p, i: applications.county_reject(db, who, i, "不符合条件")),
+    "submit": ("school", applications.submit),
+    "withdraw": ("school", applications.withdraw),
+    "return_for_information": (
+        "county",
+        lambda db, who, p, i: applications.return_for_information(db, who, p, i, "缺"),
+    ),
+    "county_approve": ("county", applications.county_approve),
+    "county_reject": ("county", lambda db, who, p, i: applications.county_reject(db, who, p, i, "不符合条件")),
     "city_approve": ("admin", applications.city_approve),
-    "city_reject": ("admin", lambda db, who, _p, i: applications.city_reject(db, who, i, "不符合条件")),
+    "city_reject": ("admin", lambda db, who, p, i: applications.city_reject(db, who, p, i, "不符合条件")),
 }
 
 
 def test_every_transition_is_refused_from_every_state_the_table_does_not_allow(db, persona, policy):
     school = persona("school")
-    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
+    draft = applications.create(
+        db, school, policy, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR
+    )
     db.commit()
     refused = 0
     for transition, (who, call) in CALLS.items():
@@ -51,10 +56,12 @@ def test_every_transition_is_refused_from_every_state_the_table_does_not_allow(d
 
 def test_whoever_reviewed_cannot_approve_even_with_a_new_role(db, persona, policy):
     school = persona("school")
-    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
-    applications.submit(db, school, draft.id)
+    draft = applications.create(
+        db, school, policy, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR
+    )
+    applications.submit(db, school, policy, draft.id)
     county = persona("county")
-    applications.county_approve(db, county, draft.id)
+    applications.county_approve(db, county, policy, draft.id)
     promoted = replace(county, role=Role.city_admin)  # the same person, later a city administrator
     with pytest.raises(NotAllowed, match="reviewed"):
         applications.city_approve(db, promoted, policy, draft.id)
@@ -146,12 +153,12 @@ def test_corrections_are_reversals_and_the_ledger_cannot_be_edited(db, persona, 
     batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
                                    declared_total_fen=decision.amount_fen)  # fmt: skip
     (payment,) = payments.release_batch(db, persona("finance"), policy, batch.id).entries
-    reversal = corrected(db, persona, payment.id, "付款账户有误")
+    reversal = corrected(db, persona, policy, payment.id, "付款账户有误")
     db.commit()
     assert reversal.amount_fen == -payment.amount_fen
     assert db.scalar(select(func.sum(LedgerEntry.amount_fen))) == 0
     with pytest.raises(WrongState):
-        corrected(db, persona, payment.id, "again")
+        corrected(db, persona, policy, payment.id, "again")
     db.rollback()
     for statement in (
         text("UPDATE ledger_entries SET amount_fen = 1 WHERE id = :id"),

@@ -21,12 +21,12 @@ def test_an_application_goes_from_draft_to_paid(db, persona, policy):
     before = db.scalar(select(func.max(AuditRecord.id))) or 0  # what loading the demo recorded
     school = persona("school")
     code = school_code(db, school)
-    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=code, year=YEAR,
+    draft = applications.create(db, school, policy, entitlement_id=PART_TIME, entity_code=code, year=YEAR,
                                 figures={"part_time_teachers": "as registered"})  # fmt: skip
     assert draft.status == Status.draft
     assert draft.number.startswith(f"SQ{YEAR}-")
-    applications.submit(db, school, draft.id)
-    applications.county_approve(db, persona("county"), draft.id, "材料齐全")
+    applications.submit(db, school, policy, draft.id)
+    applications.county_approve(db, persona("county"), policy, draft.id, "材料齐全")
     decision = applications.city_approve(db, persona("admin"), policy, draft.id)
     expected = engine_amount(db, policy, code)
     assert decision.amount_fen == expected > 0
@@ -82,18 +82,18 @@ def test_a_school_user_cannot_apply_for_another_school_nor_see_its_application(d
     school = persona("school")
     other = db.scalar(select(School.code).where(School.id != school.scope.school_id))
     with pytest.raises(NotAllowed):
-        applications.create(db, school, entitlement_id=PART_TIME, entity_code=other, year=YEAR)
+        applications.create(db, school, policy, entitlement_id=PART_TIME, entity_code=other, year=YEAR)
     application_id = approved_application(db, persona, policy)
     with pytest.raises(OutOfScope):
-        applications.withdraw(db, persona("enterprise"), application_id)
+        applications.withdraw(db, persona("enterprise"), policy, application_id)
 
 
-def test_an_award_is_claimed_once_while_its_application_is_open(db, persona):
+def test_an_award_is_claimed_once_while_its_application_is_open(db, persona, policy):
     school = persona("school")
     code = school_code(db, school)
-    applications.create(db, school, entitlement_id=PART_TIME, entity_code=code, year=YEAR)
+    applications.create(db, school, policy, entitlement_id=PART_TIME, entity_code=code, year=YEAR)
     with pytest.raises(WrongState, match="cannot be claimed twice"):
-        applications.create(db, school, entitlement_id=PART_TIME, entity_code=code, year=YEAR)
+        applications.create(db, school, policy, entitlement_id=PART_TIME, entity_code=code, year=YEAR)
 
 
 def test_a_second_release_of_the_same_batch_pays_nothing_more(db, persona, policy):

@@ -19,18 +19,20 @@ def _told(db, application_id: int, lang: Lang = Lang.zh) -> list[str]:
 
 def test_a_school_is_told_of_the_return_the_decision_the_payment_and_the_reversal(db, persona, policy):
     school = persona("school")
-    draft = applications.create(db, school, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR)
-    applications.submit(db, school, draft.id)
-    applications.return_for_information(db, persona("county"), draft.id, "请附兼职教师聘用合同")
-    applications.submit(db, school, draft.id)
-    applications.county_approve(db, persona("county"), draft.id)
+    draft = applications.create(
+        db, school, policy, entitlement_id=PART_TIME, entity_code=school_code(db, school), year=YEAR
+    )
+    applications.submit(db, school, policy, draft.id)
+    applications.return_for_information(db, persona("county"), policy, draft.id, "请附兼职教师聘用合同")
+    applications.submit(db, school, policy, draft.id)
+    applications.county_approve(db, persona("county"), policy, draft.id)
     assert len(_told(db, draft.id)) == 1  # the county's own review is not a notice
     decision = applications.city_approve(db, persona("admin"), policy, draft.id)
     db.commit()
     (payment,) = payments.release_batch(
         db, persona("finance"), policy, batch_of(db, persona, policy, [draft.id])
     ).entries
-    corrected(db, persona, payment.id, "收款账户有误")
+    corrected(db, persona, policy, payment.id, "收款账户有误")
     db.commit()
 
     amount = money(decision.amount_fen, Lang.zh)
@@ -51,7 +53,7 @@ def test_an_enterprise_is_told_of_its_proactive_award_and_of_a_claw_back(db, per
     (payment,) = payments.release_batch(
         db, persona("finance"), policy, batch_of(db, persona, policy, [award_id])
     ).entries
-    corrected(db, persona, payment.id, "认定撤销", kind="clawback")
+    corrected(db, persona, policy, payment.id, "认定撤销", kind="clawback")
     db.commit()
     told = _told(db, award_id)
     assert told[0].startswith("根据登记信息，您单位可享受")

@@ -29,7 +29,7 @@ def test_obligations_add_up_from_due_to_paid_and_reversed(db, persona, policy, t
 
     batch_id = batch_of(db, persona, policy, [application_id])
     (payment,) = payments.release_batch(db, persona("finance"), policy, batch_id).entries
-    corrected(db, persona, payment.id, "重复拨付核查")
+    corrected(db, persona, policy, payment.id, "重复拨付核查")
     db.commit()
     lines = obligations(db, policy, YEAR, county_code=application.county_code)
     mine = next(x for x in lines if x.article == "art13" and x.amounts["approved"])

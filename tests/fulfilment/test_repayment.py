@@ -25,7 +25,7 @@ def _paid(db, persona, policy) -> tuple[int, LedgerEntry]:
 
 def test_a_reversed_payment_goes_back_to_the_city_and_is_paid_again_once(db, persona, policy):
     application_id, first = _paid(db, persona, policy)
-    reversal = corrected(db, persona, first.id, "收款账户有误")
+    reversal = corrected(db, persona, policy, first.id, "收款账户有误")
     db.commit()
     assert reversal.payment_number == first.payment_number == 1
     application = db.get(Application, application_id)
@@ -50,8 +50,8 @@ def test_a_reversed_payment_goes_back_to_the_city_and_is_paid_again_once(db, per
 
 def test_a_reversed_award_the_city_rejects_is_closed_with_nothing_paid(db, persona, policy):
     application_id, first = _paid(db, persona, policy)
-    corrected(db, persona, first.id, "不符合条件，误拨")
-    applications.city_reject(db, persona("admin"), application_id, "核查后不符合条件")
+    corrected(db, persona, policy, first.id, "不符合条件，误拨")
+    applications.city_reject(db, persona("admin"), policy, application_id, "核查后不符合条件")
     db.commit()
     assert db.get(Application, application_id).status == Status.rejected
     assert db.scalar(select(func.sum(LedgerEntry.amount_fen))) == 0
@@ -59,7 +59,7 @@ def test_a_reversed_award_the_city_rejects_is_closed_with_nothing_paid(db, perso
 
 def test_a_claw_back_does_not_reopen_the_award(db, persona, policy):
     application_id, first = _paid(db, persona, policy)
-    corrected(db, persona, first.id, "认定撤销", kind="clawback")
+    corrected(db, persona, policy, first.id, "认定撤销", kind="clawback")
     db.commit()
     assert db.get(Application, application_id).status == Status.paid
 
@@ -76,7 +76,7 @@ def test_the_database_refuses_a_second_payment_unless_the_first_was_reversed(db,
     with pytest.raises(DBAPIError, match="needs payment n - 1"):
         db.execute(insert(LedgerEntry).values(**(row | {"payment_number": 0})))
     db.rollback()
-    corrected(db, persona, first.id, "收款账户有误")
+    corrected(db, persona, policy, first.id, "收款账户有误")
     db.commit()
     db.execute(insert(LedgerEntry).values(**row))  # now it may stand
     db.commit()

@@ -74,3 +74,14 @@ def columns(client: TestClient, table: str) -> list[str]:
     """A table's column names, in the order ``snapshot`` gives its values."""
     with client.app.state.engine.connect() as connection:
         return list(connection.execute(text(f"SELECT * FROM {table} WHERE 1 = 0")).keys())  # noqa: S608
+
+
+def first_enterprise(client: TestClient, county: str) -> tuple[str, str]:
+    """(code, name) of the first enterprise of a county, by code."""
+    ((code, name),) = query(
+        client,
+        "SELECT e.code, e.name FROM enterprises e JOIN counties c ON c.code = e.county_code "
+        "WHERE c.name = :county ORDER BY e.code LIMIT 1",
+        county=county,
+    )
+    return str(code), str(name)

@@ -8,20 +8,10 @@ import io
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from personas import api_token
-from registry_html import execute, new_credit_code, query, snapshot
+from registry_html import execute, first_enterprise, new_credit_code, query, snapshot
 
 API = "/api/v1/registry/files"
 RUIAN = "瑞安市"
-
-
-def _ruian_enterprise(client: TestClient) -> tuple[str, str]:
-    ((code, name),) = query(
-        client,
-        "SELECT e.code, e.name FROM enterprises e JOIN counties c ON c.code = e.county_code "
-        "WHERE c.name = :county ORDER BY e.code LIMIT 1",
-        county=RUIAN,
-    )
-    return str(code), str(name)
 
 
 def _post(client: TestClient, headers: dict[str, str], content: str, **params: str) -> object:
@@ -35,7 +25,7 @@ def _post(client: TestClient, headers: dict[str, str], content: str, **params: s
 
 def test_a_dry_run_previews_and_the_import_writes_exactly_that(client: TestClient):
     headers = api_token(client, "county")
-    code, name = _ruian_enterprise(client)
+    code, name = first_enterprise(client, RUIAN)
     new = new_credit_code(5)
     head = "企业编号（统一社会信用代码）,企业名称,所在县（市、区）"
     content = f"{head}\n{code},{name}（更名）,瑞安市\n{new},新企业,Rui'an City\n"
@@ -65,7 +55,7 @@ def test_a_dry_run_previews_and_the_import_writes_exactly_that(client: TestClien
 
 def test_an_import_conditional_on_an_outrun_preview_writes_nothing(client: TestClient):
     headers = api_token(client, "county")
-    code, name = _ruian_enterprise(client)
+    code, name = first_enterprise(client, RUIAN)
     content = f"企业编号（统一社会信用代码）,企业名称\n{code},{name}（更名）\n"
     fingerprint = _post(client, headers, content, dry_run="true").json()["fingerprint"]
     execute(client, "UPDATE enterprises SET name = :name WHERE code = :code", name="别处改名", code=code)

@@ -131,7 +131,7 @@ def test_a_county_officer_sees_its_own_countys_money_only(sqlite_client: TestCli
         name = session.scalar(select(County.name).where(County.code == other_county))
         add_user(session, username="county2", password=DEMO_PASSWORD, role=Role.county_officer, county=name)
     with database(sqlite_client) as session:
-        applications.county_approve(session, persona(session, "county2"), theirs)
+        applications.county_approve(session, persona(session, "county2"), load(), theirs)
         decision = applications.city_approve(session, persona(session, "admin"), load(), theirs)
         batch = payments.prepare_batch(session, persona(session, "admin"), load(), [theirs], declared_count=1,
                                        declared_total_fen=decision.amount_fen)  # fmt: skip

@@ -115,7 +115,7 @@ def reviewed(client: TestClient) -> int:
     run_proactive(client)
     award_id = award_of(client)
     with database(client) as session:
-        applications.county_approve(session, persona(session, "county"), award_id)
+        applications.county_approve(session, persona(session, "county"), load(), award_id)
     return award_id
 
 

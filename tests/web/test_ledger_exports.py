@@ -12,6 +12,7 @@ from personas import api_token, sign_in
 from test_fulfilment_support import database, paid, persona
 
 from zhijiao.fulfilment import corrections
+from zhijiao.policies.wenzhou_vet_2023 import load
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON = "=收款账户有误"  # looks like a formula to Excel: it must stay text
@@ -22,7 +23,7 @@ def _reversed(client: TestClient) -> tuple[int, int, str]:
     _award_id, amount, entry_id = paid(client)
     with database(client) as session:
         proposal = corrections.propose(session, persona(session, "finance"), entry_id, REASON)
-        corrections.confirm(session, persona(session, "finance2"), proposal.id)
+        corrections.confirm(session, persona(session, "finance2"), load(), proposal.id)
     names = client.get("/api/v1/ledger", headers=api_token(client, "auditor")).json()["items"]
     item = next(item for item in names if item["id"] == entry_id)
     return amount, entry_id, f"{item['entity_kind']}/{item['entity_code']}"

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from personas import csrf_token, sign_in
-from registry_html import changed, execute, new_credit_code, query, snapshot, table_rows
+from registry_html import changed, execute, first_enterprise, new_credit_code, query, snapshot, table_rows
 
 from zhijiao.registry import uploads
 from zhijiao.registry.exporter import header
@@ -48,22 +48,13 @@ def _confirm(client: TestClient, page: str) -> tuple[int, str]:
     return response.status_code, response.text
 
 
-def _ruian_enterprise(client: TestClient) -> tuple[str, str]:
-    ((code, name),) = query(
-        client,
-        "SELECT e.code, e.name FROM enterprises e JOIN counties c ON c.code = e.county_code "
-        "WHERE c.name = :county ORDER BY e.code LIMIT 1",
-        county=RUIAN,
-    )
-    return str(code), str(name)
-
-
 def test_every_table_has_its_template(sqlite_client: TestClient):
     client = sign_in(sqlite_client, "analyst")
     for name in ("schools", "teacher_stats", "enterprise_certifications", "national_brands"):
         response = client.get(f"/registry/files/{name}/template")
         assert response.status_code == 200
-        assert response.headers["content-disposition"] == f'attachment; filename="{name}-template.xlsx"'
+        disposition = f"attachment; filename=\"{name}-template.xlsx\"; filename*=UTF-8''{name}-template.xlsx"
+        assert response.headers["content-disposition"] == disposition
         workbook = load_workbook(io.BytesIO(response.content))
         first = workbook.worksheets[0]
         assert [cell.value for cell in first[1]] == header(BY_NAME[name], "zh")
@@ -92,7 +83,7 @@ def test_a_county_officer_exports_only_its_county(sqlite_client: TestClient):
 
 def test_a_malformed_upload_lists_every_problem_and_writes_nothing(client: TestClient):
     sign_in(client, "county")
-    own_code, _name = _ruian_enterprise(client)
+    own_code, _name = first_enterprise(client, RUIAN)
     ((other,),) = query(
         client,
         "SELECT e.code FROM enterprises e JOIN counties c ON c.code = e.county_code WHERE c.name = '鹿城区' "
@@ -125,7 +116,7 @@ def test_a_malformed_upload_lists_every_problem_and_writes_nothing(client: TestC
 
 def test_an_upload_is_previewed_then_imported_as_confirmed(client: TestClient):
     sign_in(client, "county")
-    own_code, own_name = _ruian_enterprise(client)
+    own_code, own_name = first_enterprise(client, RUIAN)
     first, second = new_credit_code(1), new_credit_code(2)
     content = _csv(
         [
@@ -165,7 +156,7 @@ def test_an_upload_is_previewed_then_imported_as_confirmed(client: TestClient):
 
 def test_a_preview_the_registry_outran_is_shown_again_and_not_imported(client: TestClient):
     sign_in(client, "county")
-    own_code, own_name = _ruian_enterprise(client)
+    own_code, own_name = first_enterprise(client, RUIAN)
     content = _csv([["企业编号（统一社会信用代码）", "企业名称"], [own_code, own_name + "（更名）"]])
     status, page = _upload(client, "enterprises", "rename.csv", content)
     assert status == 200, page
@@ -186,7 +177,7 @@ def test_a_preview_the_registry_outran_is_shown_again_and_not_imported(client: T
 
 def test_a_partial_file_changes_only_its_columns_and_a_cancelled_preview_writes_nothing(client: TestClient):
     sign_in(client, "county")
-    own_code, own_name = _ruian_enterprise(client)
+    own_code, own_name = first_enterprise(client, RUIAN)
     ((industry,),) = query(client, "SELECT industry FROM enterprises WHERE code = :code", code=own_code)
     content = _csv([["企业编号（统一社会信用代码）", "企业名称"], [own_code, own_name + "（更名）"]])
     status, page = _upload(client, "enterprises", "rename.csv", content)

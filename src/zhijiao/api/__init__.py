@@ -3,18 +3,19 @@
 from fastapi import APIRouter, FastAPI
 
 from zhijiao.api import auth, calculate, cost, drafting, fulfilment, plan, registry, registry_files, targets
-
-router = APIRouter(prefix="/api/v1")
-router.include_router(auth.router)
-router.include_router(calculate.router)
-router.include_router(plan.router)
-router.include_router(cost.router)
-router.include_router(targets.router)
-router.include_router(registry_files.router)
-router.include_router(registry.router)
+from zhijiao.engine.policy import Policy
 
 
-def mount_api(app: FastAPI) -> None:
+def mount_api(app: FastAPI, policy: Policy) -> None:
+    """The API of ``policy``: the calculator and the cost simulation describe their bodies from it."""
+    router = APIRouter(prefix="/api/v1")
+    router.include_router(auth.router)
+    router.include_router(calculate.router_for(policy))
+    router.include_router(plan.router)
+    router.include_router(cost.router_for(policy))
+    router.include_router(targets.router)
+    router.include_router(registry_files.router)
+    router.include_router(registry.router)
     app.include_router(router)
     app.include_router(fulfilment.router)
     app.include_router(drafting.router)

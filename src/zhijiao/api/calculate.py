@@ -19,14 +19,12 @@ from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.api.situation_schema import result_schema, situation_schema
 from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, PolicyError, Problem
+from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.http.deps import LangDep, public
 from zhijiao.http.errors import AppError, InvalidInput
 from zhijiao.language import Lang
-from zhijiao.policies.wenzhou_vet_2023 import load
 
-router = APIRouter(tags=["calculate"], route_class=JsonRoute)
-POLICY = load()
 MAX_BODY_BYTES = 5 * 1024 * 1024  # one situation is a few records; populations go through files and the CLI
 _WHERE = {"zh": "输入", "en": "input"}
 
@@ -84,10 +82,10 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def calculate_json(document: object, *, explain: bool, lang: Lang) -> dict[str, Any]:
+def calculate_json(policy: Policy, document: object, *, explain: bool, lang: Lang) -> dict[str, Any]:
     """What ``zhijiao calc`` prints for ``document``; refusals as ``InvalidInput`` naming every problem."""
     try:
-        return calculate_situation(POLICY, document).as_json(explain=explain, lang=lang.value)
+        return calculate_situation(policy, document).as_json(explain=explain, lang=lang.value)
     except InputError as error:
         raise InvalidInput("输入有误，未进行计算。", "Input refused, nothing calculated.", error.problems) from None
     except PolicyError as error:
@@ -95,37 +93,43 @@ def calculate_json(document: object, *, explain: bool, lang: Lang) -> dict[str, 
         raise InvalidInput("无法计算。", "Cannot calculate.", [problem]) from None
 
 
-@router.post(
-    "/calculate",
-    summary="Calculate a situation (the contract of zhijiao calc): entitlements and fiscal cost",
-    description=(
-        "The body is the situation contract of `zhijiao calc` (see README): `year` or `date`, `options`, "
-        "`reform` (a parameter value, or a list of `{effective_from, value}`), `schools`, `enterprises`, "
-        "`platforms`. The answer is exactly what `zhijiao calc` prints; with a reform, `baseline` and "
-        "`reform` side by side. `?explain=true` adds each entity's `explanation` (as `--explain`), in the "
-        "language of `?lang=zh|en` or `Accept-Language` (Chinese by default). No sign-in needed."
-    ),
-    response_class=CalcJSON,
-    responses={
-        200: {
-            "description": "计算结果 / the calculation",
-            "content": {"application/json": {"schema": result_schema(POLICY)}},
+def router_for(policy: Policy) -> APIRouter:
+    """The calculator of ``policy``: its body and answer are described from that policy's own declarations."""
+    router = APIRouter(tags=["calculate"], route_class=JsonRoute)
+
+    @router.post(
+        "/calculate",
+        summary="Calculate a situation (the contract of zhijiao calc): entitlements and fiscal cost",
+        description=(
+            "The body is the situation contract of `zhijiao calc` (see README): `year` or `date`, `options`, "
+            "`reform` (a parameter value, or a list of `{effective_from, value}`), `schools`, `enterprises`, "
+            "`platforms`. The answer is exactly what `zhijiao calc` prints; with a reform, `baseline` and "
+            "`reform` side by side. `?explain=true` adds each entity's `explanation` (as `--explain`), in the "
+            "language of `?lang=zh|en` or `Accept-Language` (Chinese by default). No sign-in needed."
+        ),
+        response_class=CalcJSON,
+        responses={
+            200: {
+                "description": "计算结果 / the calculation",
+                "content": {"application/json": {"schema": result_schema(policy)}},
+            },
+            **problem_responses(400, 413, 422),
         },
-        **problem_responses(400, 413, 422),
-    },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": situation_schema(POLICY), "example": EXAMPLE}},
-        }
-    },
-)
-async def calculate(
-    request: Request,
-    lang: LangDep,
-    explain: Annotated[bool, Query(description="附计算依据 / include explanations (as --explain)")] = False,
-    _: Principal | None = public(),
-) -> CalcJSON:
-    document = parse_document(await _body(request))
-    result = await run_in_threadpool(calculate_json, document, explain=explain, lang=lang)
-    return CalcJSON(result)
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": situation_schema(policy), "example": EXAMPLE}},
+            }
+        },
+    )
+    async def calculate(
+        request: Request,
+        lang: LangDep,
+        explain: Annotated[bool, Query(description="附计算依据 / include explanations (as --explain)")] = False,
+        _: Principal | None = public(),
+    ) -> CalcJSON:
+        document = parse_document(await _body(request))
+        result = await run_in_threadpool(calculate_json, policy, document, explain=explain, lang=lang)
+        return CalcJSON(result)
+
+    return router

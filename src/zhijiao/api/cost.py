@@ -14,25 +14,23 @@ from fastapi import APIRouter, Query
 
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
-from zhijiao.api.schemas import CostOut, CostRow, Number, SimulateIn, dumped
+from zhijiao.api.schemas import CostOut, CostRow, Number, SimulateIn, dumped, simulate_in
 from zhijiao.api.scope import figures_county
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.errors import InputError, PolicyError, Problem
 from zhijiao.engine.explain import shown
 from zhijiao.engine.inputs import decode
+from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import Reform, parse_reform
 from zhijiao.engine.situation import check_reform_bounds
 from zhijiao.engine.units import Unit
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.language import Lang
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.refusals import InputRefused
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
 from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, years_with_data
-
-router = APIRouter(tags=["cost"], route_class=JsonRoute)
 
 
 class Dimension(StrEnum):
@@ -74,14 +72,14 @@ class YearWithoutData(NotFound):
     code = "year_without_data"
 
 
-def data_year(db: Db, year: int | None) -> int:
+def data_year(db: Db, policy: Policy, year: int | None) -> int:
     """The year asked for, or the plan's latest with data (as the dashboard); a year without data answers 404
     naming the years there are."""
     years = years_with_data(db)
     if not years:
         raise YearWithoutData("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
     try:
-        return chosen_year(year, years)
+        return chosen_year(policy, year, years)
     except InputRefused as refused:
         raise YearWithoutData(refused.zh, refused.en) from None
 
@@ -101,27 +99,7 @@ def _answer(comparison: Comparison, county: str | None, dimensions: list[str], l
     )
 
 
-@router.get(
-    "/cost",
-    response_model=CostOut,
-    responses=SIGNED_IN,
-    summary="A year's fiscal cost by payer, article and county (a county officer: its county only)",
-)
-def cost(
-    db: Db,
-    lang: LangDep,
-    year: YearQuery = None,
-    by: Annotated[Dimension | None, Query(description="只要一个分组 / one grouping only")] = None,
-    county: CountyQuery = None,
-    user: Principal = require(Permission.view_cost),
-) -> CostOut:
-    chosen_county = figures_county(db, user, county)
-    comparison = cost_for_year(db, load(), data_year(db, year))
-    return _answer(comparison, chosen_county, [by.value] if by else list(DIMENSIONS), lang)
-
-
-def _reform(body: SimulateIn) -> tuple[dict[str, object], Reform]:
-    policy = load()
+def _reform(policy: Policy, body: SimulateIn) -> tuple[dict[str, object], Reform]:
     options = dumped(body.options)
     try:
         policy.options.resolve(options)
@@ -144,19 +122,45 @@ def _refused(field: str, error: PolicyError) -> InvalidInput:
     return InvalidInput("改革方案有误，未进行测算。", "The reform is refused; nothing was calculated.", [problem])
 
 
-@router.post(
-    "/cost/simulate",
-    response_model=CostOut,
-    responses=SIGNED_IN,
-    summary="A reform's fiscal cost beside the baseline, by payer, article and county",
-    description=(
-        "`options` apply to both runs; `reform.parameters` replace parameters (a value for every date, or a "
-        "list of `{effective_from, value}`) and `reform.options` change options for the reform only, as "
-        "`zhijiao cost --reform FILE` does."
-    ),
-)
-def simulate(body: SimulateIn, db: Db, lang: LangDep, user: Principal = require(Permission.simulate)) -> CostOut:
-    chosen_county = figures_county(db, user, None)
-    options, reform = _reform(body)
-    comparison = cost_for_year(db, load(), data_year(db, body.year), options=options, reform=reform)
-    return _answer(comparison, chosen_county, list(DIMENSIONS), lang)
+def router_for(policy: Policy) -> APIRouter:
+    """The cost of ``policy``: a reform's body is described with that policy's parameters and options."""
+    router = APIRouter(tags=["cost"], route_class=JsonRoute)
+
+    @router.get(
+        "/cost",
+        response_model=CostOut,
+        responses=SIGNED_IN,
+        summary="A year's fiscal cost by payer, article and county (a county officer: its county only)",
+    )
+    def cost(
+        db: Db,
+        lang: LangDep,
+        year: YearQuery = None,
+        by: Annotated[Dimension | None, Query(description="只要一个分组 / one grouping only")] = None,
+        county: CountyQuery = None,
+        user: Principal = require(Permission.view_cost),
+    ) -> CostOut:
+        chosen_county = figures_county(db, user, county)
+        comparison = cost_for_year(db, policy, data_year(db, policy, year))
+        return _answer(comparison, chosen_county, [by.value] if by else list(DIMENSIONS), lang)
+
+    def simulate(body: SimulateIn, db: Db, lang: LangDep, user: Principal = require(Permission.simulate)) -> CostOut:
+        chosen_county = figures_county(db, user, None)
+        options, reform = _reform(policy, body)
+        comparison = cost_for_year(db, policy, data_year(db, policy, body.year), options=options, reform=reform)
+        return _answer(comparison, chosen_county, list(DIMENSIONS), lang)
+
+    # FastAPI describes the body from its annotation: the policy's own model, which names its options and parameters.
+    simulate.__annotations__["body"] = simulate_in(policy)
+    router.post(
+        "/cost/simulate",
+        response_model=CostOut,
+        responses=SIGNED_IN,
+        summary="A reform's fiscal cost beside the baseline, by payer, article and county",
+        description=(
+            "`options` apply to both runs; `reform.parameters` replace parameters (a value for every date, or a "
+            "list of `{effective_from, value}`) and `reform.options` change options for the reform only, as "
+            "`zhijiao cost --reform FILE` does."
+        ),
+    )(simulate)
+    return router

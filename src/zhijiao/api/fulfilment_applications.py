@@ -26,16 +26,15 @@ from zhijiao.api.fulfilment_schemas import (
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.authz import Permission, Principal
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, proactive, queries
 from zhijiao.fulfilment.figures import check_level, parse_figures
 from zhijiao.fulfilment.figures import figure_variables as figures_of
 from zhijiao.fulfilment.queries import visible_application
 from zhijiao.fulfilment.states import Status
-from zhijiao.http.deps import Db, LangDep, public, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import download, signed_in
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.refusals import Invalid
 from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
 
@@ -44,16 +43,16 @@ ACTS = SIGNED_IN | problem_responses(409)
 Article = Annotated[str | None, Query(pattern=r"^art\d{2}$")]
 
 
-def check_year(db: Db, year: int, allowed: list[int] | None = None) -> None:
+def check_year(db: Db, policy: Policy, year: int, allowed: list[int] | None = None) -> None:
     """Awards are computed from a year of the registry: one it holds no data for is refused, naming the choices."""
-    choices = plan_years_with_data(db) if allowed is None else allowed
+    choices = plan_years_with_data(db, policy) if allowed is None else allowed
     if year not in choices:
         listed = ", ".join(str(y) for y in choices)
         raise Invalid(f"年度 {year} 不可选（可选：{listed}）。", f"Year {year} is not one of {listed}.")
 
 
-def _detail(db: Db, user: Principal, application_id: int, lang: LangDep) -> ApplicationDetail:
-    return application_detail(db, user, visible_application(db, user, application_id), lang)
+def _detail(db: Db, policy: Policy, user: Principal, application_id: int, lang: LangDep) -> ApplicationDetail:
+    return application_detail(db, policy, user, visible_application(db, user, application_id), lang)
 
 
 @router.get(
@@ -64,6 +63,7 @@ def _detail(db: Db, user: Principal, application_id: int, lang: LangDep) -> Appl
 )
 def list_applications(
     db: Db,
+    policy: PolicyDep,
     lang: LangDep,
     status: Status | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -86,7 +86,7 @@ def list_applications(
         page=page,
     )
     found = queries.awards(db, me.role, me.scope, chosen, per_page)
-    items = [application_out(row, lang) for row in found.rows]
+    items = [application_out(policy, row, lang) for row in found.rows]
     return ApplicationList(total=found.total, page=found.page, pages=found.pages, items=items)
 
 
@@ -96,8 +96,10 @@ def list_applications(
     responses=SIGNED_IN,
     summary="One application: figures, attachments, frozen decision, history, payments, allowed steps",
 )
-def get_application(db: Db, lang: LangDep, application_id: Id, user: Principal | None = public()) -> ApplicationDetail:
-    return _detail(db, signed_in(user), application_id, lang)
+def get_application(
+    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal | None = public()
+) -> ApplicationDetail:
+    return _detail(db, policy, signed_in(user), application_id, lang)
 
 
 @router.post(
@@ -108,16 +110,17 @@ def get_application(db: Db, lang: LangDep, application_id: Id, user: Principal |
     summary="Apply (school or enterprise user, for its own entity): a draft, or submitted at once",
 )
 def create_application(
-    body: ApplicationIn, db: Db, lang: LangDep, user: Principal = require(Permission.apply)
+    body: ApplicationIn, db: Db, policy: PolicyDep, lang: LangDep, user: Principal = require(Permission.apply)
 ) -> ApplicationDetail:
-    check_year(db, body.year)
-    entitlement = BY_ID.get(body.entitlement)  # an unknown one is refused by create, naming it
-    figures = parse_figures(figures_of(load(), entitlement), body.figures) if entitlement else {}
+    check_year(db, policy, body.year)
+    entitlement = policy.entitlements_by_id.get(body.entitlement)  # an unknown one is refused by create, naming it
+    figures = parse_figures(figures_of(policy, entitlement), body.figures) if entitlement else {}
     if entitlement is not None and entitlement.one_time:
-        check_level(load(), entitlement, body.level)
+        check_level(policy, entitlement, body.level)
     draft = applications.create(
         db,
         user,
+        policy,
         entitlement_id=body.entitlement,
         entity_code=body.entity_code,
         year=body.year,
@@ -127,8 +130,8 @@ def create_application(
         note=body.note,
     )
     if body.submit:
-        applications.submit(db, user, draft.id)
-    return application_detail(db, user, draft, lang)
+        applications.submit(db, user, policy, draft.id)
+    return application_detail(db, policy, user, draft, lang)
 
 
 @router.post(
@@ -177,8 +180,10 @@ def get_attachment(db: Db, application_id: Id, attachment_id: Id, user: Principa
     responses=ACTS,
     summary="Submit a draft (or a returned application) for county review",
 )
-def submit(db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.apply)) -> ApplicationDetail:
-    return application_detail(db, user, applications.submit(db, user, application_id), lang)
+def submit(
+    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal = require(Permission.apply)
+) -> ApplicationDetail:
+    return application_detail(db, policy, user, applications.submit(db, user, policy, application_id), lang)
 
 
 @router.post(
@@ -188,9 +193,9 @@ def submit(db: Db, lang: LangDep, application_id: Id, user: Principal = require(
     summary="Withdraw an application before its review",
 )
 def withdraw(
-    db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.apply)
+    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal = require(Permission.apply)
 ) -> ApplicationDetail:
-    return application_detail(db, user, applications.withdraw(db, user, application_id), lang)
+    return application_detail(db, policy, user, applications.withdraw(db, user, policy, application_id), lang)
 
 
 @router.post(
@@ -200,10 +205,15 @@ def withdraw(
     summary="County: return for more information, with the reason",
 )
 def return_for_information(
-    body: ReasonIn, db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.review)
+    body: ReasonIn,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    application_id: Id,
+    user: Principal = require(Permission.review),
 ) -> ApplicationDetail:
-    done = applications.return_for_information(db, user, application_id, body.reason)
-    return application_detail(db, user, done, lang)
+    done = applications.return_for_information(db, user, policy, application_id, body.reason)
+    return application_detail(db, policy, user, done, lang)
 
 
 @router.post(
@@ -213,10 +223,15 @@ def return_for_information(
     summary="County: reviewed and passed to the city (not by whoever submitted it)",
 )
 def county_approve(
-    db: Db, lang: LangDep, application_id: Id, body: NoteIn | None = None, user: Principal = require(Permission.review)
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    application_id: Id,
+    body: NoteIn | None = None,
+    user: Principal = require(Permission.review),
 ) -> ApplicationDetail:
-    done = applications.county_approve(db, user, application_id, body.note if body else "")
-    return application_detail(db, user, done, lang)
+    done = applications.county_approve(db, user, policy, application_id, body.note if body else "")
+    return application_detail(db, policy, user, done, lang)
 
 
 @router.post(
@@ -226,9 +241,15 @@ def county_approve(
     summary="County: rejected, with the reason",
 )
 def county_reject(
-    body: ReasonIn, db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.review)
+    body: ReasonIn,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    application_id: Id,
+    user: Principal = require(Permission.review),
 ) -> ApplicationDetail:
-    return application_detail(db, user, applications.county_reject(db, user, application_id, body.reason), lang)
+    done = applications.county_reject(db, user, policy, application_id, body.reason)
+    return application_detail(db, policy, user, done, lang)
 
 
 @router.post(
@@ -238,10 +259,10 @@ def county_reject(
     summary="City: approved at the amount computed now, frozen with its rule set, inputs and explanation",
 )
 def city_approve(
-    db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.approve)
+    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal = require(Permission.approve)
 ) -> ApplicationDetail:
-    applications.city_approve(db, user, load(), application_id)
-    return _detail(db, user, application_id, lang)
+    applications.city_approve(db, user, policy, application_id)
+    return _detail(db, policy, user, application_id, lang)
 
 
 @router.post(
@@ -251,9 +272,15 @@ def city_approve(
     summary="City: rejected, with the reason",
 )
 def city_reject(
-    body: ReasonIn, db: Db, lang: LangDep, application_id: Id, user: Principal = require(Permission.approve)
+    body: ReasonIn,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    application_id: Id,
+    user: Principal = require(Permission.approve),
 ) -> ApplicationDetail:
-    return application_detail(db, user, applications.city_reject(db, user, application_id, body.reason), lang)
+    done = applications.city_reject(db, user, policy, application_id, body.reason)
+    return application_detail(db, policy, user, done, lang)
 
 
 @router.post(
@@ -262,9 +289,11 @@ def city_reject(
     responses=SIGNED_IN,
     summary="免申即享: pending awards for every entitlement of the year needing no application (idempotent)",
 )
-def run_proactive(body: ProactiveIn, db: Db, user: Principal = require(Permission.approve)) -> ProactiveOut:
-    check_year(db, body.year, years_with_data(db))
-    result = proactive.run(db, user, load(), body.year)
+def run_proactive(
+    body: ProactiveIn, db: Db, policy: PolicyDep, user: Principal = require(Permission.approve)
+) -> ProactiveOut:
+    check_year(db, policy, body.year, years_with_data(db))
+    result = proactive.run(db, user, policy, body.year)
     return ProactiveOut(year=result.year, found=result.found, created=result.created, skipped=result.skipped)
 
 

@@ -18,10 +18,9 @@ from zhijiao.fulfilment import clawback, corrections, queries
 from zhijiao.fulfilment.clawback import clawback_choice
 from zhijiao.fulfilment.correction_queries import STATUSES, CorrectionRow, correction_rows
 from zhijiao.fulfilment.models import LedgerCorrection
-from zhijiao.http.deps import Db, require
+from zhijiao.http.deps import Db, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import one_of
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
@@ -105,8 +104,10 @@ def propose_reversal(
     responses=ACTS,
     summary="Finance, a second person: confirm a correction; the ledger records a row of the opposite amount",
 )
-def confirm(db: Db, correction_id: Id, user: Principal = require(Permission.release_payment)) -> LedgerEntryOut:
-    (entry,) = ledger_out(db, [corrections.confirm(db, user, correction_id)])
+def confirm(
+    db: Db, policy: PolicyDep, correction_id: Id, user: Principal = require(Permission.release_payment)
+) -> LedgerEntryOut:
+    (entry,) = ledger_out(db, [corrections.confirm(db, user, policy, correction_id)])
     return entry
 
 
@@ -139,8 +140,10 @@ def withdraw(db: Db, correction_id: Id, user: Principal = require(Permission.rel
     summary="Finance: propose claw-backs of paid one-time awards whose certification was revoked "
     "(option clawback_on_revocation); each awaits a second person",
 )
-def run_clawbacks(body: ClawbackIn, db: Db, user: Principal = require(Permission.release_payment)) -> ClawbackOut:
-    result = clawback.clawback_revoked(db, user, load(), body.as_of, clawback_choice(body.option, load()))
+def run_clawbacks(
+    body: ClawbackIn, db: Db, policy: PolicyDep, user: Principal = require(Permission.release_payment)
+) -> ClawbackOut:
+    result = clawback.clawback_revoked(db, user, policy, body.as_of, clawback_choice(body.option, policy))
     db.flush()
     ids = [p.id for p in result.proposals]
     rows = correction_rows(db, user.scope, status=None, limit=len(ids), ids=ids) if ids else []

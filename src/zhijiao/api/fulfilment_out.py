@@ -18,6 +18,7 @@ from zhijiao.api.fulfilment_schemas import (
     LedgerEntryOut,
 )
 from zhijiao.authz import Principal
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, labels, next_steps, queries
 from zhijiao.fulfilment.models import Application, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.queries import AwardRow, EntityName
@@ -36,12 +37,12 @@ def yuan_text(fen: int) -> str:
     return fen_to_yuan(fen) or "0.00"
 
 
-def application_out(row: AwardRow, lang: Lang) -> ApplicationOut:
+def application_out(policy: Policy, row: AwardRow, lang: Lang) -> ApplicationOut:
     return ApplicationOut(
         id=row.id,
         number=row.number,
         entitlement=row.entitlement,
-        entitlement_label=labels.entitlement_label(row.entitlement)[lang.value],
+        entitlement_label=labels.entitlement_label(policy, row.entitlement)[lang.value],
         article=row.article,
         entity_kind=row.entity.kind,
         entity_code=row.entity.code,
@@ -127,8 +128,10 @@ def ledger_out(session: Session, entries: Sequence[LedgerEntry]) -> list[LedgerE
     return out
 
 
-def application_detail(session: Session, user: Principal, application: Application, lang: Lang) -> ApplicationDetail:
-    base = application_out(award_row(session, application), lang)
+def application_detail(
+    session: Session, policy: Policy, user: Principal, application: Application, lang: Lang
+) -> ApplicationDetail:
+    base = application_out(policy, award_row(session, application), lang)
     decision = applications.latest_decision(session, application.id)
     files = attachments.of(session, user, application.id)
     entries = session.scalars(

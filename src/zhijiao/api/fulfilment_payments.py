@@ -28,16 +28,16 @@ from zhijiao.api.fulfilment_schemas import (
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.authz import Permission, Principal
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import payments, queries
 from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.models import PaymentBatch
 from zhijiao.fulfilment.obligations import Line, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
 from zhijiao.fulfilment.statements import obligations_year, reachable_payee
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import XLSX, download
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)
@@ -88,11 +88,13 @@ def get_batch(db: Db, batch_id: Id, user: Principal = require(Permission.view_le
     responses=ACTS,
     summary="City: a batch of approved awards of one payer, refused whole unless it adds up to the declaration",
 )
-def prepare_batch(body: BatchIn, db: Db, user: Principal = require(Permission.schedule_payment)) -> BatchOut:
+def prepare_batch(
+    body: BatchIn, db: Db, policy: PolicyDep, user: Principal = require(Permission.schedule_payment)
+) -> BatchOut:
     batch = payments.prepare_batch(
         db,
         user,
-        load(),
+        policy,
         body.application_ids,
         declared_count=body.declared_count,
         declared_total_fen=body.declared_total_fen,
@@ -106,8 +108,10 @@ def prepare_batch(body: BatchIn, db: Db, user: Principal = require(Permission.sc
     responses=ACTS,
     summary="Finance: every row into the ledger or none; approvals on changed data go back for re-review",
 )
-def release_batch(db: Db, batch_id: Id, user: Principal = require(Permission.release_payment)) -> ReleaseOut:
-    result = payments.release_batch(db, user, load(), batch_id)
+def release_batch(
+    db: Db, policy: PolicyDep, batch_id: Id, user: Principal = require(Permission.release_payment)
+) -> ReleaseOut:
+    result = payments.release_batch(db, user, policy, batch_id)
     return ReleaseOut(
         batch=batch_out(db, result.batch),
         released=result.released,
@@ -162,11 +166,11 @@ def _line(line: Line) -> ObligationLineOut:
     )
 
 
-def _lines(db: Db, user: Principal, year: int | None) -> tuple[int, list[Line]]:
-    chosen = obligations_year(db, year)
+def _lines(db: Db, policy: Policy, user: Principal, year: int | None) -> tuple[int, list[Line]]:
+    chosen = obligations_year(db, policy, year)
     if chosen is None:
         raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
-    return chosen, obligations(db, load(), chosen, county_code=user.scope.county_code)
+    return chosen, obligations(db, policy, chosen, county_code=user.scope.county_code)
 
 
 @router.get(
@@ -175,8 +179,10 @@ def _lines(db: Db, user: Principal, year: int | None) -> tuple[int, list[Line]]:
     responses=SIGNED_IN,
     summary="Due, approved, paid and reversed by payer, article and county for a year (a county officer: its county)",
 )
-def get_obligations(db: Db, year: Year = None, user: Principal = require(Permission.view_ledger)) -> ObligationsOut:
-    chosen, lines = _lines(db, user, year)
+def get_obligations(
+    db: Db, policy: PolicyDep, year: Year = None, user: Principal = require(Permission.view_ledger)
+) -> ObligationsOut:
+    chosen, lines = _lines(db, policy, user, year)
     total = Line("", "", "", chosen)
     total.amounts.update(totals(lines))
     return ObligationsOut(
@@ -191,9 +197,9 @@ def get_obligations(db: Db, year: Year = None, user: Principal = require(Permiss
     summary="The obligations of a year as the xlsx finance reconciles against (exact yuan)",
 )
 def obligations_xlsx(
-    db: Db, lang: LangDep, year: Year = None, user: Principal = require(Permission.view_ledger)
+    db: Db, policy: PolicyDep, lang: LangDep, year: Year = None, user: Principal = require(Permission.view_ledger)
 ) -> Response:
-    chosen, lines = _lines(db, user, year)
+    chosen, lines = _lines(db, policy, user, year)
     with tempfile.TemporaryDirectory() as folder:
         path = FilePath(folder) / "obligations.xlsx"
         write_obligations(lines, path, lang)
@@ -208,9 +214,9 @@ def obligations_xlsx(
     summary="Every ledger row the filter selects (oldest first) with the net, as xlsx in exact yuan",
 )
 def ledger_xlsx(
-    db: Db, lang: LangDep, filtered: LedgerQuery, user: Principal = require(Permission.view_ledger)
+    db: Db, policy: PolicyDep, lang: LangDep, filtered: LedgerQuery, user: Principal = require(Permission.view_ledger)
 ) -> Response:
-    body = ledger_workbook(db, queries.ledger_all(db, user.scope, filtered), lang, ("拨付台账", "ledger"))
+    body = ledger_workbook(db, policy, queries.ledger_all(db, user.scope, filtered), lang, ("拨付台账", "ledger"))
     return download(body, XLSX, "ledger.xlsx")
 
 
@@ -222,6 +228,7 @@ def ledger_xlsx(
 )
 def statement_xlsx(
     db: Db,
+    policy: PolicyDep,
     lang: LangDep,
     kind: Annotated[str, Path(pattern=r"^(school|enterprise|platform)$")],
     code: Annotated[str, Path(min_length=1, max_length=40)],
@@ -229,7 +236,7 @@ def statement_xlsx(
 ) -> Response:
     payee_kind, payee_id, _name = reachable_payee(db, user, kind, code)
     entries = statement(db, payee_kind, payee_id)
-    body = ledger_workbook(db, entries, lang, ("对账单", "statement"), running=True)
+    body = ledger_workbook(db, policy, entries, lang, ("对账单", "statement"), running=True)
     return download(body, XLSX, f"statement-{code}.xlsx")
 
 

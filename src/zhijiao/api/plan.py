@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -30,14 +29,13 @@ from zhijiao.api.schemas import (
 )
 from zhijiao.authz import Principal
 from zhijiao.engine.errors import Problem
-from zhijiao.engine.explain import shown
+from zhijiao.engine.explain import prose_label, shown
 from zhijiao.engine.parameters import OPEN_START, Parameter
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import from_scaled
-from zhijiao.http.deps import public
+from zhijiao.http.deps import PolicyDep, public
 from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.policies.describe import describe
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 router = APIRouter(tags=["plan"], route_class=JsonRoute)
 NOT_FOUND = problem_responses(404, 422)
@@ -66,8 +64,9 @@ def _article(policy: Policy, entry: Mapping[str, Any]) -> ArticleOut:
             entity=f.entity,
             output=f.output,
             unit=f.unit.value,
-            label=dict(f.label),
-            formula=dict(f.formula),
+            # No date here: a parameter is named by its label; /parameters?date= gives its value on a day.
+            label=prose_label(f.label, policy.parameters, None),
+            formula=prose_label(f.formula, policy.parameters, None),
             clauses=list(f.clauses),
             parameters=list(f.parameters),
             options=list(f.options),
@@ -90,9 +89,18 @@ def _article(policy: Policy, entry: Mapping[str, Any]) -> ArticleOut:
     )
 
 
-@cache
-def _plan() -> PlanOut:
-    policy = load()
+# Describing a plan reads every article's text: done once per policy. Keyed by the rule set, as a Policy (holding
+# mappings) cannot be hashed; one rule set is one policy package as loaded.
+_PLANS: dict[str, PlanOut] = {}
+
+
+def _plan(policy: Policy) -> PlanOut:
+    if policy.rule_set not in _PLANS:
+        _PLANS[policy.rule_set] = _describe(policy)
+    return _PLANS[policy.rule_set]
+
+
+def _describe(policy: Policy) -> PlanOut:
     data = _json(describe(policy))
     return PlanOut(
         name=data["name"],
@@ -107,8 +115,8 @@ def _plan() -> PlanOut:
 
 
 @router.get("/plan", response_model=PlanOut, responses=PUBLIC, summary="The plan: facts, parts, articles, targets")
-def plan(_: Principal | None = public()) -> PlanOut:
-    return _plan()
+def plan(policy: PolicyDep, _: Principal | None = public()) -> PlanOut:
+    return _plan(policy)
 
 
 @router.get(
@@ -117,8 +125,8 @@ def plan(_: Principal | None = public()) -> PlanOut:
     responses=NOT_FOUND,
     summary="One article: its text, rules, parameters and options",
 )
-def article(number: Annotated[int, Path(ge=1, le=99)], _: Principal | None = public()) -> ArticleOut:
-    found = next((a for a in _plan().articles if a.number == number), None)
+def article(policy: PolicyDep, number: Annotated[int, Path(ge=1, le=99)], _: Principal | None = public()) -> ArticleOut:
+    found = next((a for a in _plan(policy).articles if a.number == number), None)
     if found is None:
         raise NotFound(f"方案没有第{number}条。", f"The plan has no article {number}.")
     return found
@@ -179,11 +187,11 @@ def _day(text: str | None) -> dt.date | None:
     summary="Every parameter: dated values with citations; ?date= adds the value in force on that day",
 )
 def parameters(
+    policy: PolicyDep,
     date: DateQuery = None,
     article: Annotated[str | None, Query(pattern=r"^art\d{2}$", description="如 art11 / e.g. art11")] = None,
     _: Principal | None = public(),
 ) -> ParametersOut:
-    policy = load()
     chosen = [p for p in policy.parameters if article is None or p.id.startswith(article + ".")]
     return ParametersOut(
         rule_set=policy.rule_set,
@@ -199,9 +207,11 @@ def parameters(
     summary="One parameter: its dated values with citations; ?date= adds the value in force",
 )
 def parameter(
-    parameter_id: Annotated[str, Path(max_length=100)], date: DateQuery = None, _: Principal | None = public()
+    policy: PolicyDep,
+    parameter_id: Annotated[str, Path(max_length=100)],
+    date: DateQuery = None,
+    _: Principal | None = public(),
 ) -> ParameterOut:
-    policy = load()
     if parameter_id not in policy.parameters:
         raise NotFound(f"没有参数 {parameter_id}。", f"There is no parameter {parameter_id}.")
     return _parameter(policy.parameters[parameter_id], _day(date))
@@ -213,14 +223,12 @@ def parameter(
     responses=PUBLIC,
     summary="The options: where the text is ambiguous, each with its choices, default and why",
 )
-def options(_: Principal | None = public()) -> OptionsOut:
-    policy = load()
+def options(policy: PolicyDep, _: Principal | None = public()) -> OptionsOut:
     return OptionsOut(rule_set=policy.rule_set, options=[OptionOut(**_json(o.as_dict())) for o in policy.options])
 
 
 @router.get("/rule-set", response_model=RuleSetOut, responses=PUBLIC, summary="The rule-set version in force")
-def rule_set(_: Principal | None = public()) -> RuleSetOut:
-    policy = load()
+def rule_set(policy: PolicyDep, _: Principal | None = public()) -> RuleSetOut:
     document = _json(policy.metadata["document"])
     return RuleSetOut(
         name=policy.name,

@@ -28,9 +28,8 @@ from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.explain import shown
 from zhijiao.engine.inputs import decode
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import InvalidInput, NotFound
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry import rows
 from zhijiao.registry.counties import resolve_county
 from zhijiao.registry.editing import Change, RowNotFound, save
@@ -216,7 +215,7 @@ def _write_routes(spec: TableSpec, body: type[BaseModel], row: type[BaseModel]) 
 
 def _entitlements_route(table: str) -> None:
     def entitlements(**kwargs: Any) -> Entitlements:  # noqa: ANN401
-        db, user, lang = kwargs["db"], kwargs["user"], kwargs["lang"]
+        db, policy, user, lang = kwargs["db"], kwargs["policy"], kwargs["user"], kwargs["lang"]
         code, year = kwargs["code"], kwargs["year"]
         _find(db, TABLES_BY_NAME[table], user, {"code": code})
         years = data_years(db)
@@ -224,7 +223,7 @@ def _entitlements_route(table: str) -> None:
         if chosen is None or chosen not in years:
             listed = ", ".join(str(y) for y in years)
             raise InvalidInput(f"年度 {year} 没有数据（可选：{listed}）。", f"There are no data for {year} ({listed}).")
-        explained = explain_record(db, load(), table, code, chosen, lang.value)
+        explained = explain_record(db, policy, table, code, chosen, lang.value)
         if explained is None:
             raise NotFound(*NOT_FOUND)
         outputs = {o.output: shown(decode(o.value, o.unit)) for o in explained.outcomes}
@@ -238,6 +237,7 @@ def _entitlements_route(table: str) -> None:
 
     parameters = [
         *_common(Permission.view_registry),
+        _param("policy", PolicyDep),
         _param("code", Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]),
         _param("year", Annotated[int | None, Query(ge=2000, le=2100)], None),
     ]

@@ -21,21 +21,18 @@ from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import InputError
 from zhijiao.http.deps import Db, LangDep, require
-from zhijiao.http.errors import AppError, NotFound
+from zhijiao.http.errors import AppError
+from zhijiao.http.params import download
 from zhijiao.registry.import_changes import ImportReport
-from zhijiao.registry.spec import TableSpec
-from zhijiao.registry.tables import BY_NAME
+from zhijiao.registry.sheets import MEDIA_TYPES
+from zhijiao.registry.tables import table_named
 from zhijiao.registry.transfer import PreviewOutdated, export_file, import_file, preview_file, template_file
 from zhijiao.registry.uploads import UploadRefused, save_upload
 
 router = APIRouter(prefix="/registry/files", tags=["registry files"])
 TableName = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$", description="a registry table, e.g. schools")]
-MEDIA = {
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv; charset=utf-8",
-}
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {MEDIA[".xlsx"]: {}, MEDIA[".csv"]: {}}, "description": "the file"}
+    200: {"content": {MEDIA_TYPES[".xlsx"]: {}, MEDIA_TYPES[".csv"]: {}}, "description": "the file"}
 }
 
 
@@ -57,18 +54,6 @@ class UploadNotAccepted(AppError):
         self.status = refusal.status
 
 
-def _spec(table: str) -> TableSpec:
-    spec = BY_NAME.get(table)
-    if spec is None:
-        raise NotFound("没有该登记表。", "There is no such registry table.")
-    return spec
-
-
-def _download(content: bytes, name: str, suffix: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}{suffix}"', "Cache-Control": "no-store"}
-    return Response(content, media_type=MEDIA[suffix], headers=headers)
-
-
 @router.get(
     "/{table}/template",
     summary="A table's import template (xlsx: text-formatted code columns, drop-downs, a guide sheet)",
@@ -76,8 +61,8 @@ def _download(content: bytes, name: str, suffix: str) -> Response:
     responses=FILE_RESPONSES | problem_responses(401, 403, 404, 422),
 )
 def template(table: TableName, lang: LangDep, _: Principal = require(Permission.export_registry)) -> Response:
-    spec = _spec(table)
-    return _download(template_file(spec, lang.value), f"{spec.name}-template", ".xlsx")
+    spec = table_named(table)
+    return _file(template_file(spec, lang.value), f"{spec.name}-template", ".xlsx")
 
 
 @router.get(
@@ -93,37 +78,22 @@ def export(
     file_format: Annotated[str, Query(alias="format", pattern="^(xlsx|csv)$")] = "xlsx",
     user: Principal = require(Permission.export_registry),
 ) -> Response:
-    spec = _spec(table)
+    spec = table_named(table)
     content, _count = export_file(db, user, spec, f".{file_format}", lang.value)
-    return _download(content, spec.name, f".{file_format}")
+    return _file(content, spec.name, f".{file_format}")
 
 
 def _report(report: ImportReport) -> dict[str, object]:
-    return {
-        "table": report.table,
-        "dry_run": report.dry_run,
-        "rows": report.rows,
-        "inserted": report.inserted,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "columns": report.columns,
-        "untouched": report.untouched,
-        "counts": {
-            name: {"added": c.added, "changed": c.changed, "cleared": c.cleared, "unchanged": c.unchanged}
-            for name, c in report.counts.items()
-        },
-        "changes": [
-            {
-                "row": change.number,
-                "key": change.key,
-                "action": change.action,
-                "cells": [{"column": c.column, "before": c.before, "after": c.after} for c in change.cells],
-            }
-            for change in report.changes
-        ],
-        "changes_listed": len(report.changes),
-        "fingerprint": report.fingerprint,
-    }
+    changes = [
+        {
+            "row": change.number,
+            "key": change.key,
+            "action": change.action,
+            "cells": [{"column": c.column, "before": c.before, "after": c.after} for c in change.cells],
+        }
+        for change in report.changes
+    ]
+    return report.summary() | {"changes": changes, "changes_listed": len(changes)}
 
 
 @router.post(
@@ -145,7 +115,7 @@ def import_(
     ] = None,
     user: Principal = require(Permission.import_registry),
 ) -> dict[str, object]:
-    spec = _spec(table)
+    spec = table_named(table)
     folder = FilePath(tempfile.mkdtemp(prefix="zhijiao-import-"))
     try:
         try:
@@ -167,3 +137,7 @@ def import_(
             ) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _file(content: bytes, name: str, suffix: str) -> Response:
+    return download(content, MEDIA_TYPES[suffix], f"{name}{suffix}")

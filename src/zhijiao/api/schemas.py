@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from zhijiao.api.situation_schema import options_schema, reform_schema
-from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.engine.policy import Policy
 
 Label = dict[str, str]
 Number = int | float
@@ -175,15 +175,28 @@ def _whole(value: object) -> object:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-_POLICY = load()
+OPTIONS_DESCRIPTION = "基线与改革共用 / for both runs"
 
 
 class SimulateIn(Strict):
     year: Annotated[int, BeforeValidator(_whole)] = Field(ge=1900, le=2100)
-    options: Annotated[dict[str, OptionValueIn], WithJsonSchema(options_schema(_POLICY))] = Field(
-        default_factory=dict, description="基线与改革共用 / for both runs"
+    options: dict[str, OptionValueIn] = Field(default_factory=dict, description=OPTIONS_DESCRIPTION)
+    reform: ReformIn = Field(default_factory=ReformIn)
+
+
+def simulate_in(policy: Policy) -> type[SimulateIn]:
+    """``SimulateIn`` as the API describes it for ``policy``: its options and parameters named, each with its
+    choices and bounds. It validates as ``SimulateIn`` does; the policy's own checks refuse what it does not know."""
+    return create_model(
+        "SimulateIn",
+        __base__=SimulateIn,
+        __module__=__name__,
+        options=(
+            Annotated[dict[str, OptionValueIn], WithJsonSchema(options_schema(policy))],
+            Field(default_factory=dict, description=OPTIONS_DESCRIPTION),
+        ),
+        reform=(Annotated[ReformIn, WithJsonSchema(reform_schema(policy))], Field(default_factory=ReformIn)),
     )
-    reform: Annotated[ReformIn, WithJsonSchema(reform_schema(_POLICY))] = Field(default_factory=ReformIn)
 
 
 def dumped(options: dict[str, OptionValueIn]) -> dict[str, object]:

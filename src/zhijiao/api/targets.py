@@ -16,9 +16,8 @@ from zhijiao.api.responses import SIGNED_IN
 from zhijiao.api.schemas import ProgressOut, TargetsOut
 from zhijiao.api.scope import figures_county
 from zhijiao.authz import Permission, Principal
-from zhijiao.http.deps import Db, require
+from zhijiao.http.deps import Db, PolicyDep, require
 from zhijiao.monitoring.targets import progress
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 router = APIRouter(tags=["targets"], route_class=JsonRoute)
 
@@ -31,12 +30,13 @@ router = APIRouter(tags=["targets"], route_class=JsonRoute)
 )
 def targets(
     db: Db,
+    policy: PolicyDep,
     year: YearQuery = None,
     county: CountyQuery = None,
     target: Annotated[str | None, Query(pattern=r"^T\d{1,2}$", description="如 T1 / e.g. T1")] = None,
     user: Principal = require(Permission.view_cost),
 ) -> TargetsOut:
     chosen_county = figures_county(db, user, county)
-    chosen = data_year(db, year)
-    rows = [r for r in progress(db, load(), chosen, chosen_county) if target is None or r.target == target]
+    chosen = data_year(db, policy, year)
+    rows = [r for r in progress(db, policy, chosen, chosen_county) if target is None or r.target == target]
     return TargetsOut(year=chosen, county=chosen_county, rows=[ProgressOut(**r.as_dict()) for r in rows])

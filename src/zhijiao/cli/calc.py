@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from zhijiao.cli.common import err, parse_options, print_json, read_document, read_json, user_errors
+from zhijiao.cli.common import err, parse_options, print_json, read_document, read_json, the_policy, user_errors
 from zhijiao.engine.calculate import Comparison, compare, yuan_totals
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_files
@@ -17,7 +17,6 @@ from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.rules import Period
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 FileOption = Annotated[str | None, typer.Option(help="CSV 或 Parquet 文件 / CSV or Parquet file")]
 
@@ -40,7 +39,7 @@ def calc(
     output_format: Annotated[str, typer.Option("--format", help="csv | parquet")] = "csv",
 ) -> None:
     """测算待遇与财政成本 / Calculate entitlements and fiscal cost."""
-    policy = load()
+    policy = the_policy()
     options = parse_options(option, lang)
     files = {
         "school": schools,
@@ -87,7 +86,7 @@ def _population(
     reform_raw: Any,  # noqa: ANN401 -- a reform document, validated by parse_reform
     lang: Lang,
 ) -> None:
-    policy = load()
+    policy = the_policy()
     with (
         user_errors(lang),
         Progress(

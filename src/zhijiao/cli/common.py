@@ -1,4 +1,5 @@
-"""What every command shares: the language switch and turning user errors into messages, never tracebacks."""
+"""What every command shares: the policy it applies, the language switch and turning user errors into messages,
+never tracebacks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,10 +17,20 @@ from rich.console import Console
 
 from zhijiao.engine.errors import InputError, PolicyError
 from zhijiao.engine.explain import shown
+from zhijiao.engine.policy import Policy
 from zhijiao.language import Lang, say
 
 err = Console(stderr=True, soft_wrap=True)
 LangOption = Annotated[Lang, typer.Option(help="语言 / language")]
+
+
+@cache
+def the_policy() -> Policy:
+    """The plan the command line applies, loaded once per process. The one place of the command line (and, through
+    ``cli.platform``, of the app it serves) that names a plan: everything below receives it."""
+    from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415 -- loaded only by the commands that need it
+
+    return load()
 
 
 @contextmanager

@@ -9,12 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import err, parse_options, read_document, user_errors
+from zhijiao.cli.common import err, parse_options, read_document, the_policy, user_errors
 from zhijiao.engine.explain import fmt
 from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table, write_xlsx
 from zhijiao.storage.database import unit_of_work
 from zhijiao.storage.migrate import ensure_schema
@@ -38,7 +37,7 @@ def cost(
     if by not in DIMENSIONS:
         err.print(say(lang, f"--by 应为 {' | '.join(DIMENSIONS)}", f"--by takes {' | '.join(DIMENSIONS)}"))
         raise typer.Exit(2)
-    policy = load()
+    policy = the_policy()
     options = parse_options(option, lang)
     reform_raw = read_document(reform, lang, say(lang, "改革方案", "reform")) if reform else None
     engine = ensure_schema()

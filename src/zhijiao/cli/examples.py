@@ -8,13 +8,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from zhijiao.cli.common import the_policy
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.errors import InputError
 from zhijiao.engine.explain import fmt
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 out = Console(width=200)
 
@@ -31,7 +31,7 @@ def _nonzero(document: dict[str, Any], plurals: list[str]) -> str:
 
 def examples(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh) -> None:
     """计算政策包的全部算例并列表 / calculate every worked example and print the table."""
-    policy = load()
+    policy = the_policy()
     plurals = [e.plural for e in policy.top_entities()]
     table = Table(
         title=say(lang, f"算例测算结果（{policy.rule_set}）", f"Worked examples ({policy.rule_set})"), show_lines=True

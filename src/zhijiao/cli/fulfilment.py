@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import LangOption, err, user_errors
+from zhijiao.cli.common import LangOption, err, the_policy, user_errors
 from zhijiao.formatting import money
 from zhijiao.language import Lang, say
 from zhijiao.storage.database import unit_of_work
@@ -28,11 +28,11 @@ def proactive_awards(
     """免申即享：按登记数据生成待审核奖补（重复运行不重复生成）/ proactive awards from the registry (idempotent)."""
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
     from zhijiao.fulfilment import proactive  # noqa: PLC0415 -- the engine loads only for this command
-    from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
 
+    policy = the_policy()
     with user_errors(lang), unit_of_work(ensure_schema()) as session:
-        record_policy_version(session, load())
-        run = proactive.run(session, None, load(), year)
+        record_policy_version(session, policy)
+        run = proactive.run(session, None, policy, year)
     out.print(
         say(
             lang,
@@ -53,12 +53,11 @@ def obligations(
     from zhijiao.fulfilment.obligations import MEASURES  # noqa: PLC0415
     from zhijiao.fulfilment.obligations import obligations as compute  # noqa: PLC0415
     from zhijiao.fulfilment.obligations_xlsx import HEADERS, PAYERS, write_obligations  # noqa: PLC0415
-    from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
     from zhijiao.registry.counties import resolve_county  # noqa: PLC0415
 
     with user_errors(lang), unit_of_work(ensure_schema()) as session:
         code = resolve_county(session, county) if county else None
-        lines = compute(session, load(), year, county_code=code)
+        lines = compute(session, the_policy(), year, county_code=code)
     if output:
         write_obligations(lines, output, Lang(lang))
         err.print(say(lang, f"已写入 {output}", f"Written to {output}"))

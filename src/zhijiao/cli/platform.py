@@ -14,7 +14,9 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from zhijiao.api import mount_api
+from zhijiao.cli.common import the_policy
 from zhijiao.engine.errors import InputError
+from zhijiao.engine.policy import Policy
 from zhijiao.http import problems
 from zhijiao.http.deps import CSRF_COOKIE, LANG_COOKIE, request_lang
 from zhijiao.http.errors import AppError
@@ -52,8 +54,10 @@ async def _cookies_and_headers(request: Request, call_next: Callable[[Request], 
     return response
 
 
-def create_app(engine: Engine | None = None, *, demo: bool = False) -> FastAPI:
-    """The platform on ``engine`` (default: ``DATABASE_URL`` or the SQLite file), migrated beforehand."""
+def create_app(engine: Engine | None = None, *, demo: bool = False, policy: Policy | None = None) -> FastAPI:
+    """The platform on ``engine`` (default: ``DATABASE_URL`` or the SQLite file), migrated beforehand, applying
+    ``policy`` (default: the plan the command line applies). Every route receives the policy from here."""
+    policy = policy if policy is not None else the_policy()
     app = FastAPI(
         title="职教政策落实平台 zhijiao API",
         description="温政办〔2023〕32号 — Wenzhou vocational-education plan 2023–2025",
@@ -64,6 +68,7 @@ def create_app(engine: Engine | None = None, *, demo: bool = False) -> FastAPI:
     )
     app.state.engine = engine or get_engine()
     app.state.demo = demo
+    app.state.policy = policy
     app.middleware("http")(_cookies_and_headers)
     app.add_exception_handler(AppError, problems.app_error)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, problems.input_error)  # type: ignore[arg-type]
@@ -72,5 +77,5 @@ def create_app(engine: Engine | None = None, *, demo: bool = False) -> FastAPI:
     app.add_exception_handler(HTTPException, problems.http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, problems.unexpected)
     mount_pages(app)
-    mount_api(app)
+    mount_api(app, policy)
     return app

@@ -8,12 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import print_json
+from zhijiao.cli.common import print_json, the_policy
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.explain import article_name
 from zhijiao.language import Lang, say
 from zhijiao.policies.describe import describe
-from zhijiao.policies.wenzhou_vet_2023 import load
 
 app = typer.Typer(help="政策包 / the policy package", no_args_is_help=True)
 out = Console()
@@ -25,7 +24,7 @@ def show(
     lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh,
 ) -> None:
     """条款、参数（含生效日期与出处）、口径 / articles, parameters with dates and citations, options."""
-    policy = load()
+    policy = the_policy()
     data = describe(policy)
     if as_json:
         print_json(data)
@@ -61,7 +60,7 @@ def show(
 @app.command("test")
 def run_cases(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh) -> None:
     """运行政策包的算例 / run the package's worked examples."""
-    policy = load()
+    policy = the_policy()
     cases = load_cases(policy)
     failed = 0
     for case in cases:

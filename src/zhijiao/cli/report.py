@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zhijiao.cli.common import LangOption, err, user_errors
+from zhijiao.cli.common import LangOption, err, the_policy, user_errors
 from zhijiao.language import Lang, say
 from zhijiao.registry.counties import county_codes, resolve_county
 from zhijiao.storage.database import unit_of_work
@@ -32,7 +32,6 @@ def report(
     lang: LangOption = Lang.zh,
 ) -> None:
     """报表：会议报告 PDF，或财政成本、目标进展 xlsx / the meeting report or the workbooks."""
-    from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415 -- loaded only by the commands that need it
     from zhijiao.reports import content, pdf, workbooks  # noqa: PLC0415 -- WeasyPrint and matplotlib load slowly
 
     if out_path.suffix.lower() != SUFFIX[kind]:
@@ -50,7 +49,7 @@ def report(
             listed = "、".join(map(str, years)) or say(lang, "无", "none")
             err.print(say(lang, f"年度 {chosen} 没有数据（可选：{listed}）", f"No data for {chosen} (years: {listed})"))
             raise typer.Exit(2)
-        built = content.build(session, load(), chosen, name)
+        built = content.build(session, the_policy(), chosen, name)
     if kind is Kind.pdf:
         body = pdf.dashboard_pdf(built, lang)
     elif kind is Kind.cost:

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import func, select
 
 from zhijiao.authz import Role
-from zhijiao.cli.common import LangOption, err, user_errors
+from zhijiao.cli.common import LangOption, err, the_policy, user_errors
 from zhijiao.language import Lang, say
 from zhijiao.registry.models import School
 from zhijiao.storage.database import database_url, unit_of_work
@@ -35,10 +35,10 @@ def serve(
 
     engine = ensure_schema()
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
-    from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
 
+    policy = the_policy()
     with unit_of_work(engine) as session:
-        record_policy_version(session, load())  # a new version of the policy starts its own audit record
+        record_policy_version(session, policy)  # a new version of the policy starts its own audit record
     if demo:
         from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
         from zhijiao.drafting.demo_2026 import load_2026_demo  # noqa: PLC0415 -- demo mode only
@@ -50,12 +50,14 @@ def serve(
             if not session.scalar(select(func.count()).select_from(School)):
                 err.print(say(lang, "首次启动：正在载入演示数据……", "First start: loading the demo data…"))
                 generate(session)
-            load_2023(session)  # the 2023 plan's drafting record; already there, left alone
+            load_2023(session, policy)  # the 2023 plan's drafting record; already there, left alone
             create_demo_accounts(session)
             load_2026_demo(session, wenzhou_today())  # a plan in progress, its actors the demo accounts just made
     err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))
-    uvicorn.run(create_app(engine, demo=demo), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        create_app(engine, demo=demo, policy=policy), host=host, port=port, log_level="info", proxy_headers=False
+    )
 
 
 @users_app.command("add")

@@ -9,12 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zhijiao.cli.common import err, print_json, user_errors
+from zhijiao.cli.common import err, print_json, the_policy, user_errors
 from zhijiao.engine.explain import fmt
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
 from zhijiao.monitoring.targets import Progress, latest_year, progress
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry.counties import county_codes, resolve_county
 from zhijiao.storage.database import unit_of_work
 from zhijiao.storage.migrate import ensure_schema
@@ -75,7 +74,7 @@ def targets(
                 )
             )
             raise typer.Exit(2)
-        rows = progress(session, load(), chosen, county)
+        rows = progress(session, the_policy(), chosen, county)
     if as_json:
         print_json([r.as_dict() for r in rows])
         return

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from zhijiao.drafting import consultation, versions
 from zhijiao.drafting.models import DraftPlan, FeedbackItem, Meeting, RoundUnit
 from zhijiao.drafting.stages import Disposition, ReplyStatus, Stage, UnitKind
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entities import COUNTIES  # the 12 county governments consulted
+from zhijiao.engine.policy import Policy
+from zhijiao.registry.counties import county_governments
 
 CODE = "wenzhou-vet-2023"
 TITLE = "温州市推动现代职业教育高质量跨越式发展实施方案（2023—2025年）"
@@ -34,9 +34,9 @@ DISPOSITIONS = ((Disposition.adopted, 11), (Disposition.partially_adopted, 57), 
 UNKNOWN = "原始记录未载明"
 
 
-def _articles() -> list[versions.ArticleText]:
+def _articles(policy: Policy) -> list[versions.ArticleText]:
     """The 20 articles of the issued plan, titled where the explanation gives the title."""
-    metadata = load().metadata
+    metadata = policy.metadata
     parts = {p["number"]: p.get("title", {}).get("zh", f"第{p['number']}部分") for p in metadata["parts"]}
     out = []
     for article in metadata["articles"]:
@@ -47,13 +47,14 @@ def _articles() -> list[versions.ArticleText]:
     return out
 
 
-def load_2023(session: Session) -> DraftPlan:
-    """Loads the record once; loading it again returns the plan already there."""
+def load_2023(session: Session, policy: Policy) -> DraftPlan:
+    """Loads the record once; loading it again returns the plan already there. ``policy`` is the plan as issued
+    (温政办〔2023〕32号): its articles, its date, the county governments it was sent to."""
     existing = session.scalar(select(DraftPlan).where(DraftPlan.code == CODE))
     if existing is not None:
         return existing
     plan = versions.create_plan(session, None, code=CODE, title=TITLE, period="2023—2025", historical=True)
-    texts = _articles()
+    texts = _articles(policy)
     first = versions.first_version(session, None, plan, Stage.first_draft, texts, dated=dt.date(2023, 2, 15),
                                    text_known=False)  # fmt: skip
     discussion = versions.new_version(session, None, first.id, Stage.discussion, text_known=False,
@@ -72,7 +73,10 @@ def load_2023(session: Session) -> DraftPlan:
                 participants=[*MEETING_DEPARTMENTS, *SCHOOLS_AT_MEETING], participant_count=9,
                 produced_version_id=consulting.id, note="发改、经信、科技等7个部门、1所高职院校以及1所中职学校")
     )  # fmt: skip
-    units = [consultation.add_unit(session, None, f"{name}人民政府", UnitKind.county_government) for name in COUNTIES]
+    units = [
+        consultation.add_unit(session, None, f"{name}人民政府", UnitKind.county_government)
+        for name in county_governments(policy)
+    ]
     units += [consultation.add_unit(session, None, name, UnitKind.department) for name in NAMED_DEPARTMENTS]
     units += [
         consultation.add_unit(session, None, f"2023年征求意见单位（{UNKNOWN}）{n:02d}", UnitKind.other)
@@ -93,7 +97,7 @@ def load_2023(session: Session) -> DraftPlan:
                                      extra={"text_known": False, "source": SOURCE}))  # fmt: skip
     approval = versions.new_version(session, None, consulting.id, Stage.for_approval, text_known=False,
                                     note="3月初，就征求意见后的文稿逐条讨论修订形成")  # fmt: skip
-    issued = load().metadata["document"]["issued"]
+    issued = policy.metadata["document"]["issued"]
     versions.new_version(session, None, approval.id, Stage.issued, dated=issued, text_known=False,
                          note="市委书记、市长批示后印发")  # fmt: skip
     session.flush()

@@ -3,7 +3,8 @@
 Each step names the rule, its article and clauses, the formula in words, every input it read, every
 parameter with its value, the date that value took effect and its citation, and the options it
 depended on. Where a rule knows why a result is zero or capped, the step says so and what would
-change it.
+change it. Labels, formulas and notes are templates (engine.model.PLACEHOLDER) filled with the
+parameter values in force on the step's date, so a reform explains itself in its own numbers.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 import polars as pl
 
 from zhijiao.engine.inputs import decode, to_json_number
-from zhijiao.engine.model import Entity
+from zhijiao.engine.model import PLACEHOLDER, Entity, Label, Note, Placeholder, placeholders
 from zhijiao.engine.options import OptionValue
-from zhijiao.engine.parameters import OPEN_START
+from zhijiao.engine.parameters import OPEN_START, ParameterSet
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.prepare import is_engine_column
 from zhijiao.engine.rules import Aggregate, ExplainContext, Formula, Period
@@ -58,12 +59,55 @@ def _relevant(formula: Formula, row: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _parameters(policy: Policy, formula: Formula, row: Mapping[str, Any], period: Period, lang: str) -> list[Any]:
+def _on(formula: Formula, row: Mapping[str, Any], period: Period) -> dt.date | None:
+    """The date whose parameter values a step used: the row's own date for a rule dated by it."""
     on = row.get(formula.dated_by) if formula.dated_by else period.as_of
+    return on if isinstance(on, dt.date) else None
+
+
+def prose(
+    template: str, lang: str, parameters: ParameterSet, on: dt.date | None, values: Mapping[str, object] | None = None
+) -> str:
+    """A template of rule prose with its placeholders filled: a note's own values as written (a zh/en label
+    in the language), parameters as the step's parameter list shows them, in force on ``on``. A parameter
+    not in force then (or no date: the rule as the plan states it) is named by its label instead."""
+    found = iter(placeholders(template))  # all read first: a bad placeholder fails before anything is filled
+    return PLACEHOLDER.sub(lambda _match: _filled(next(found), lang, parameters, on, values or {}), template)
+
+
+def prose_label(label: Label, parameters: ParameterSet, on: dt.date | None) -> dict[str, str]:
+    """Each language of a label or formula, filled in (e.g. for a page showing the rules on a date)."""
+    return {lang: prose(text, lang, parameters, on) for lang, text in label.items()}
+
+
+def _filled(
+    placeholder: Placeholder, lang: str, parameters: ParameterSet, on: dt.date | None, values: Mapping[str, object]
+) -> str:
+    name, sign = placeholder.name, placeholder.sign
+    if name in values and not sign:
+        value = values[name]
+        return str(value.get(lang, "")) if isinstance(value, Mapping) else str(value)
+    parameter = parameters[name]
+    entry = parameter.entry_on(on) if on is not None else None
+    if on is None or entry is None or entry.scaled is None:
+        label = parameter.label.get(lang, name)
+        return f"1 {'−' if sign == '-' else sign} {label}" if sign else label
+    value = parameter.value_on(on)
+    if sign:
+        value = 1 + value if sign == "+" else 1 - value
+    return fmt(value, parameter.unit, lang)
+
+
+def _note(note: Note, lang: str, parameters: ParameterSet, on: dt.date | None) -> dict[str, str]:
+    return {key: prose(text, lang, parameters, on, note.values) for key, text in note.as_dict(lang).items()}
+
+
+def _parameters(policy: Policy, formula: Formula, row: Mapping[str, Any], period: Period, lang: str) -> list[Any]:
+    on = _on(formula, row, period)
     out = []
     for parameter_id in _relevant(formula, row):
         parameter = policy.parameters[parameter_id]
-        entry = parameter.entry_on(on) if isinstance(on, dt.date) else None
+        entry = parameter.entry_on(on) if on is not None else None
         value = None if entry is None or entry.scaled is None else parameter.value_on(on)  # type: ignore[arg-type]
         out.append(
             {
@@ -74,23 +118,23 @@ def _parameters(policy: Policy, formula: Formula, row: Mapping[str, Any], period
                 "effective_from": None
                 if entry is None or entry.effective_from == OPEN_START
                 else entry.effective_from.isoformat(),
-                "on": on.isoformat() if isinstance(on, dt.date) else None,
+                "on": on.isoformat() if on is not None else None,
                 "citation": entry.citation.as_dict() if entry else None,
             }
         )
     return out
 
 
-def _label(policy: Policy, formula: Formula, name: str, lang: str) -> str:
+def _label(policy: Policy, formula: Formula, name: str, lang: str, on: dt.date | None) -> str:
     entity = policy.entities[formula.entity]
     variable = entity.input(name)
     if variable is not None:
         return variable.label.get(lang, name)
     producer = policy.graph.formulas.get(f"{formula.entity}.{name}")
-    return producer.label.get(lang, name) if producer else name
+    return prose(producer.label.get(lang, name), lang, policy.parameters, on) if producer else name
 
 
-def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: str) -> str:
+def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: str, on: dt.date | None = None) -> str:
     """The step as one line a school accountant can follow, e.g.
     第二十条（C3）生均财政拨款上浮新增支出 = 在校生数 × … 。依据：在校生数 1,200；… 结果：1,200,000.00元"""
     zh = lang == "zh"
@@ -107,7 +151,7 @@ def sentence(policy: Policy, formula: Formula, step: Mapping[str, Any], lang: st
     for name, value in step["inputs"].items():
         variable = entity.input(name)
         value_shown = variable.shown(value, lang) if variable else value
-        inputs.append(f"{_label(policy, formula, name, lang)} {fmt(value_shown, units.get(name), lang)}")
+        inputs.append(f"{_label(policy, formula, name, lang, on)} {fmt(value_shown, units.get(name), lang)}")
     if inputs:
         parts.append(("依据：" if zh else "inputs: ") + ("；" if zh else "; ").join(inputs))
     params = []
@@ -175,8 +219,8 @@ def fmt(value: object, unit: Unit | None, lang: str) -> str:
 
 def _not_in_force(parameter: Mapping[str, Any], lang: str) -> dict[str, str]:
     if lang == "zh":
-        return {"why": f"{parameter['label']}在 {parameter['on']} 未施行，按0计。"}
-    return {"why": f"{parameter['label']} is not in force on {parameter['on']}: counted as 0."}
+        return {"why": f"{parameter['label']}在 {parameter['on']} 未施行，按零计。"}
+    return {"why": f"{parameter['label']} is not in force on {parameter['on']}: counted as zero."}
 
 
 def _step(
@@ -188,12 +232,13 @@ def _step(
     lang: str,
     details: list[dict[str, Any]] | None,
 ) -> dict[str, Any]:
+    on = _on(formula, row, period)
     step: dict[str, Any] = {
         "output": formula.output,
-        "label": formula.label.get(lang, formula.output),
+        "label": prose(formula.label.get(lang, formula.output), lang, policy.parameters, on),
         "article": formula.article,
         "clauses": list(formula.clauses),
-        "formula": formula.formula.get(lang, ""),
+        "formula": prose(formula.formula.get(lang, ""), lang, policy.parameters, on),
         "inputs": {
             name: shown(row.get(name))
             for name in formula.reads
@@ -212,12 +257,13 @@ def _step(
         step["not_given"] = missing
     notes = [_not_in_force(p, lang) for p in step["parameters"] if p["value"] is None]
     if formula.why is not None:
-        notes += [n.as_dict(lang) for n in formula.why(row, ExplainContext(options, policy.parameters, period))]
+        why = formula.why(row, ExplainContext(options, policy.parameters, period))
+        notes += [_note(note, lang, policy.parameters, on) for note in why]
     if notes:
         step["why_not"] = notes
     if details is not None:
         step["details"] = details
-    step["text"] = sentence(policy, formula, step, lang)
+    step["text"] = sentence(policy, formula, step, lang, on)
     return step
 
 

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from zhijiao.engine.errors import PolicyError
 from zhijiao.engine.units import Unit
 
 Label = Mapping[str, str]
+
+# Rule prose (a formula, a label, a note) names the numbers it states instead of writing them, so an
+# explanation shows the values the calculation used, a reform's included: {name} is a value a note
+# carries or a parameter id; {1 - id} and {1 + id} its complement and its sum with one (the 70% beside
+# a 30% cap, the 120% of a 20% uplift). engine.explain.prose fills them in.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_TERM = re.compile(r"\s*(?:1\s*([-+\u2212])\s*)?([A-Za-z_][\w.]*)\s*")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    sign: str = ""  # "+" or "-": one plus or minus the named value
+
+
+def placeholders(template: str) -> list[Placeholder]:
+    """The placeholders of a template, in order; PolicyError for one that is not of the three forms."""
+    out = []
+    for match in PLACEHOLDER.finditer(template):
+        term = _TERM.fullmatch(match.group(1))
+        if term is None:
+            raise PolicyError(f"rule prose: cannot read the placeholder {match.group(0)} in {template!r}")
+        sign, name = term.groups()
+        out.append(Placeholder(name, "-" if sign == "\u2212" else sign or ""))
+    return out
 
 
 @dataclass(frozen=True)
@@ -54,12 +81,20 @@ class Entity:
 
 @dataclass(frozen=True)
 class Note:
-    """Why a result is zero or capped, and what would change it."""
+    """Why a result is zero or capped, and what would change it.
+
+    The texts are templates: a policy declares each note once, with placeholders, and fills in the
+    record's own figures (``values``, a text or a zh/en label each) when it explains a record.
+    """
 
     zh: str
     en: str
     change_zh: str = ""
     change_en: str = ""
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def filled(self, **values: object) -> Note:
+        return replace(self, values={**self.values, **values})
 
     def as_dict(self, lang: str) -> dict[str, str]:
         text, change = (self.zh, self.change_zh) if lang == "zh" else (self.en, self.change_en)

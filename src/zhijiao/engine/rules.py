@@ -8,6 +8,10 @@ so the graph and every explanation know them before anything runs::
           parameters=("art20.appropriation_uplift.national",), label={...})
     def appropriation_uplift_rate(ownership: pl.Expr, double_high: pl.Expr, ctx: RuleContext) -> pl.Expr:
         ...
+
+A label or formula states a number of its own parameters as a placeholder, never as digits:
+``"公办且省级“双高”→{art20.appropriation_uplift.provincial}"`` reads "→10%" in the baseline and a
+reform's own rate under a reform (engine.model.PLACEHOLDER; filled in by engine.explain.prose).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from zhijiao.engine.errors import PolicyError
-from zhijiao.engine.model import Label, Note
+from zhijiao.engine.model import Label, Note, placeholders
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import ParameterSet
 from zhijiao.engine.prepare import PARENT_ROW
@@ -138,6 +142,16 @@ class Formula:
     internal: bool = False
     dated_by: str | None = None  # parameters resolved on this column's date instead of the period's
     why: WhyNot | None = None
+
+    def __post_init__(self) -> None:
+        # Its label and formula may state only the numbers of its own parameters: the step lists those
+        # with their dates and citations, so every number the reader sees is accounted for.
+        for text in (*self.label.values(), *self.formula.values()):
+            for placeholder in placeholders(text):
+                if placeholder.name not in self.parameters:
+                    raise PolicyError(
+                        f"rule {self.output}: its text names {placeholder.name}, which it does not declare"
+                    )
 
     @property
     def node(self) -> str:

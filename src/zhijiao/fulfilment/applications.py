@@ -19,7 +19,6 @@ from zhijiao.fulfilment.entities import find_payee, payee_of
 from zhijiao.fulfilment.models import Application, Decision
 from zhijiao.fulfilment.scope import check_reach, require, school_of_platform
 from zhijiao.fulfilment.states import CLOSED, STATUS_LABELS, TRANSITIONS, Status
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 
 SYSTEM_ORIGIN = "proactive"
@@ -50,9 +49,15 @@ def load(session: Session, actor: Principal, application_id: int) -> Application
 
 
 def move(
-    session: Session, actor: Principal | None, application: Application, transition: str, **audit_extra: object
+    session: Session,
+    actor: Principal | None,
+    policy: Policy,
+    application: Application,
+    transition: str,
+    **audit_extra: object,
 ) -> None:
-    """Applies a transition of the table, or refuses naming the state it is in."""
+    """Applies a transition of the table, or refuses naming the state it is in. ``policy`` is the plan the award
+    is granted under: the entity is told of the step in its words."""
     sources, target = TRANSITIONS[transition]
     current = Status(application.status)
     if current not in sources:
@@ -68,7 +73,7 @@ def move(
         session, actor, f"application.{transition}", "application", application.number,
         before=before, after=snapshot(application) | audit_extra,
     )  # fmt: skip
-    notices.tell(session, application, transition, audit_extra)
+    notices.tell(session, policy, application, transition, audit_extra)
 
 
 def _check_applicant(session: Session, actor: Principal, payee_kind: str, payee_id: int) -> None:
@@ -92,6 +97,7 @@ def open_application(session: Session, key: str) -> Application | None:
 def create(
     session: Session,
     actor: Principal | None,
+    policy: Policy,
     *,
     entitlement_id: str,
     entity_code: str,
@@ -103,7 +109,7 @@ def create(
     origin: str = "application",
 ) -> Application:
     """A draft application (or, with ``origin="proactive"`` and no actor, a pending proactive award)."""
-    entitlement = BY_ID.get(entitlement_id)
+    entitlement = policy.entitlements_by_id.get(entitlement_id)
     if entitlement is None:
         raise Invalid(f"未知的奖补项目：{entitlement_id}", f"Unknown entitlement: {entitlement_id}")
     if entitlement.one_time != (level is not None):
@@ -149,20 +155,20 @@ def create(
     return application
 
 
-def submit(session: Session, actor: Principal, application_id: int) -> Application:
+def submit(session: Session, actor: Principal, policy: Policy, application_id: int) -> Application:
     require(actor, Permission.apply)
     application = load(session, actor, application_id)
     payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
     _check_applicant(session, actor, payee.kind, payee.id)
     application.submitted_by, application.submitted_at = actor.user_id, now()
-    move(session, actor, application, "submit")
+    move(session, actor, policy, application, "submit")
     return application
 
 
-def withdraw(session: Session, actor: Principal, application_id: int) -> Application:
+def withdraw(session: Session, actor: Principal, policy: Policy, application_id: int) -> Application:
     require(actor, Permission.apply)
     application = load(session, actor, application_id)
-    move(session, actor, application, "withdraw")
+    move(session, actor, policy, application, "withdraw")
     return application
 
 
@@ -173,11 +179,13 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def return_for_information(session: Session, actor: Principal, application_id: int, reason: str) -> Application:
+def return_for_information(
+    session: Session, actor: Principal, policy: Policy, application_id: int, reason: str
+) -> Application:
     require(actor, Permission.review)
     application = load(session, actor, application_id)
     application.review_note = _reason(reason)
-    move(session, actor, application, "return_for_information", reason=application.review_note)
+    move(session, actor, policy, application, "return_for_information", reason=application.review_note)
     return application
 
 
@@ -188,24 +196,26 @@ def _check_not_submitter(actor: Principal, application: Application) -> None:
         )
 
 
-def county_approve(session: Session, actor: Principal, application_id: int, note: str = "") -> Application:
+def county_approve(
+    session: Session, actor: Principal, policy: Policy, application_id: int, note: str = ""
+) -> Application:
     require(actor, Permission.review)
     application = load(session, actor, application_id)
     _check_not_submitter(actor, application)
     application.reviewed_by, application.reviewed_at = actor.user_id, now()
     application.review_note = note.strip() or None
     application.needs_re_review, application.re_review_reason = False, None
-    move(session, actor, application, "county_approve")
+    move(session, actor, policy, application, "county_approve")
     return application
 
 
-def county_reject(session: Session, actor: Principal, application_id: int, reason: str) -> Application:
+def county_reject(session: Session, actor: Principal, policy: Policy, application_id: int, reason: str) -> Application:
     require(actor, Permission.review)
     application = load(session, actor, application_id)
     _check_not_submitter(actor, application)
     application.reviewed_by, application.reviewed_at = actor.user_id, now()
     application.review_note = _reason(reason)
-    move(session, actor, application, "county_reject", reason=application.review_note)
+    move(session, actor, policy, application, "county_reject", reason=application.review_note)
     return application
 
 
@@ -218,7 +228,7 @@ def city_approve(session: Session, actor: Principal, policy: Policy, application
         raise NotAllowed("审核人不能审批自己审核的申报。", "Whoever reviewed an application cannot approve it.")
     if application.reviewed_by is None:
         raise WrongState("申报尚未经县级审核。", "The application has not been reviewed by the county.")
-    entitlement = BY_ID[application.entitlement]
+    entitlement = policy.entitlements_by_id[application.entitlement]
     payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
     situation = current_situation(session, policy, entitlement, payee.code, application.year)
     computed = compute(policy, situation, entitlement, payee.code, application.level)
@@ -244,16 +254,18 @@ def city_approve(session: Session, actor: Principal, policy: Policy, application
     session.add(decision)
     application.needs_re_review, application.re_review_reason = False, None  # approved on the data as they are now
     session.flush()
-    move(session, actor, application, "city_approve", amount_fen=decision.amount_fen, rule_set=decision.rule_set)
+    move(
+        session, actor, policy, application, "city_approve", amount_fen=decision.amount_fen, rule_set=decision.rule_set
+    )
     return decision
 
 
-def city_reject(session: Session, actor: Principal, application_id: int, reason: str) -> Application:
+def city_reject(session: Session, actor: Principal, policy: Policy, application_id: int, reason: str) -> Application:
     require(actor, Permission.approve)
     application = load(session, actor, application_id)
     _check_not_submitter(actor, application)
     application.review_note = _reason(reason)
-    move(session, actor, application, "city_reject", reason=application.review_note)
+    move(session, actor, policy, application, "city_reject", reason=application.review_note)
     return application
 
 

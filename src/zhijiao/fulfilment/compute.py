@@ -22,7 +22,6 @@ from zhijiao.engine.inputs import decode, frames_from_situation
 from zhijiao.engine.model import Entitlement, Entity
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
-from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
 from zhijiao.registry.snapshot import frames_for_entity, frames_for_year
 
 Frames = Mapping[str, pl.DataFrame]
@@ -55,7 +54,7 @@ def entitlements_of(result: Result) -> list[Entitled]:
     """Every non-zero entitlement in the result (one-time awards per certification level that falls due)."""
     year = result.period.year
     found: list[Entitled] = []
-    for entitlement in ENTITLEMENTS:
+    for entitlement in result.policy.entitlements:
         if entitlement.one_time:
             detail_name, due = _detail(entitlement)
             link = result.policy.entities[detail_name].link or ""

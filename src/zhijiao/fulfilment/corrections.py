@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from zhijiao import audit
 from zhijiao.authz import Permission, Principal
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.applications import move, now
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
@@ -140,8 +141,9 @@ def _second_person(actor: Principal, correction: LedgerCorrection) -> None:
         )
 
 
-def confirm(session: Session, actor: Principal, correction_id: int) -> LedgerEntry:
-    """A second finance officer confirms: the correction row enters the ledger, naming its proposer."""
+def confirm(session: Session, actor: Principal, policy: Policy, correction_id: int) -> LedgerEntry:
+    """A second finance officer confirms: the correction row enters the ledger, naming its proposer. ``policy``,
+    the plan the award was granted under, names the award to its entity."""
     require(actor, Permission.release_payment)
     correction = _waiting(session, correction_id)
     _second_person(actor, correction)
@@ -178,11 +180,12 @@ def confirm(session: Session, actor: Principal, correction_id: int) -> LedgerEnt
     audit.record(session, actor, f"ledger.{correction.kind}", "ledger_entry", entry.id,
                  before=before, after=_snapshot(correction) | {"amount_fen": entry.amount_fen})  # fmt: skip
     if correction.kind == "reversal" and original.application_id is not None:
-        _reopen(session, actor, original.application_id, entry, correction.reason)
+        _reopen(session, actor, policy, original.application_id, entry, correction.reason)
     elif original.application_id is not None:  # a claw-back leaves the award closed; its entity is told
         application = session.get(Application, original.application_id)
         if application is not None:
-            notices.tell(session, application, "clawback", {"amount_fen": entry.amount_fen, "reason": entry.reason})
+            details = {"amount_fen": entry.amount_fen, "reason": entry.reason}
+            notices.tell(session, policy, application, "clawback", details)
     return entry
 
 
@@ -218,10 +221,12 @@ def withdraw(session: Session, actor: Principal, correction_id: int) -> LedgerCo
     return correction
 
 
-def _reopen(session: Session, actor: Principal, application_id: int, reversal: LedgerEntry, reason: str) -> None:
+def _reopen(
+    session: Session, actor: Principal, policy: Policy, application_id: int, reversal: LedgerEntry, reason: str
+) -> None:
     application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
     if application is None or application.status != Status.paid:
         return  # nothing to reopen: the award was decided otherwise since (only a standing payment reopens it)
     application.needs_re_review = True
     application.re_review_reason = f"付款已冲正：{reason} / payment reversed: {reason}"
-    move(session, actor, application, "reverse_payment", ledger_entry=reversal.id, reason=reason)
+    move(session, actor, policy, application, "reverse_payment", ledger_entry=reversal.id, reason=reason)

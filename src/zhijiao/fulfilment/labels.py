@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from zhijiao.engine.policy import Policy
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID, ENTITLEMENTS
 
 Label = Mapping[str, str]
 
@@ -84,20 +83,20 @@ def action_label(action: str) -> Label:
     return ACTIONS.get(action, {"zh": action, "en": action})
 
 
-def entitlement_label(entitlement_id: str) -> Label:
-    entitlement = BY_ID.get(entitlement_id)
+def entitlement_label(policy: Policy, entitlement_id: str) -> Label:
+    entitlement = policy.entitlements_by_id.get(entitlement_id)
     return entitlement.label if entitlement else {"zh": entitlement_id, "en": entitlement_id}
 
 
-def article_labels() -> dict[str, Label]:
+def article_labels(policy: Policy) -> dict[str, Label]:
     """Each article that pays through fulfilment, named by its entitlement."""
-    return {e.article: e.label for e in ENTITLEMENTS}
+    return {e.article: e.label for e in policy.entitlements}
 
 
 def level_labels(policy: Policy) -> dict[str, Label]:
     """Certification levels (city, provincial, national) as the policy package names them."""
     labels: dict[str, Label] = {}
-    for entitlement in ENTITLEMENTS:
+    for entitlement in policy.entitlements:
         if entitlement.detail_entity is None:
             continue
         variable = policy.entities[entitlement.detail_entity].input("level")

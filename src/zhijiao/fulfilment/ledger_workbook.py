@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhijiao.engine.policy import Policy
 from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.fulfilment import labels, queries
 from zhijiao.fulfilment.models import LedgerEntry, PaymentBatch
@@ -63,16 +64,23 @@ def _batches(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
 
 
 def ledger_workbook(
-    session: Session, entries: Sequence[LedgerEntry], lang: Lang, title: tuple[str, str], *, running: bool = False
+    session: Session,
+    policy: Policy,
+    entries: Sequence[LedgerEntry],
+    lang: Lang,
+    title: tuple[str, str],
+    *,
+    running: bool = False,
 ) -> bytes:
-    """One sheet: a header, a row per entry in the order given, and the net; ``running`` adds the balance."""
+    """One sheet: a header, a row per entry in the order given, and the net; ``running`` adds the balance. The
+    articles are named as ``policy`` names them."""
     names = queries.entity_names(session, [(e.school_id, e.enterprise_id, e.platform_id) for e in entries])
     numbers = queries.application_numbers(session, [e.application_id for e in entries])
     corrected = queries.corrected(session, [e.id for e in entries])
     users = queries.usernames(session, [u for e in entries for u in (e.proposed_by, e.recorded_by)])
     batches = _batches(session, [e.batch_id for e in entries])
     counties = queries.counties(session)
-    articles = labels.article_labels()
+    articles = labels.article_labels(policy)
 
     book = Workbook()
     sheet = book.active

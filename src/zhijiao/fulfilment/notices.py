@@ -10,10 +10,10 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
+from zhijiao.engine.policy import Policy
 from zhijiao.formatting import money
 from zhijiao.fulfilment.models import Application, Notice
 from zhijiao.language import Lang
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 
 # transition → (zh, en); {label} {number} {amount} are filled in, and {reason} with "：reason" (": reason")
 MESSAGES: Mapping[str, tuple[str, str]] = {
@@ -52,12 +52,13 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
 }
 
 
-def tell(session: Session, application: Application, event: str, details: Mapping[str, object]) -> None:
-    """A notice to the application's entity if ``event`` is one it is told of; nothing otherwise."""
+def tell(session: Session, policy: Policy, application: Application, event: str, details: Mapping[str, object]) -> None:
+    """A notice to the application's entity if ``event`` is one it is told of; nothing otherwise. The award is
+    named as ``policy``, the plan it was granted under, names it."""
     if event not in MESSAGES:
         return
     zh, en = MESSAGES[event]
-    label = BY_ID[application.entitlement].label
+    label = policy.entitlements_by_id[application.entitlement].label
     amount = details.get("amount_fen")
     reason = str(details.get("reason") or "").strip()
 

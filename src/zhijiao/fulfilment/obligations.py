@@ -14,7 +14,6 @@ from zhijiao.fulfilment.compute import entitlements_of, registry_result
 from zhijiao.fulfilment.entities import find_payee, payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry
 from zhijiao.fulfilment.states import CLOSED
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.registry.models import County
 
 MEASURES = ("due", "approved", "paid", "reversed")
@@ -68,7 +67,7 @@ def obligations(session: Session, policy: Policy, year: int, *, county_code: str
         approved = approved.where(Application.county_code == county_code)
     for application, amount in session.execute(approved):
         payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
-        payer, _ = payer_of(policy, payee, BY_ID[application.entitlement])
+        payer, _ = payer_of(policy, payee, policy.entitlements_by_id[application.entitlement])
         line(payer, application.article, application.county_code).amounts["approved"] += amount
 
     ledger = select(LedgerEntry.payer, LedgerEntry.article, LedgerEntry.county_code, LedgerEntry.kind,

@@ -24,7 +24,6 @@ from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.scope import require
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.snapshot import frames_for_year
 
@@ -33,7 +32,7 @@ Progress = Callable[[int, int], None]  # (rows written, rows in all)
 
 def _payer(session: Session, policy: Policy, application: Application) -> tuple[str, str | None]:
     payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
-    return payer_of(policy, payee, BY_ID[application.entitlement])
+    return payer_of(policy, payee, policy.entitlements_by_id[application.entitlement])
 
 
 def prepare_batch(
@@ -88,7 +87,7 @@ def prepare_batch(
                 f"申报 {application.number} 待重新审核。", f"Application {application.number} needs re-review."
             )
         application.batch_id = batch.id
-        move(session, actor, application, "schedule_payment", batch=batch.number)
+        move(session, actor, policy, application, "schedule_payment", batch=batch.number)
     audit.record(session, actor, "batch.prepare", "payment_batch", batch.number, after=_batch_snapshot(batch))
     return batch
 
@@ -122,7 +121,7 @@ def stale_applications(session: Session, policy: Policy, applications: Sequence[
         if decision is None:
             stale.append(application)
             continue
-        entitlement = BY_ID[application.entitlement]
+        entitlement = policy.entitlements_by_id[application.entitlement]
         payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
         year = application.year
         if year not in registry:
@@ -134,22 +133,27 @@ def stale_applications(session: Session, policy: Policy, applications: Sequence[
     return stale
 
 
-def _flag(session: Session, actor: Principal, application: Application, batch: PaymentBatch) -> None:
+def _flag(session: Session, actor: Principal, policy: Policy, application: Application, batch: PaymentBatch) -> None:
     application.needs_re_review = True
     application.re_review_reason = "登记数据在审批后发生变化 / registry data changed after approval"
     application.batch_id = None
-    move(session, actor, application, "re_review", batch=batch.number, reason="registry changed after approval")
+    move(session, actor, policy, application, "re_review", batch=batch.number, reason="registry changed after approval")
 
 
 def _cancel(
-    session: Session, actor: Principal, batch: PaymentBatch, applications: list[Application], stale: list[Application]
+    session: Session,
+    actor: Principal,
+    policy: Policy,
+    batch: PaymentBatch,
+    applications: list[Application],
+    stale: list[Application],
 ) -> Release:
     """Stale approvals go back for re-review, the others back to approved; the batch is cancelled, committed."""
     for application in stale:
-        _flag(session, actor, application, batch)
+        _flag(session, actor, policy, application, batch)
     for application in (a for a in applications if a not in stale):
         application.batch_id = None
-        move(session, actor, application, "unschedule", batch=batch.number)
+        move(session, actor, policy, application, "unschedule", batch=batch.number)
     batch.status = "cancelled"
     audit.record(session, actor, "batch.cancel", "payment_batch", batch.number,
                  after=_batch_snapshot(batch) | {"stale": [a.number for a in stale]})  # fmt: skip
@@ -193,7 +197,7 @@ def release_batch(
     applications = list(session.scalars(query))
     stale = stale_applications(session, policy, applications)
     if stale:
-        return _cancel(session, actor, batch, applications, stale)
+        return _cancel(session, actor, policy, batch, applications, stale)
     decisions = _decisions(session, actor, applications)
     total = sum(d.amount_fen for d in decisions.values())
     if len(applications) != batch.declared_count or total != batch.declared_total_fen:
@@ -234,7 +238,7 @@ def release_batch(
         )
         session.add(entry)
         session.flush()  # the unique award key refuses a second payment here, whatever called us
-        move(session, actor, application, "release", ledger_entry=entry.id, amount_fen=entry.amount_fen)
+        move(session, actor, policy, application, "release", ledger_entry=entry.id, amount_fen=entry.amount_fen)
         entries.append(entry)
         if progress:
             progress(number, len(applications))

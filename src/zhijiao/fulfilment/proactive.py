@@ -42,9 +42,9 @@ def run(session: Session, actor: Principal | None, policy: Policy, year: int) ->
             skipped += 1
             continue
         application = applications.create(
-            session, None, entitlement_id=item.entitlement.id, entity_code=item.entity_code, year=year,
+            session, None, policy, entitlement_id=item.entitlement.id, entity_code=item.entity_code, year=year,
             level=item.level, claimed_fen=item.amount_fen, origin=applications.SYSTEM_ORIGIN,
         )  # fmt: skip
-        notices.tell(session, application, "proactive", {"amount_fen": item.amount_fen})
+        notices.tell(session, policy, application, "proactive", {"amount_fen": item.amount_fen})
         created.append(application.number)
     return ProactiveRun(year, len(found), created, skipped)

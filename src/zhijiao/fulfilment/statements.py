@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Principal
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment.entities import find_payee
 from zhijiao.refusals import Invalid, NotFound
 from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
@@ -12,13 +13,13 @@ from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
 KINDS = ("school", "enterprise", "platform")
 
 
-def obligations_year(db: Session, asked: int | None) -> int | None:
+def obligations_year(db: Session, policy: Policy, asked: int | None) -> int | None:
     """The year asked, if the registry holds it; else, as the dashboard, the latest of the plan's years with data."""
     if asked is not None:
         if asked not in years_with_data(db):
             raise NotFound("该年度没有登记数据。", "The registry holds no data for that year.")
         return asked
-    years = plan_years_with_data(db)
+    years = plan_years_with_data(db, policy)
     return years[-1] if years else None
 
 

@@ -1,4 +1,4 @@
-"""What every endpoint and page may ask for: the database session, the language, the user, a permission.
+"""What every endpoint and page may ask for: the database session, the policy, the language, the user, a permission.
 
 Every route declares exactly one access rule, ``public()`` or ``require(permission)``; a test walks the
 application's routes and fails on any route without one, then tries every role against every route.
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.accounts.service import resume_session
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.engine.policy import Policy
 from zhijiao.http.errors import CsrfRejected, Forbidden, NotSignedIn
 from zhijiao.language import Lang, from_accept_language, parse_lang
 from zhijiao.storage.database import unit_of_work
@@ -36,6 +37,16 @@ def get_db(request: Request) -> Iterator[Session]:
 # scope="function": the transaction commits before the response leaves, not after it was sent (FastAPI's
 # default for yield dependencies), so a redirect after sign-in never reaches the browser ahead of its session.
 Db = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def current_policy(request: Request) -> Policy:
+    """The policy the composition root loaded for this app: routes receive it rather than import a plan, so the
+    same pages and endpoints can serve another plan beside it."""
+    policy: Policy = request.app.state.policy
+    return policy
+
+
+PolicyDep = Annotated[Policy, Depends(current_policy)]
 
 
 def is_api(request: Request) -> bool:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.engine.policy import Policy
 from zhijiao.registry.models import County
 
 # The 12 county-level units and 市直属, as migration 0001 seeds them, with their English names (Hanyu Pinyin, as the
@@ -27,6 +28,12 @@ COUNTY_NAMES = {
     "330300": ("市直属", "City-run"),
 }
 COUNTY_EN = {code: en for code, (_, en) in COUNTY_NAMES.items()}
+CITY_RUN = COUNTY_NAMES["330300"][0]
+
+
+def county_governments(policy: Policy) -> list[str]:
+    """The places of ``policy`` with a county government of their own: all but the schools the city runs."""
+    return [place for place in policy.places if place != CITY_RUN]
 
 
 def named_counties(lang: str) -> list[str]:

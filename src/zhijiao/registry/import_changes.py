@@ -109,18 +109,20 @@ class ImportReport:
         return self.inserted + self.updated
 
     def summary(self) -> dict[str, object]:
-        """What the audit trail keeps of an import: the counts, the columns and the fingerprint."""
+        """The report without its rows: what the audit trail keeps of an import, and the head of the API's answer."""
         return {
             "table": self.table,
+            "dry_run": self.dry_run,
             "rows": self.rows,
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "columns": {
+            "columns": self.columns,
+            "untouched": self.untouched,
+            "counts": {
                 name: {"added": c.added, "changed": c.changed, "cleared": c.cleared, "unchanged": c.unchanged}
                 for name, c in self.counts.items()
             },
-            "untouched": self.untouched,
             "fingerprint": self.fingerprint,
         }
 

@@ -19,6 +19,10 @@ from zhijiao.xlsx_text import literal_row
 
 FORMATS = (".xlsx", ".xls", ".csv", ".txt")  # .txt: what Excel's "Unicode text" (UTF-16, tabs) saves
 WRITTEN = (".xlsx", ".csv")
+MEDIA_TYPES = {  # of the files written
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv; charset=utf-8",
+}
 
 # What a file is, from its first bytes: people rename files, and systems name what they export as they please.
 _ZIP: Final = b"PK\x03\x04"  # an xlsx is a zip package

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.units import RATE_ONE
+from zhijiao.refusals import NotFound
 from zhijiao.registry import models as m
 from zhijiao.registry.choices import (
     BRAND_CATEGORIES,
@@ -345,3 +346,11 @@ def missing_reference(column: Column, code: object) -> tuple[str, str]:
         f"“{code}”在{label['zh']}表中不存在：请先导入{label['zh']}表（{table}），或核对编号",
         f"no record of {label['en']} has the code {code!r}: import the {table} table first, or check the code",
     )
+
+
+def table_named(name: str) -> TableSpec:
+    """The registry table called ``name``; refused as not found otherwise."""
+    spec = BY_NAME.get(name)
+    if spec is None:
+        raise NotFound("没有该登记表。", "There is no such registry table.")
+    return spec

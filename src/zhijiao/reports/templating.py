@@ -15,8 +15,6 @@ from zhijiao.language import Lang
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
-
 
 def _lang(context: Context) -> Lang:
     return Lang(context.get("lang", Lang.zh))
@@ -34,9 +32,6 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **variables:
     return text % ({"num": n} | variables)
 
 
-env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-
-
 def _with_lang(function: Any) -> Any:  # noqa: ANN401 -- wraps a formatter as a Jinja filter
     @pass_context
     def jinja_filter(context: Context, value: Any) -> str:  # noqa: ANN401
@@ -46,24 +41,33 @@ def _with_lang(function: Any) -> Any:  # noqa: ANN401 -- wraps a formatter as a 
     return jinja_filter
 
 
-env.filters.update(
-    {
-        "money": _with_lang(formatting.money),
-        "wan": _with_lang(formatting.money_wan),
-        "number": _with_lang(formatting.number),
-        "percent": _with_lang(formatting.percent),
-        "date": _with_lang(formatting.date),
-        "moment": _with_lang(formatting.moment),
-    }
-)
-
-
 @pass_context
 def _pick(context: Context, label: dict[str, str] | None) -> str:
-    """A bilingual label ({"zh": …, "en": …}) in the report's language."""
+    """A bilingual label of the policy package or registry ({"zh": …, "en": …}) in the template's language."""
     if not label:
         return ""
     return label.get(_lang(context).value) or label.get("zh") or ""
 
 
-env.globals["pick"] = _pick
+def bilingual(env: Environment) -> Environment:
+    """What every template of the platform may use, in its ``lang``: ``_()`` from the shared catalogs, money, dates
+    and numbers as ``zhijiao.formatting`` writes them, ``pick`` for bilingual labels. The pages' environment
+    (web/templating.py) is set up the same way."""
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        {
+            "money": _with_lang(formatting.money),
+            "wan": _with_lang(formatting.money_wan),
+            "number": _with_lang(formatting.number),
+            "percent": _with_lang(formatting.percent),
+            "date": _with_lang(formatting.date),
+            "moment": _with_lang(formatting.moment),
+        }
+    )
+    env.globals["pick"] = _pick
+    return env
+
+
+env = bilingual(
+    Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
+)

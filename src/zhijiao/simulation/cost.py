@@ -15,13 +15,10 @@ from zhijiao.engine.calculate import Comparison, compare
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
-from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
 from zhijiao.registry.snapshot import frames_for_year
 from zhijiao.xlsx_text import keep_text
 
 DIMENSIONS = ("payer", "article", "county")
-# Counties in the official order: districts, county-level cities, counties, then the city's own schools.
-_ORDER = {"county": {name: i for i, name in enumerate(SCHOOL_COUNTIES)}}
 LABELS = {
     "payer": {"city": ("市财政", "city finance"), "county": ("县（市、区）财政", "county finance")},
     "article": {
@@ -53,7 +50,10 @@ def cost_for_year(
 def table(comparison: Comparison, dimension: str) -> CostTable:
     baseline: dict[str, int] = getattr(comparison.baseline.totals, f"by_{dimension}")
     reform: dict[str, int] | None = getattr(comparison.reform.totals, f"by_{dimension}") if comparison.reform else None
-    keys = sorted(set(baseline) | set(reform or {}), key=lambda k: (_ORDER.get(dimension, {}).get(k, 99), k))
+    # Counties in the order the policy lists its places (districts, county-level cities, counties, then the city's
+    # own schools); the other groupings by name.
+    order = {name: i for i, name in enumerate(comparison.baseline.policy.places)} if dimension == "county" else {}
+    keys = sorted(set(baseline) | set(reform or {}), key=lambda k: (order.get(k, 99), k))
     rows = [(key, baseline.get(key, 0), None if reform is None else reform.get(key, 0)) for key in keys]
     reform_total = comparison.reform.totals.fiscal_cost if comparison.reform else None
     return CostTable(dimension, rows, (comparison.baseline.totals.fiscal_cost, reform_total))

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from zhijiao.authz import Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.policy import Policy
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entities import SCHOOL_COUNTIES
 from zhijiao.refusals import Forbidden, InputRefused, NotFound
 from zhijiao.registry.models import County, SchoolYear
 from zhijiao.simulation.cost import label, table
@@ -59,9 +57,10 @@ def scope_county(session: Session, user: Principal) -> str | None:
     return name
 
 
-def county_names(session: Session) -> list[str]:
-    """The registry's counties in the official order (districts, cities, counties, then the city-run schools)."""
-    order = {name: i for i, name in enumerate(SCHOOL_COUNTIES)}
+def county_names(session: Session, policy: Policy) -> list[str]:
+    """The registry's counties in the official order (districts, cities, counties, then the city-run schools), as
+    ``policy`` lists its places."""
+    order = {name: i for i, name in enumerate(policy.places)}
     return sorted(session.scalars(select(County.name)), key=lambda name: (order.get(name, len(order)), name))
 
 
@@ -76,11 +75,11 @@ def plan_years(policy: Policy) -> list[int]:
     return list(range(first.year, last.year + 1))
 
 
-def chosen_year(year: int | None, available: list[int]) -> int:
-    """The year asked for, or the latest with data inside the plan's period (the latest at all if none is); a
-    year without data is refused, naming the choices."""
+def chosen_year(policy: Policy, year: int | None, available: list[int]) -> int:
+    """The year asked for, or the latest with data inside the period of ``policy`` (the latest at all if none
+    is); a year without data is refused, naming the choices."""
     if year is None:
-        within = [y for y in available if y in plan_years(load())]
+        within = [y for y in available if y in plan_years(policy)]
         return (within or available)[-1]
     if year not in available:
         listed = "、".join(str(y) for y in available)
@@ -115,8 +114,8 @@ def wan(fen: int | None) -> float | None:
     return None if fen is None else float(Decimal(fen) / FEN_PER_WAN)
 
 
-def plan_years_with_data(db: Session) -> list[int]:
+def plan_years_with_data(db: Session, policy: Policy) -> list[int]:
     """The plan's years the registry holds data for (any year with data if none of the plan's), oldest first:
     the years awards are run and applied for."""
     years = years_with_data(db)
-    return [y for y in years if y in plan_years(load())] or years
+    return [y for y in years if y in plan_years(policy)] or years

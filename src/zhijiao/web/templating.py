@@ -9,70 +9,20 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from zhijiao.authz import ROLE_LABELS
 from zhijiao.http.deps import CSRF_FIELD, request_lang
 from zhijiao.language import Lang
-from zhijiao.web import i18n
+from zhijiao.reports.templating import bilingual
 from zhijiao.web.nav import visible
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
-templates = Jinja2Templates(env=env)
-
-
-def _lang(context: Context) -> Lang:
-    return Lang(context.get("lang", Lang.zh))
-
-
-@pass_context
-def _gettext(context: Context, message: str, **variables: Any) -> str:  # noqa: ANN401 -- Jinja's contract
-    text = i18n.gettext(_lang(context), message)
-    return text % variables if variables else text
-
-
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, n: int, **variables: Any) -> str:  # noqa: ANN401
-    text = i18n.translations(_lang(context)).ngettext(singular, plural, n)
-    return text % ({"num": n} | variables)
-
-
-env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-
-
-def _with_lang(function: Any) -> Any:  # noqa: ANN401 -- wraps a formatter as a Jinja filter
-    @pass_context
-    def jinja_filter(context: Context, value: Any) -> str:  # noqa: ANN401
-        result: str = function(value, _lang(context))
-        return result
-
-    return jinja_filter
-
-
-env.filters.update(
-    {
-        "money": _with_lang(i18n.money),
-        "wan": _with_lang(i18n.money_wan),
-        "number": _with_lang(i18n.number),
-        "percent": _with_lang(i18n.percent),
-        "date": _with_lang(i18n.date),
-        "moment": _with_lang(i18n.moment),
-    }
+env = bilingual(
+    Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
 )
-
-
-@pass_context
-def _pick(context: Context, label: dict[str, str] | None) -> str:
-    """A bilingual label of the policy package or registry ({"zh": …, "en": …}) in the page's language."""
-    if not label:
-        return ""
-    return label.get(_lang(context).value) or label.get("zh") or ""
-
-
-env.globals["pick"] = _pick
+templates = Jinja2Templates(env=env)
 env.globals["role_labels"] = ROLE_LABELS
 
 

@@ -21,7 +21,11 @@ from zhijiao.engine.prepare import PARENT_ROW
 from zhijiao.engine.rules import Aggregate, ExplainContext, Formula, RuleContext, rule
 from zhijiao.engine.units import Unit
 
-LEVEL_ZH = {"city": "市级", "provincial": "省级", "national": "国家级"}
+LEVELS: Mapping[str, Label] = {
+    "city": {"zh": "市级", "en": "city"},
+    "provincial": {"zh": "省级", "en": "provincial"},
+    "national": {"zh": "国家级", "en": "national"},
+}
 
 
 def window(ctx: RuleContext | ExplainContext) -> DateRange:
@@ -61,27 +65,47 @@ def due(payable_amount: pl.Expr, date: pl.Expr, ctx: RuleContext) -> pl.Expr:
 # --- why not ---------------------------------------------------------------------------------------
 
 
+BEFORE_WINDOW = Note(
+    "认定日期 {day} 早于方案实施期（{start} 至 {end}），不予奖补。",
+    "Certified {day}, before the plan window ({start} … {end}): no award.",
+    "口径 plan_window 可调整适用的认定日期范围。",
+    "The option plan_window sets which certification dates qualify.",
+)
+AFTER_WINDOW = Note(
+    "认定日期 {day} 晚于方案实施期（{start} 至 {end}），不予奖补。",
+    "Certified {day}, after the plan window ({start} … {end}): no award.",
+    "后续政策另行规定；口径 plan_window 可调整适用的认定日期范围。",
+    "A later policy would decide; the option plan_window sets which dates qualify.",
+)
+ALREADY_PAID = Note(
+    "该主体已获{level}认定奖补，一次性奖补不重复兑现。",
+    "The {level} award was already paid to this entity: a one-time award is paid once.",
+)
+DIFFERENCE_ONLY = Note(
+    "口径 upgrade_payment = difference：{level}标准 {amount} 元，扣除已获奖补后补差 {paid} 元。",
+    "upgrade_payment = difference: the {level} amount {amount} less what was already received leaves {paid}.",
+    "口径改为 full 时各级全额给予。",
+    "With upgrade_payment = full each level pays in full.",
+)
+DUE_IN_ITS_YEAR = Note(
+    "一次性奖补在认定当年（{year}年）兑现，不计入{period}年。",
+    "A one-time award counts in the year of its date ({year}), not in {period}.",
+)
+NOTHING_DUE = Note(
+    "{period}年无应兑现的{what}；各项认定的原因见明细。",
+    "No {what} falls due in {period}; each certification's reason is in the details.",
+    "在方案实施期内新获认定，于认定当年兑现。",
+    "A new certification inside the plan window pays in the year of its date.",
+)
+
+
 def why_window(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     span = window(ctx)
     day = row["date"]
     if day < span.start:
-        return [
-            Note(
-                f"认定日期 {day} 早于方案实施期（{span.start} 至 {span.end}），不予奖补。",
-                f"Certified {day}, before the plan window ({span.start} … {span.end}): no award.",
-                "口径 plan_window 可调整适用的认定日期范围。",
-                "The option plan_window sets which certification dates qualify.",
-            )
-        ]
+        return [BEFORE_WINDOW.filled(day=day, start=span.start, end=span.end)]
     if day > span.end:
-        return [
-            Note(
-                f"认定日期 {day} 晚于方案实施期（{span.start} 至 {span.end}），不予奖补。",
-                f"Certified {day}, after the plan window ({span.start} … {span.end}): no award.",
-                "后续政策另行规定；口径 plan_window 可调整适用的认定日期范围。",
-                "A later policy would decide; the option plan_window sets which dates qualify.",
-            )
-        ]
+        return [AFTER_WINDOW.filled(day=day, start=span.start, end=span.end)]
     return []
 
 
@@ -91,51 +115,24 @@ def why_payable(row: Mapping[str, Any], ctx: ExplainContext, amount_output: str,
         return notes
     amount: Decimal = row[amount_output]
     paid: Decimal = row[payable_output]
-    level = LEVEL_ZH.get(row["level"], row["level"])
+    level = LEVELS.get(row["level"], {"zh": row["level"], "en": row["level"]})
     if paid == 0:
-        return [
-            Note(
-                f"该主体已获{level}认定奖补，一次性奖补不重复兑现。",
-                f"The {row['level']} award was already paid to this entity: a one-time award is paid once.",
-            )
-        ]
+        return [ALREADY_PAID.filled(level=level)]
     if paid < amount:
-        return [
-            Note(
-                f"口径 upgrade_payment = difference：{level}标准 {amount} 元，扣除已获奖补后补差 {paid} 元。",
-                f"upgrade_payment = difference: the {row['level']} amount {amount} less what was already "
-                f"received leaves {paid}.",
-                "口径改为 full 时各级全额给予。",
-                "With upgrade_payment = full each level pays in full.",
-            )
-        ]
+        return [DIFFERENCE_ONLY.filled(level=level, amount=amount, paid=paid)]
     return []
 
 
 def why_due(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     year = row["date"].year
     if year != ctx.period.year:
-        return [
-            Note(
-                f"一次性奖补在认定当年（{year}年）兑现，不计入{ctx.period.year}年。",
-                f"A one-time award counts in the year of its date ({year}), not in {ctx.period.year}.",
-            )
-        ]
+        return [DUE_IN_ITS_YEAR.filled(year=year, period=ctx.period.year)]
     return []
 
 
-def why_nothing_due(output: str, what_zh: str, what_en: str) -> Any:  # noqa: ANN401 -- a WhyNot callable
+def why_nothing_due(output: str, what: Label) -> Any:  # noqa: ANN401 -- a WhyNot callable
     def why(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
-        if row[output]:
-            return []
-        return [
-            Note(
-                f"{ctx.period.year}年无应兑现的{what_zh}；各项认定的原因见明细。",
-                f"No {what_en} falls due in {ctx.period.year}; each certification's reason is in the details.",
-                "在方案实施期内新获认定，于认定当年兑现。",
-                "A new certification inside the plan window pays in the year of its date.",
-            )
-        ]
+        return [] if row[output] else [NOTHING_DUE.filled(period=ctx.period.year, what=what)]
 
     return why
 
@@ -148,9 +145,14 @@ class AwardText:
     """How an article names its award, for labels and explanations."""
 
     award: Label  # 补助 / subsidy, 奖励 / award
-    amounts: Label  # the amounts of the levels, as the article states them
     total: Label  # the entity's output: the award and who pays it
     what: Label  # the award in a "nothing due" note
+
+
+def _amounts(prefix: str, levels: Sequence[str], lang: str, between: str) -> str:
+    """The amount of each level as a placeholder of its parameter: 市级{art07.integration_subsidy.city}、…"""
+    joiner = "" if lang == "zh" else " "
+    return between.join(f"{LEVELS[level][lang]}{joiner}{{{prefix}.{level}}}" for level in levels)
 
 
 def one_time_award(
@@ -194,8 +196,8 @@ def one_time_award(
         parameters=tuple(f"{prefix}.{level}" for level in levels),
         label={"zh": f"该级别{zh}标准", "en": f"{en} amount of the level"},
         formula={
-            "zh": f"{text.amounts['zh']}（按认定日有效的标准）",
-            "en": f"{text.amounts['en']} (as in force on the certification date)",
+            "zh": _amounts(prefix, levels, "zh", "、") + "（按认定日有效的标准）",
+            "en": _amounts(prefix, levels, "en", ", ") + " (as in force on the certification date)",
         },
         output=f"{output}_amount",
     )
@@ -227,7 +229,7 @@ def one_time_award(
         unit=Unit.YUAN,
         why=why_due,
         label={"zh": f"本年度兑现的{zh}", "en": f"{en} due in the year"},
-        formula={"zh": f"认定日期在本年度 → 应得{zh}，否则0", "en": "certified in the year → payable, else 0"},
+        formula={"zh": f"认定日期在本年度 → 应得{zh}，否则为零", "en": "certified in the year → payable, else zero"},
         output=f"{output}_due",
         reads=(f"{output}_payable", "date"),
     )
@@ -245,8 +247,8 @@ def one_time_award(
         label=dict(text.total),
         formula={
             "zh": f"本年度各项认定应兑现{zh}之和",
-            "en": f"sum of the {en}s due in the year over its certifications",
+            "en": f"sum over its certifications of the {en} due in the year",
         },
-        why=why_nothing_due(output, text.what["zh"], text.what["en"]),
+        why=why_nothing_due(output, text.what),
     )
     return [window_rule, amount_rule, payable_rule, due_rule, total]

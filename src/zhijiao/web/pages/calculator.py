@@ -17,9 +17,8 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_situation
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
-from zhijiao.http.deps import LangDep, public
+from zhijiao.http.deps import LangDep, PolicyDep, public
 from zhijiao.language import Lang
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.pages.calculator_form import CALCULATE, MAX_VALUE_LENGTH, FormView, build_form, subjects
 from zhijiao.web.pages.calculator_result import ResultView, result_view
 from zhijiao.web.pages.calculator_situation import Situation, place_problems, situation_from_form
@@ -73,8 +72,7 @@ def _calculate(
 
 
 @router.get("/calculator")
-def calculator(request: Request, lang: LangDep, _: Principal | None = public()) -> Response:
-    policy = load()
+def calculator(request: Request, policy: PolicyDep, lang: LangDep, _: Principal | None = public()) -> Response:
     raw = _query(request)
     kinds = {e.name: e for e in subjects(policy)}
     subject = kinds.get(raw.get("entity", ""), next(iter(kinds.values())))

@@ -12,10 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal, allows
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
 from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, scope_county, wan, years_with_data
 from zhijiao.web import charts
@@ -51,6 +50,7 @@ def _charts(views: dict[str, CostView], lang: Lang, county: str | None) -> dict[
 def dashboard(
     request: Request,
     db: Db,
+    policy: PolicyDep,
     lang: LangDep,
     year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
     user: Principal = require(Permission.view_cost),
@@ -59,8 +59,7 @@ def dashboard(
     years = years_with_data(db)
     if not years:
         return render(request, "dashboard.html", {"empty": True, "county": county})
-    chosen = chosen_year(year, years)
-    policy = load()
+    chosen = chosen_year(policy, year, years)
     comparison = cost_for_year(db, policy, chosen)
     views = {dimension: cost_view(comparison, dimension, lang.value, county) for dimension in DIMENSIONS}
     context = {

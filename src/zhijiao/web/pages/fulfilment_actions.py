@@ -11,8 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import applications, attachments
-from zhijiao.http.deps import Db, require
-from zhijiao.policies.wenzhou_vet_2023 import load
+from zhijiao.http.deps import Db, PolicyDep, require
 from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_apply import MAX_FILES, Upload, uploaded
 
@@ -26,14 +25,14 @@ def _back(application_id: int, done: str) -> Response:
 
 
 @router.post("/awards/{application_id}/submit")
-def submit(db: Db, application_id: Id, user: Principal = require(Permission.apply)) -> Response:
-    applications.submit(db, user, application_id)
+def submit(db: Db, policy: PolicyDep, application_id: Id, user: Principal = require(Permission.apply)) -> Response:
+    applications.submit(db, user, policy, application_id)
     return _back(application_id, "submit")
 
 
 @router.post("/awards/{application_id}/withdraw")
-def withdraw(db: Db, application_id: Id, user: Principal = require(Permission.apply)) -> Response:
-    applications.withdraw(db, user, application_id)
+def withdraw(db: Db, policy: PolicyDep, application_id: Id, user: Principal = require(Permission.apply)) -> Response:
+    applications.withdraw(db, user, policy, application_id)
     return _back(application_id, "withdraw")
 
 
@@ -59,37 +58,39 @@ def attach(
 
 @router.post("/awards/{application_id}/return")
 def return_for_information(
-    db: Db, application_id: Id, reason: Reason = "", user: Principal = require(Permission.review)
+    db: Db, policy: PolicyDep, application_id: Id, reason: Reason = "", user: Principal = require(Permission.review)
 ) -> Response:
-    applications.return_for_information(db, user, application_id, reason)
+    applications.return_for_information(db, user, policy, application_id, reason)
     return _back(application_id, "return_for_information")
 
 
 @router.post("/awards/{application_id}/county-approve")
 def county_approve(
-    db: Db, application_id: Id, note: Reason = "", user: Principal = require(Permission.review)
+    db: Db, policy: PolicyDep, application_id: Id, note: Reason = "", user: Principal = require(Permission.review)
 ) -> Response:
-    applications.county_approve(db, user, application_id, note)
+    applications.county_approve(db, user, policy, application_id, note)
     return _back(application_id, "county_approve")
 
 
 @router.post("/awards/{application_id}/county-reject")
 def county_reject(
-    db: Db, application_id: Id, reason: Reason = "", user: Principal = require(Permission.review)
+    db: Db, policy: PolicyDep, application_id: Id, reason: Reason = "", user: Principal = require(Permission.review)
 ) -> Response:
-    applications.county_reject(db, user, application_id, reason)
+    applications.county_reject(db, user, policy, application_id, reason)
     return _back(application_id, "county_reject")
 
 
 @router.post("/awards/{application_id}/city-approve")
-def city_approve(db: Db, application_id: Id, user: Principal = require(Permission.approve)) -> Response:
-    applications.city_approve(db, user, load(), application_id)
+def city_approve(
+    db: Db, policy: PolicyDep, application_id: Id, user: Principal = require(Permission.approve)
+) -> Response:
+    applications.city_approve(db, user, policy, application_id)
     return _back(application_id, "city_approve")
 
 
 @router.post("/awards/{application_id}/city-reject")
 def city_reject(
-    db: Db, application_id: Id, reason: Reason = "", user: Principal = require(Permission.approve)
+    db: Db, policy: PolicyDep, application_id: Id, reason: Reason = "", user: Principal = require(Permission.approve)
 ) -> Response:
-    applications.city_reject(db, user, application_id, reason)
+    applications.city_reject(db, user, policy, application_id, reason)
     return _back(application_id, "city_reject")

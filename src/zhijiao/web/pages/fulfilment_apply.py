@@ -15,15 +15,14 @@ from starlette.datastructures import FormData, UploadFile
 
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.model import Entitlement
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, figures, labels
 from zhijiao.fulfilment.models import Application
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import Forbidden
 from zhijiao.http.params import YEAR_DIGITS, whole_number
 from zhijiao.language import Lang
 from zhijiao.money import yuan_to_fen
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
 from zhijiao.refusals import Refused
 from zhijiao.registry.models import Enterprise, Platform, School
 from zhijiao.simulation.cost_view import plan_years_with_data
@@ -37,19 +36,16 @@ MAX_FILES = 10
 
 @dataclass(frozen=True)
 class Payees:
-    """What the user may apply for: its school (and the school's platforms) or its enterprise."""
+    """What the user may apply for: its school (and the school's platforms) or its enterprise, and the policy's
+    entitlements those are paid."""
 
     school: School | None
     enterprise: Enterprise | None
     platforms: list[Platform]
-
-    def entitlements(self) -> list[Entitlement]:
-        kinds = {"school", "platform"} if self.school else {"enterprise"}
-        # What needs an application first; a proactive award is applied for only when the registry misses it.
-        return sorted((e for e in ENTITLEMENTS if e.entity in kinds), key=lambda e: e.proactive)
+    offered: list[Entitlement]
 
 
-def payees(db: Session, user: Principal) -> Payees:
+def payees(db: Session, policy: Policy, user: Principal) -> Payees:
     scope = user.scope
     school = db.get(School, scope.school_id) if scope.school_id else None
     enterprise = db.get(Enterprise, scope.enterprise_id) if scope.enterprise_id else None
@@ -60,7 +56,10 @@ def payees(db: Session, user: Principal) -> Payees:
         if school
         else []
     )
-    return Payees(school, enterprise, platforms)
+    kinds = {"school", "platform"} if school else {"enterprise"}
+    # What needs an application first; a proactive award is applied for only when the registry misses it.
+    offered = sorted((e for e in policy.entitlements if e.entity in kinds), key=lambda e: e.proactive)
+    return Payees(school, enterprise, platforms, offered)
 
 
 Upload = tuple[str, bytes]  # a file's name and its bytes
@@ -89,20 +88,19 @@ FormFields = Annotated[tuple[dict[str, str], list[Upload]], Depends(form_fields)
 
 
 def _chosen(found: Payees, asked: str | None) -> Entitlement:
-    offered = found.entitlements()
-    return next((e for e in offered if e.id == asked), offered[0])
+    return next((e for e in found.offered if e.id == asked), found.offered[0])
 
 
 def _form(
     request: Request,
     db: Session,
+    policy: Policy,
     lang: Lang,
     found: Payees,
     entitlement: Entitlement,
     values: dict[str, str],
     error: str | None = None,
 ) -> Response:
-    policy = load()
     levels = labels.level_labels(policy)
     level_choices: list[str] = []
     if entitlement.detail_entity:
@@ -111,10 +109,10 @@ def _form(
     context = {
         "css": CSS,
         "payees": found,
-        "offered": found.entitlements(),
+        "offered": found.offered,
         "entitlement": entitlement,
         "figures": figures.figure_variables(policy, entitlement),
-        "years": plan_years_with_data(db),
+        "years": plan_years_with_data(db, policy),
         "levels": {c: levels.get(c, {"zh": c, "en": c}) for c in level_choices},
         "values": values,
         "error": error,
@@ -127,10 +125,12 @@ def _form(
 
 
 @router.get("/awards/new")
-def new_award(request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.apply)) -> Response:
-    found = payees(db, user)
+def new_award(
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal = require(Permission.apply)
+) -> Response:
+    found = payees(db, policy, user)
     entitlement = _chosen(found, request.query_params.get("entitlement"))
-    return _form(request, db, lang, found, entitlement, {})
+    return _form(request, db, policy, lang, found, entitlement, {})
 
 
 def _entity_code(found: Payees, entitlement: Entitlement, values: dict[str, str]) -> str:
@@ -146,20 +146,21 @@ def _entity_code(found: Payees, entitlement: Entitlement, values: dict[str, str]
 
 
 def _draft(
-    db: Session, user: Principal, found: Payees, entitlement: Entitlement, values: dict[str, str]
+    db: Session, policy: Policy, user: Principal, found: Payees, entitlement: Entitlement, values: dict[str, str]
 ) -> Application:
     """The draft from the form's fields, or a refusal before anything is written."""
     year = whole_number(values.get("year"), YEAR_DIGITS)
-    if year is None or year not in plan_years_with_data(db):
+    if year is None or year not in plan_years_with_data(db, policy):
         raise Refused("请选择有登记数据的年度。", "Choose a year the registry holds data for.")
     level = ((values.get("level") or "").strip() or None) if entitlement.one_time else None
-    figures.check_level(load(), entitlement, level)
+    figures.check_level(policy, entitlement, level)
     given = {k.removeprefix(FIGURE): v for k, v in values.items() if k.startswith(FIGURE)}
-    declared = figures.parse_figures(figures.figure_variables(load(), entitlement), given)
+    declared = figures.parse_figures(figures.figure_variables(policy, entitlement), given)
     claimed = values.get("claimed_yuan", "").strip()
     return applications.create(
         db,
         user,
+        policy,
         entitlement_id=entitlement.id,
         entity_code=_entity_code(found, entitlement, values),
         year=year,
@@ -172,25 +173,33 @@ def _draft(
 
 @router.post("/awards/new")
 def create_award(
-    request: Request, db: Db, lang: LangDep, fields: FormFields, user: Principal = require(Permission.apply)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    fields: FormFields,
+    user: Principal = require(Permission.apply),
 ) -> Response:
     """Creates the draft, attaches the files, and submits it if asked: one transaction, all or nothing."""
     values, files = fields
-    found = payees(db, user)
+    found = payees(db, policy, user)
     entitlement = _chosen(found, values.get("entitlement"))
     if len(files) > MAX_FILES:
         message = (f"一次最多上传{MAX_FILES}个附件。", f"At most {MAX_FILES} attachments at a time.")
-        return _form(request, db, lang, found, entitlement, values, message[0] if lang is Lang.zh else message[1])
+        return _form(
+            request, db, policy, lang, found, entitlement, values, message[0] if lang is Lang.zh else message[1]
+        )
     try:
-        draft = _draft(db, user, found, entitlement, values)
+        draft = _draft(db, policy, user, found, entitlement, values)
     except Refused as refused:
         # Nothing is written before these checks pass (create refuses before it adds a row): show the form again.
-        return _form(request, db, lang, found, entitlement, values, refused.zh if lang is Lang.zh else refused.en)
+        error = refused.zh if lang is Lang.zh else refused.en
+        return _form(request, db, policy, lang, found, entitlement, values, error)
     # From here a refusal (a bad file, a submission not allowed) rolls the whole request back, draft included.
     for name, data in files:
         attachments.add(db, user, draft.id, name, data)
     done = "created"
     if values.get("action") == "submit":
-        applications.submit(db, user, draft.id)
+        applications.submit(db, user, policy, draft.id)
         done = "submitted"
     return RedirectResponse(f"/awards/{draft.id}?done={done}", status_code=303)

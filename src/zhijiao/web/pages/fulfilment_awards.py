@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, figures, labels, next_steps, proactive
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import LedgerEntry, Notice
@@ -24,7 +25,7 @@ from zhijiao.fulfilment.queries import (
     visible_application,
 )
 from zhijiao.fulfilment.states import STATUS_LABELS, Status
-from zhijiao.http.deps import Db, LangDep, public, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import (
     PAGE_DIGITS,
@@ -37,8 +38,6 @@ from zhijiao.http.params import (
     whole_number,
     year_of,
 )
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
 from zhijiao.web.pages import fulfilment_view as view
 from zhijiao.web.pages.fulfilment_common import payer_key
@@ -69,7 +68,7 @@ DONE = {
 }
 
 
-def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilter, dict[str, object]]:
+def _awards_filter(user: Principal, db: Db, policy: Policy, request: Request) -> tuple[AwardFilter, dict[str, object]]:
     params = request.query_params
     view_name = params.get("view") or (
         "todo"
@@ -80,7 +79,7 @@ def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilt
     chosen = AwardFilter(
         status=one_of(params.get("status"), [s.value for s in Status], ("状态", "Status")),
         year=year_of(params.get("year")),
-        article=one_of(params.get("article"), labels.article_labels(), ("条款", "Article")),
+        article=one_of(params.get("article"), labels.article_labels(policy), ("条款", "Article")),
         county=one_of(params.get("county"), names, ("县（市、区）", "County")) if user.scope.citywide else None,
         q=(params.get("q") or "").strip()[:100],
         todo=view_name == "todo" and user.role in WAITING_FOR,
@@ -98,11 +97,11 @@ def _awards_filter(user: Principal, db: Db, request: Request) -> tuple[AwardFilt
 
 
 @router.get("/awards")
-def award_list(request: Request, db: Db, user: Principal | None = public()) -> Response:
+def award_list(request: Request, db: Db, policy: PolicyDep, user: Principal | None = public()) -> Response:
     """Every signed-in user's awards, within its scope; officials start at what waits for them. The filters
     (status, year, article, county, q, view, page) come from the query string, a blank one meaning none."""
     me = signed_in(user)
-    chosen, shown = _awards_filter(me, db, request)
+    chosen, shown = _awards_filter(me, db, policy, request)
     found = awards(db, me.role, me.scope, chosen)
     context = {
         "css": CSS,
@@ -113,16 +112,16 @@ def award_list(request: Request, db: Db, user: Principal | None = public()) -> R
         "has_todo": me.role in WAITING_FOR,
         "statuses": STATUS_LABELS,
         "years": sorted(set(award_years(db, me.scope)) | set(years_with_data(db)), reverse=True),
-        "articles": labels.article_labels(),
+        "articles": labels.article_labels(policy),
         "counties": counties(db) if me.scope.citywide else {},
         "origins": labels.ORIGINS,
-        "levels": labels.level_labels(load()),
+        "levels": labels.level_labels(policy),
         "notices": notices(db, me.scope),
-        "entitlements": {k: v.label for k, v in BY_ID.items()},
+        "entitlements": {k: v.label for k, v in policy.entitlements_by_id.items()},
         "may_apply": allows(me.role, Permission.apply),
         "may_run_proactive": allows(me.role, Permission.approve),
         "may_batch": allows(me.role, Permission.view_ledger),
-        "proactive_years": plan_years_with_data(db),
+        "proactive_years": plan_years_with_data(db, policy),
         "done": done_message(request),
         "ran": _ran(request),
     }
@@ -140,6 +139,7 @@ def _ran(request: Request) -> dict[str, int] | None:
 @router.post("/awards/proactive")
 def run_proactive(
     db: Db,
+    policy: PolicyDep,
     year: Annotated[int, Form(ge=2000, le=2100)],
     user: Principal = require(Permission.approve),
 ) -> Response:
@@ -147,7 +147,7 @@ def run_proactive(
     available = years_with_data(db)
     if year not in available:
         raise NotFound("该年度没有登记数据。", "The registry holds no data for that year.")
-    result = proactive.run(db, user, load(), year)
+    result = proactive.run(db, user, policy, year)
     target = (
         f"/awards?view=all&year={year}&ran_year={year}&found={result.found}"
         f"&created={len(result.created)}&skipped={result.skipped}"
@@ -156,12 +156,18 @@ def run_proactive(
 
 
 @router.get("/awards/{application_id}")
-def award(request: Request, db: Db, lang: LangDep, application_id: Id, user: Principal | None = public()) -> Response:
+def award(
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    application_id: Id,
+    user: Principal | None = public(),
+) -> Response:
     """One award: its figures, attachments, decision with its steps, history, payments, and what may be done."""
     me = signed_in(user)
     application = visible_application(db, me, application_id)
-    policy = load()
-    entitlement = BY_ID[application.entitlement]
+    entitlement = policy.entitlements_by_id[application.entitlement]
     payee = payee_of(db, application.school_id, application.enterprise_id, application.platform_id)
     payer, payer_county = payer_of(policy, payee, entitlement)
     decision = applications.latest_decision(db, application.id)

@@ -22,13 +22,11 @@ from zhijiao.fulfilment import labels, payments, queries
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import Status
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import done_message, whole_number
 from zhijiao.language import Lang
 from zhijiao.money import yuan_to_fen
-from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.pages.fulfilment_common import CITY, payer_key
@@ -66,7 +64,7 @@ def candidates(db: Session, policy: Policy, user: Principal) -> list[Candidate]:
     out = []
     for a in found:
         payee = payee_of(db, a.school_id, a.enterprise_id, a.platform_id)
-        payer, payer_county = payer_of(policy, payee, BY_ID[a.entitlement])
+        payer, payer_county = payer_of(policy, payee, policy.entitlements_by_id[a.entitlement])
         out.append(
             Candidate(
                 a,
@@ -101,6 +99,7 @@ def _users(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
 def _page(
     request: Request,
     db: Session,
+    policy: Policy,
     lang: Lang,
     user: Principal,
     *,
@@ -108,7 +107,6 @@ def _page(
     form: Mapping[str, object],
     error: str | None = None,
 ) -> Response:
-    policy = load()
     found = queries.batches(db, user.scope)
     may_prepare = allows(user.role, Permission.schedule_payment)
     ready = candidates(db, policy, user) if may_prepare else []
@@ -129,7 +127,7 @@ def _page(
         "chosen_payer": chosen,
         "candidates": shown,
         "candidates_total": sum(c.amount_fen for c in shown),
-        "entitlements": {k: v.label for k, v in BY_ID.items()},
+        "entitlements": {k: v.label for k, v in policy.entitlements_by_id.items()},
         "levels": labels.level_labels(policy),
         "form": form,
         "error": error,
@@ -139,9 +137,11 @@ def _page(
 
 
 @router.get("/batches")
-def batch_list(request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.view_ledger)) -> Response:
+def batch_list(
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal = require(Permission.view_ledger)
+) -> Response:
     """Every batch the user reaches; the city also sees the approved awards ready for one, by payer."""
-    return _page(request, db, lang, user, payer=request.query_params.get("payer"), form={})
+    return _page(request, db, policy, lang, user, payer=request.query_params.get("payer"), form={})
 
 
 def _count(text: str) -> int:
@@ -155,6 +155,7 @@ def _count(text: str) -> int:
 def prepare(
     request: Request,
     db: Db,
+    policy: PolicyDep,
     lang: LangDep,
     payer: Annotated[str, Form(max_length=40)] = "",
     application_ids: Annotated[list[int], Form()] = [],  # noqa: B006 -- FastAPI copies defaults per request
@@ -167,12 +168,12 @@ def prepare(
     try:
         total_fen = yuan_to_fen(declared_total, ("申报总额", "Declared total"))
         batch = payments.prepare_batch(
-            db, user, load(), application_ids, declared_count=_count(declared_count), declared_total_fen=total_fen
+            db, user, policy, application_ids, declared_count=_count(declared_count), declared_total_fen=total_fen
         )
     except Invalid as refused:
         # prepare_batch checks the payer and the declaration before it writes anything: show the form again.
         message = refused.zh if lang is Lang.zh else refused.en
-        return _page(request, db, lang, user, payer=payer, form=form, error=message)
+        return _page(request, db, policy, lang, user, payer=payer, form=form, error=message)
     return RedirectResponse(f"/batches/{batch.id}?done=prepared", status_code=303)
 
 
@@ -187,7 +188,12 @@ def _stale(db: Session, batch: PaymentBatch) -> list[str]:
 
 @router.get("/batches/{batch_id}")
 def batch(
-    request: Request, db: Db, lang: LangDep, batch_id: Id, user: Principal = require(Permission.view_ledger)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    batch_id: Id,
+    user: Principal = require(Permission.view_ledger),
 ) -> Response:
     found = db.scalar(select(PaymentBatch).where(PaymentBatch.id == batch_id, queries.batch_scope(user.scope)))
     if found is None:
@@ -210,8 +216,8 @@ def batch(
         "numbers": queries.application_numbers(db, [e.application_id for e in entries]),
         "names": names,
         "counties": queries.counties(db),
-        "entitlements": {k: v.label for k, v in BY_ID.items()},
-        "levels": labels.level_labels(load()),
+        "entitlements": {k: v.label for k, v in policy.entitlements_by_id.items()},
+        "levels": labels.level_labels(policy),
         "payer_name": payer_labels(db, {key}, lang)[key],
         "batch_statuses": labels.BATCH_STATUSES,
         "users": _users(db, {found.prepared_by, found.released_by}),
@@ -225,9 +231,9 @@ def batch(
 
 
 @router.post("/batches/{batch_id}/release")
-def release(db: Db, batch_id: Id, user: Principal = require(Permission.release_payment)) -> Response:
+def release(db: Db, policy: PolicyDep, batch_id: Id, user: Principal = require(Permission.release_payment)) -> Response:
     """Every row into the ledger, or none; approvals on changed data are sent back and the batch cancelled."""
-    result = payments.release_batch(db, user, load(), batch_id)
+    result = payments.release_batch(db, user, policy, batch_id)
     return RedirectResponse(
         f"/batches/{batch_id}?done={'released' if result.released else 'cancelled'}", status_code=303
     )

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import clawback, corrections, labels, queries
 from zhijiao.fulfilment.clawback import clawback_choice
 from zhijiao.fulfilment.correction_queries import correction_rows, waiting_by_payment
@@ -22,7 +23,7 @@ from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
 from zhijiao.fulfilment.statements import obligations_year, reachable_payee
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import (
     ID_DIGITS,
@@ -36,7 +37,6 @@ from zhijiao.http.params import (
     year_of,
 )
 from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost_view import years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
@@ -45,11 +45,11 @@ router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
-def ledger_filter(db: Session, user: Principal, request: Request) -> queries.LedgerFilter:
+def ledger_filter(db: Session, policy: Policy, user: Principal, request: Request) -> queries.LedgerFilter:
     params = request.query_params
     return queries.LedgerFilter(
         year=year_of(params.get("year")),
-        article=one_of(params.get("article"), labels.article_labels(), ("条款", "Article")),
+        article=one_of(params.get("article"), labels.article_labels(policy), ("条款", "Article")),
         county=one_of(params.get("county"), queries.counties(db), ("县（市、区）", "County"))
         if user.scope.citywide
         else None,
@@ -61,14 +61,13 @@ def ledger_filter(db: Session, user: Principal, request: Request) -> queries.Led
 
 
 @router.get("/ledger")
-def ledger(request: Request, db: Db, user: Principal = require(Permission.view_ledger)) -> Response:
-    chosen = ledger_filter(db, user, request)
+def ledger(request: Request, db: Db, policy: PolicyDep, user: Principal = require(Permission.view_ledger)) -> Response:
+    chosen = ledger_filter(db, policy, user, request)
     found = queries.ledger(db, user.scope, chosen)
-    year = obligations_year(db, chosen.year)
-    lines = obligations(db, load(), year, county_code=user.scope.county_code) if year else []
+    year = obligations_year(db, policy, chosen.year)
+    lines = obligations(db, policy, year, county_code=user.scope.county_code) if year else []
     rows = found.rows
     pending = correction_rows(db, user.scope)
-    policy = load()
     option = policy.options.options[clawback.OPTION]
     context = {
         "css": CSS,
@@ -99,7 +98,7 @@ def ledger(request: Request, db: Db, user: Principal = require(Permission.view_l
         "counties": queries.counties(db),
         "county_choices": queries.counties(db) if user.scope.citywide else {},
         "years": years_with_data(db),
-        "articles": labels.article_labels(),
+        "articles": labels.article_labels(policy),
         "payers": labels.PAYERS,
         "kinds": labels.LEDGER_KINDS,
         "correction_statuses": labels.CORRECTION_STATUSES,
@@ -117,21 +116,23 @@ def ledger(request: Request, db: Db, user: Principal = require(Permission.view_l
 
 
 @router.get("/ledger/export.xlsx")
-def ledger_xlsx(request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.view_ledger)) -> Response:
+def ledger_xlsx(
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal = require(Permission.view_ledger)
+) -> Response:
     """Every row the page's filter selects (all pages, oldest first) with the net, as finance reconciles."""
-    entries = queries.ledger_all(db, user.scope, ledger_filter(db, user, request))
-    body = ledger_workbook(db, entries, lang, ("拨付台账", "ledger"))
+    entries = queries.ledger_all(db, user.scope, ledger_filter(db, policy, user, request))
+    body = ledger_workbook(db, policy, entries, lang, ("拨付台账", "ledger"))
     return download(body, XLSX, say(lang, "拨付台账.xlsx", "ledger.xlsx"))
 
 
 @router.get("/ledger/obligations.xlsx")
 def obligations_xlsx(
-    request: Request, db: Db, lang: LangDep, user: Principal = require(Permission.view_ledger)
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal = require(Permission.view_ledger)
 ) -> Response:
-    year = obligations_year(db, year_of(request.query_params.get("year")))
+    year = obligations_year(db, policy, year_of(request.query_params.get("year")))
     if year is None:
         raise NotFound("登记册还没有任何年度的数据。", "The registry holds no year's data yet.")
-    lines = obligations(db, load(), year, county_code=user.scope.county_code)
+    lines = obligations(db, policy, year, county_code=user.scope.county_code)
     with tempfile.TemporaryDirectory() as folder:
         path = FilePath(folder) / "obligations.xlsx"
         write_obligations(lines, path, lang)
@@ -144,6 +145,7 @@ def obligations_xlsx(
 def entity_statement(
     request: Request,
     db: Db,
+    policy: PolicyDep,
     kind: Annotated[str, Path(max_length=20)],
     code: Annotated[str, Path(max_length=40)],
     user: Principal = require(Permission.view_ledger),
@@ -167,7 +169,7 @@ def entity_statement(
         "kinds": labels.LEDGER_KINDS,
         "entity_kinds": labels.ENTITY_KINDS,
         "payers": labels.PAYERS,
-        "articles": labels.article_labels(),
+        "articles": labels.article_labels(policy),
     }
     return render(request, "fulfilment/statement.html", context)
 
@@ -175,6 +177,7 @@ def entity_statement(
 @router.get("/ledger/statements/{kind}/{code}/export.xlsx")
 def entity_statement_xlsx(
     db: Db,
+    policy: PolicyDep,
     lang: LangDep,
     kind: Annotated[str, Path(max_length=20)],
     code: Annotated[str, Path(max_length=40)],
@@ -182,7 +185,8 @@ def entity_statement_xlsx(
 ) -> Response:
     """The statement (对账单) as xlsx, with the running balance."""
     payee_kind, payee_id, name = reachable_payee(db, user, kind, code)
-    body = ledger_workbook(db, statement(db, payee_kind, payee_id), lang, ("对账单", "statement"), running=True)
+    entries = statement(db, payee_kind, payee_id)
+    body = ledger_workbook(db, policy, entries, lang, ("对账单", "statement"), running=True)
     return download(body, XLSX, say(lang, f"{name}对账单.xlsx", f"statement-{code}.xlsx"))
 
 
@@ -199,9 +203,11 @@ def propose_reversal(
 
 
 @router.post("/ledger/corrections/{correction_id}/confirm")
-def confirm_correction(db: Db, correction_id: Id, user: Principal = require(Permission.release_payment)) -> Response:
+def confirm_correction(
+    db: Db, policy: PolicyDep, correction_id: Id, user: Principal = require(Permission.release_payment)
+) -> Response:
     """A second finance officer confirms: a new row of the opposite amount naming the payment; nothing is edited."""
-    entry = corrections.confirm(db, user, correction_id)
+    entry = corrections.confirm(db, user, policy, correction_id)
     return RedirectResponse(f"/ledger?done=confirmed_{entry.kind}#corrections", status_code=303)
 
 
@@ -225,13 +231,14 @@ def withdraw_correction(db: Db, correction_id: Id, user: Principal = require(Per
 @router.post("/ledger/clawbacks")
 def run_clawbacks(
     db: Db,
+    policy: PolicyDep,
     as_of: Annotated[dt.date, Form()],
     option: Annotated[str, Form(max_length=10)] = "",
     user: Principal = require(Permission.release_payment),
 ) -> Response:
     """Proposes the claw-back of paid one-time awards whose certification was revoked by ``as_of``, under the
     option chosen; each waits for a second finance officer."""
-    result = clawback.clawback_revoked(db, user, load(), as_of, clawback_choice(option, load()))
+    result = clawback.clawback_revoked(db, user, policy, as_of, clawback_choice(option, policy))
     return RedirectResponse(
         f"/ledger?done=clawback&clawed={len(result.proposals)}&option={result.option}#corrections", status_code=303
     )

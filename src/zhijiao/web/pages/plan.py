@@ -10,9 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from zhijiao.authz import Principal
-from zhijiao.http.deps import LangDep, public
+from zhijiao.http.deps import LangDep, PolicyDep, public
 from zhijiao.http.errors import NotFound
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.web.pages.plan_cases import article_cases
 from zhijiao.web.pages.plan_changes import changes_between, parse_day
 from zhijiao.web.pages.plan_format import article_key
@@ -23,13 +22,14 @@ router = APIRouter()
 
 
 @router.get("/plan")
-def plan_index(request: Request, lang: LangDep, _: Principal | None = public()) -> Response:
-    return render(request, "plan/index.html", overview(load(), lang))
+def plan_index(request: Request, policy: PolicyDep, lang: LangDep, _: Principal | None = public()) -> Response:
+    return render(request, "plan/index.html", overview(policy, lang))
 
 
 @router.get("/plan/articles/{article}")
-def plan_article(request: Request, article: str, lang: LangDep, _: Principal | None = public()) -> Response:
-    policy = load()
+def plan_article(
+    request: Request, policy: PolicyDep, article: str, lang: LangDep, _: Principal | None = public()
+) -> Response:
     entry = find_article(policy, article)
     if entry is None:
         raise NotFound("方案中没有这一条。", "The plan has no such article.")
@@ -44,6 +44,7 @@ def plan_article(request: Request, article: str, lang: LangDep, _: Principal | N
 @router.get("/plan/changes")
 def plan_changes(
     request: Request,
+    policy: PolicyDep,
     lang: LangDep,
     start: Annotated[str | None, Query(alias="from")] = None,
     end: Annotated[str | None, Query(alias="to")] = None,
@@ -57,6 +58,6 @@ def plan_changes(
     errors = {name: error for name, error in (("from", start_error), ("to", end_error)) if error}
     if start_day is None or end_day is None:
         return render(request, "plan/changes.html", context | {"errors": errors}, status_code=422)
-    changes = changes_between(load(), start_day, end_day, lang)
+    changes = changes_between(policy, start_day, end_day, lang)
     context |= {"changes": changes, "start_day": start_day, "end_day": end_day}
     return render(request, "plan/changes.html", context)

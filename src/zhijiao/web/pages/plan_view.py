@@ -14,6 +14,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from zhijiao.engine.explain import prose_label
 from zhijiao.engine.options import Option
 from zhijiao.engine.parameters import OPEN_START, Citation, Parameter
 from zhijiao.engine.policy import Policy
@@ -160,12 +161,13 @@ def parameter_view(parameter: Parameter, lang: Lang, today: dt.date) -> Paramete
     return ParameterView(parameter.id, parameter.label, parameter.unit.value, tuple(values))
 
 
-def _rule_view(policy: Policy, formula: Formula) -> RuleView:
+def _rule_view(policy: Policy, formula: Formula, today: dt.date) -> RuleView:
+    """The rule as its article shows it: label and formula filled with the parameters in force ``today``."""
     return RuleView(
         output=formula.output,
         entity=policy.entities[formula.entity].label,
-        label=formula.label,
-        formula=formula.formula,
+        label=prose_label(formula.label, policy.parameters, today),
+        formula=prose_label(formula.formula, policy.parameters, today),
         clauses=formula.clauses,
         internal=formula.internal,
         parameters=formula.parameters,
@@ -271,7 +273,7 @@ def article_detail(policy: Policy, entry: Mapping[str, Any], lang: Lang, today: 
         summary=summary,
         text_html=text,
         parameters=parameters,
-        rules=tuple(_rule_view(policy, f) for f in formulas),
+        rules=tuple(_rule_view(policy, f, today) for f in formulas),
         options=tuple(option_view(policy.options.options[name]) for name in option_names),
         targets=tuple(target_view(targets[t], lang) for t in summary.targets if t in targets),
         folder=folder,

@@ -11,10 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.engine.policy import Policy
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry import rows
 from zhijiao.registry.history import changes_of
 from zhijiao.registry.queries import data_years, year_end
@@ -52,10 +52,10 @@ def _fields(table: str, record: dict[str, object], lang: Lang) -> list[tuple[str
     return [(column_label(c, lang), display(c, record.get(c.name), lang)) for c in spec.columns]
 
 
-def _entitlements(db: Session, table: str, code: str, year: int | None, lang: Lang) -> Any:  # noqa: ANN401
+def _entitlements(db: Session, policy: Policy, table: str, code: str, year: int | None, lang: Lang) -> Any:  # noqa: ANN401
     if year is None:
         return None
-    explained = explain_record(db, load(), table, code, year, lang.value)
+    explained = explain_record(db, policy, table, code, year, lang.value)
     return entitlements_view(explained, lang) if explained else None
 
 
@@ -65,12 +65,12 @@ def _page(request: Request, name: str, user: Principal, context: dict[str, Any])
 
 @router.get("/registry/schools/{code}")
 def school_page(
-    request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, code: Code, year: Year = None,
     user: Principal = require(Permission.view_registry),
 ) -> Response:  # fmt: skip
     record = _record(db, user, "schools", code)
     years = data_years(db)
-    chosen = chosen_year(year, years)
+    chosen = chosen_year(policy, year, years)
     owned = {table: rows.owned(db, BY_NAME[table], user.scope, "school_code", [code]) for table in SCHOOL_OWNED}
     platforms = rows.owned(db, BY_NAME["platforms"], user.scope, "school_code", [code])
     projects = rows.owned(db, BY_NAME["projects"], user.scope, "school_code", [code])
@@ -98,7 +98,7 @@ def school_page(
             *(rows_table(BY_NAME[t], extra[t], lang, leave_out=leave) for t in extra),
         ],
         "add": ("school_shareholders", "majors", "donations", "platforms", "projects"),
-        "entitlements": _entitlements(db, "schools", code, chosen, lang),
+        "entitlements": _entitlements(db, policy, "schools", code, chosen, lang),
         "history": history_view(history, BY_NAME, lang),
     }
     return _page(request, "registry/school.html", user, context)
@@ -106,18 +106,18 @@ def school_page(
 
 @router.get("/registry/enterprises/{code}")
 def enterprise_page(
-    request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, code: Code, year: Year = None,
     user: Principal = require(Permission.view_registry),
 ) -> Response:  # fmt: skip
-    return _certified_page(request, db, lang, user, "enterprises", code, year)
+    return _certified_page(request, db, policy, lang, user, "enterprises", code, year)
 
 
 @router.get("/registry/platforms/{code}")
 def platform_page(
-    request: Request, db: Db, lang: LangDep, code: Code, year: Year = None,
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, code: Code, year: Year = None,
     user: Principal = require(Permission.view_registry),
 ) -> Response:  # fmt: skip
-    return _certified_page(request, db, lang, user, "platforms", code, year)
+    return _certified_page(request, db, policy, lang, user, "platforms", code, year)
 
 
 # Enterprises and platforms differ only in their certification table and its owner column.
@@ -128,12 +128,19 @@ _CERTIFIED = {
 
 
 def _certified_page(
-    request: Request, db: Session, lang: Lang, user: Principal, table: str, code: str, year: int | None
+    request: Request,
+    db: Session,
+    policy: Policy,
+    lang: Lang,
+    user: Principal,
+    table: str,
+    code: str,
+    year: int | None,
 ) -> Response:
     certification_table, owner, template = _CERTIFIED[table]
     record = _record(db, user, table, code)
     years = data_years(db)
-    chosen = chosen_year(year, years)
+    chosen = chosen_year(policy, year, years)
     spec = BY_NAME[certification_table]
     found = rows.owned(db, spec, user.scope, owner, [code])
     history = changes_of(db, code, {table, spec.name}, {str(row["code"]) for row in found})
@@ -146,7 +153,7 @@ def _certified_page(
         "years": years,
         "certifications": certifications_table(spec, found, year_end(chosen), lang, owner),
         "certification_owner": owner,
-        "entitlements": _entitlements(db, table, code, chosen, lang),
+        "entitlements": _entitlements(db, policy, table, code, chosen, lang),
         "history": history_view(history, BY_NAME, lang),
     }
     return _page(request, template, user, context)

@@ -17,11 +17,12 @@ from fastapi.responses import Response
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.http.deps import Db, LangDep, request_lang, require
-from zhijiao.http.errors import NotFound
+from zhijiao.http.params import download
 from zhijiao.language import Lang, say
 from zhijiao.registry.import_changes import ImportReport
+from zhijiao.registry.sheets import MEDIA_TYPES
 from zhijiao.registry.spec import TableSpec
-from zhijiao.registry.tables import BY_NAME, TABLES
+from zhijiao.registry.tables import BY_NAME, TABLES, table_named
 from zhijiao.registry.transfer import PreviewOutdated, export_file, import_file, preview_file, template_file
 from zhijiao.registry.uploads import (
     CHUNK,
@@ -40,23 +41,7 @@ from zhijiao.web.templating import render
 router = APIRouter()
 
 PREVIEW_SHOWN = 200  # changed rows a page lists; the counts cover every row
-MEDIA = {
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv; charset=utf-8",
-}
 Table = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$")]
-
-
-def _spec(table: str) -> TableSpec:
-    spec = BY_NAME.get(table)
-    if spec is None:
-        raise NotFound("没有该登记表。", "There is no such registry table.")
-    return spec
-
-
-def _download(content: bytes, name: str, suffix: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}{suffix}"', "Cache-Control": "no-store"}
-    return Response(content, media_type=MEDIA[suffix], headers=headers)
 
 
 def _page(
@@ -104,8 +89,8 @@ def files(request: Request, db: Db, user: Principal = require(Permission.export_
 
 @router.get("/registry/files/{table}/template")
 def template(table: Table, lang: LangDep, _: Principal = require(Permission.export_registry)) -> Response:
-    spec = _spec(table)
-    return _download(template_file(spec, lang.value), f"{spec.name}-template", ".xlsx")
+    spec = table_named(table)
+    return _file(template_file(spec, lang.value), f"{spec.name}-template", ".xlsx")
 
 
 @router.get("/registry/files/{table}/export")
@@ -116,10 +101,10 @@ def export(
     file_format: Annotated[str, Query(alias="format", pattern="^(xlsx|csv)$")] = "xlsx",
     user: Principal = require(Permission.export_registry),
 ) -> Response:
-    spec = _spec(table)
+    spec = table_named(table)
     suffix = f".{file_format}"
     content, _count = export_file(db, user, spec, suffix, lang.value)
-    return _download(content, spec.name, suffix)
+    return _file(content, spec.name, suffix)
 
 
 def _lines(problems: list[Problem], lang: Lang) -> list[str]:
@@ -136,7 +121,7 @@ def upload(
     user: Principal = require(Permission.import_registry),
 ) -> Response:
     """The first step: the file is checked whole and its preview shown; nothing is written."""
-    spec = _spec(table)
+    spec = table_named(table)
     declared = request.headers.get("content-length", "")
     name = clean_name(file.filename or "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + CHUNK:
@@ -172,7 +157,7 @@ def confirm(
     user: Principal = require(Permission.import_registry),
 ) -> Response:
     """The second step: the confirmed preview is imported, exactly as shown."""
-    spec = _spec(table)
+    spec = table_named(table)
     path = staged(token, user_id=user.user_id, table=spec.name)
     if path is None:
         message = say(
@@ -210,8 +195,12 @@ def cancel(
     token: Annotated[str, Form(max_length=64)],
     user: Principal = require(Permission.import_registry),
 ) -> Response:
-    spec = _spec(table)
+    spec = table_named(table)
     if staged(token, user_id=user.user_id, table=spec.name) is not None:
         discard(token)
     notice = say(lang, "已取消，未导入任何数据。", "Cancelled: nothing was imported.")
     return _page(request, db, user, chosen=table, notice=notice)
+
+
+def _file(content: bytes, name: str, suffix: str) -> Response:
+    return download(content, MEDIA_TYPES[suffix], f"{name}{suffix}")

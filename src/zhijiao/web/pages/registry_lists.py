@@ -12,7 +12,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.engine.policy import Policy
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import InvalidInput
 from zhijiao.http.problems import REFUSAL_STATUS
 from zhijiao.language import Lang, say
@@ -24,6 +25,7 @@ from zhijiao.web.pages.registry_view import (
     QueryString,
     area_context,
     choice,
+    choices,
     chosen_year,
     county_code,
     county_options,
@@ -169,9 +171,11 @@ def _one_of(value: str | None, allowed: tuple[str, ...] | list[str], what: tuple
     )
 
 
-def _list(request: Request, db: Session, lang: Lang, user: Principal, table: str, params: ListParams) -> Response:
+def _list(
+    request: Request, db: Session, policy: Policy, lang: Lang, user: Principal, table: str, params: ListParams
+) -> Response:
     try:
-        return _results(request, db, lang, user, table, params)
+        return _results(request, db, policy, lang, user, table, params)
     except (InvalidInput, InputRefused) as refused:
         if not wants_fragment(request, RESULTS):
             raise
@@ -183,10 +187,12 @@ def _list(request: Request, db: Session, lang: Lang, user: Principal, table: str
         return render(request, "registry/_list_refused.html", {"message": message}, status_code=status)
 
 
-def _results(request: Request, db: Session, lang: Lang, user: Principal, table: str, params: ListParams) -> Response:
+def _results(
+    request: Request, db: Session, policy: Policy, lang: Lang, user: Principal, table: str, params: ListParams
+) -> Response:
     page_spec = PAGES[table]
     years = queries.data_years(db)
-    year = chosen_year(params.year, years)
+    year = chosen_year(policy, params.year, years)
     kinds = tuple(queries.industries(db, user.scope)) if table == "enterprises" else page_spec.kinds
     query = queries.ListQuery(
         q=params.q,
@@ -210,6 +216,7 @@ def _results(request: Request, db: Session, lang: Lang, user: Principal, table: 
         "desc": 1 if found.descending else None,
     }
     context = area_context(user) | {
+        "choices": choices(policy),
         "table": table,
         "spec": page_spec,
         "found": found,
@@ -217,8 +224,8 @@ def _results(request: Request, db: Session, lang: Lang, user: Principal, table: 
         "params": shown,
         "years": years,
         "counties": county_options(db) if user.scope.citywide else [],
-        "kinds": [(k, choice(k, lang)) for k in kinds],
-        "levels": [(v, choice(v, lang)) for v in page_spec.levels],
+        "kinds": [(k, choice(policy, k, lang)) for k in kinds],
+        "levels": [(v, choice(policy, v, lang)) for v in page_spec.levels],
         "own": scope_label(db, user),
         "results_id": RESULTS,
     }
@@ -230,27 +237,47 @@ def _results(request: Request, db: Session, lang: Lang, user: Principal, table: 
 
 @router.get("/registry/schools")
 def school_list(
-    request: Request, db: Db, lang: LangDep, params: Params, user: Principal = require(Permission.view_registry)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    params: Params,
+    user: Principal = require(Permission.view_registry),
 ) -> Response:
-    return _list(request, db, lang, user, "schools", params)
+    return _list(request, db, policy, lang, user, "schools", params)
 
 
 @router.get("/registry/enterprises")
 def enterprise_list(
-    request: Request, db: Db, lang: LangDep, params: Params, user: Principal = require(Permission.view_registry)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    params: Params,
+    user: Principal = require(Permission.view_registry),
 ) -> Response:
-    return _list(request, db, lang, user, "enterprises", params)
+    return _list(request, db, policy, lang, user, "enterprises", params)
 
 
 @router.get("/registry/platforms")
 def platform_list(
-    request: Request, db: Db, lang: LangDep, params: Params, user: Principal = require(Permission.view_registry)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    params: Params,
+    user: Principal = require(Permission.view_registry),
 ) -> Response:
-    return _list(request, db, lang, user, "platforms", params)
+    return _list(request, db, policy, lang, user, "platforms", params)
 
 
 @router.get("/registry/projects")
 def project_list(
-    request: Request, db: Db, lang: LangDep, params: Params, user: Principal = require(Permission.view_registry)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    params: Params,
+    user: Principal = require(Permission.view_registry),
 ) -> Response:
-    return _list(request, db, lang, user, "projects", params)
+    return _list(request, db, policy, lang, user, "projects", params)

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.engine.policy import Policy
 from zhijiao.http.errors import InvalidInput
 from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023.entities import CHOICE_LABELS, SCHOOL_COUNTIES
+from zhijiao.registry.counties import named_counties
 from zhijiao.registry.models import County, Enterprise, School
 from zhijiao.registry.spec import Column
 from zhijiao.simulation.cost_view import chosen_year as dashboard_chosen_year
@@ -24,8 +25,7 @@ from zhijiao.web.i18n import date, money, number, percent
 FEN_PER_YUAN = 100
 
 # Coded values of the registry's tables that the policy package does not label (it labels the rest).
-CHOICES: dict[str, dict[str, str]] = {
-    **CHOICE_LABELS,
+REGISTRY_CHOICES: dict[str, dict[str, str]] = {
     "new": {"zh": "新建", "en": "new"},
     "relocated": {"zh": "迁建", "en": "relocated"},
     "expanded": {"zh": "改扩建", "en": "expanded"},
@@ -41,10 +41,15 @@ CHOICES: dict[str, dict[str, str]] = {
 }
 
 
-def choice(value: object, lang: Lang) -> str:
+def choices(policy: Policy) -> dict[str, Mapping[str, str]]:
+    """The labels of coded values: the policy's, and the registry's own."""
+    return {**policy.labels, **REGISTRY_CHOICES}
+
+
+def choice(policy: Policy, value: object, lang: Lang) -> str:
     if value is None:
         return "—"
-    label = CHOICES.get(str(value))
+    label = choices(policy).get(str(value))
     return label.get(lang.value, str(value)) if label else str(value)
 
 
@@ -97,8 +102,9 @@ def form_text(value: object) -> str:
 
 
 def county_options(session: Session) -> list[tuple[str, str]]:
-    """(code, name) of every county, in the official order (districts, cities, counties, city-run)."""
-    order = {name: i for i, name in enumerate(SCHOOL_COUNTIES)}
+    """(code, name) of every county, in the official order (districts, cities, counties, city-run) the registry
+    seeds them in."""
+    order = {name: i for i, name in enumerate(named_counties("zh"))}
     found = session.execute(select(County.code, County.name)).all()
     return sorted(((str(c), str(n)) for c, n in found), key=lambda item: (order.get(item[1], len(order)), item[1]))
 
@@ -148,16 +154,15 @@ def wants_fragment(request: Request, target: str) -> bool:
     return request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == target
 
 
-def chosen_year(year: int | None, years: list[int]) -> int | None:
+def chosen_year(policy: Policy, year: int | None, years: list[int]) -> int | None:
     """As on the dashboard (the plan's latest year with data by default); None when nothing has data."""
-    return dashboard_chosen_year(year, years) if years else year
+    return dashboard_chosen_year(policy, year, years) if years else year
 
 
 def area_context(user: Principal) -> dict[str, object]:
-    """What every registry page needs: choice labels and which of the area's actions the user may take
-    (links only; each action's route enforces its own rule)."""
+    """What every registry page needs: which of the area's actions the user may take (links only; each action's
+    route enforces its own rule)."""
     return {
-        "choices": CHOICES,
         "can_edit": allows(user.role, Permission.edit_registry),
         "can_import": allows(user.role, Permission.import_registry),
         "can_transfer": allows(user.role, Permission.export_registry),

@@ -13,10 +13,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.engine.policy import Policy
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang, say
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.reports import content, pdf, workbooks
 from zhijiao.reports.content import Report
 from zhijiao.simulation.cost_view import chosen_year, scope_county, years_with_data
@@ -26,12 +26,12 @@ router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _report(db: Session, user: Principal, year: int | None) -> Report:
+def _report(db: Session, policy: Policy, user: Principal, year: int | None) -> Report:
     county = scope_county(db, user)  # refused before anything is calculated
     years = years_with_data(db)
     if not years:
         raise NotFound("登记册中还没有数据：请先导入数据。", "The registry holds no data yet: import some first.")
-    return content.build(db, load(), chosen_year(year, years), county)
+    return content.build(db, policy, chosen_year(policy, year, years), county)
 
 
 def _download(body: bytes, media_type: str, report: Report, stem: tuple[str, str], suffix: str, lang: Lang) -> Response:
@@ -46,35 +46,39 @@ def _download(body: bytes, media_type: str, report: Report, stem: tuple[str, str
 
 @router.get("/reports")
 def reports_page(
-    request: Request, db: Db, year: int | None = None, user: Principal = require(Permission.view_cost)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    year: int | None = None,
+    user: Principal = require(Permission.view_cost),
 ) -> Response:
     county = scope_county(db, user)
     years = years_with_data(db)
-    chosen = chosen_year(year, years) if years else None
+    chosen = chosen_year(policy, year, years) if years else None
     context = {"years": years, "year": chosen, "county": county}
     return render(request, "reports/index.html", context)
 
 
 @router.get("/reports/cost.xlsx")
 def cost_xlsx(
-    db: Db, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
+    db: Db, policy: PolicyDep, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
 ) -> Response:
-    report = _report(db, user, year)
+    report = _report(db, policy, user, year)
     return _download(workbooks.cost_workbook(report, lang), XLSX, report, ("财政成本", "fiscal cost"), ".xlsx", lang)
 
 
 @router.get("/reports/targets.xlsx")
 def targets_xlsx(
-    db: Db, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
+    db: Db, policy: PolicyDep, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
 ) -> Response:
-    report = _report(db, user, year)
+    report = _report(db, policy, user, year)
     return _download(workbooks.targets_workbook(report, lang), XLSX, report, ("目标进展", "targets"), ".xlsx", lang)
 
 
 @router.get("/reports/dashboard.pdf")
 def dashboard_pdf(
-    db: Db, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
+    db: Db, policy: PolicyDep, lang: LangDep, year: int | None = None, user: Principal = require(Permission.view_cost)
 ) -> Response:
-    report = _report(db, user, year)
+    report = _report(db, policy, user, year)
     stem = ("职业教育政策落实报告", "vocational education report")
     return _download(pdf.dashboard_pdf(report, lang), "application/pdf", report, stem, ".pdf", lang)

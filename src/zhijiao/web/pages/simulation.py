@@ -14,10 +14,9 @@ from fastapi.responses import Response
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import PolicyError, Problem
 from zhijiao.engine.policy import Policy
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import InvalidInput
 from zhijiao.language import Lang
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost_view import plan_years
 from zhijiao.web.pages.simulation_data import Simulation, refused, simulate, simulation_charts, workbook_bytes
 from zhijiao.web.pages.simulation_form import (
@@ -63,8 +62,9 @@ def _run(
 
 
 @router.get("/simulation")
-def simulation(request: Request, db: Db, lang: LangDep, _: Principal = require(Permission.simulate)) -> Response:
-    policy = load()
+def simulation(
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, _: Principal = require(Permission.simulate)
+) -> Response:
     form = dict(request.query_params)
     years = plan_years(policy)
     context: dict[str, Any] = {
@@ -94,8 +94,9 @@ def simulation(request: Request, db: Db, lang: LangDep, _: Principal = require(P
 
 
 @router.get("/simulation/export.xlsx")
-def export(request: Request, db: Db, lang: LangDep, _: Principal = require(Permission.simulate)) -> Response:
-    policy = load()
+def export(
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, _: Principal = require(Permission.simulate)
+) -> Response:
     _chosen, sim, problems = _run(db, policy, dict(request.query_params), lang)
     if sim is None:
         raise InvalidInput("输入有误，未进行测算。", "The input has problems; nothing was calculated.", problems)

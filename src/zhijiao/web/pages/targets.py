@@ -12,10 +12,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.monitoring.targets import progress
-from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.simulation.cost_view import chosen_year, county_names, plan_years, scope_county, years_with_data
 from zhijiao.web.pages.targets_data import by_county, course_chart, courses, measure_formatter
 from zhijiao.web.templating import render
@@ -27,21 +26,21 @@ router = APIRouter()
 def targets(
     request: Request,
     db: Db,
+    policy: PolicyDep,
     lang: LangDep,
     year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
     county: Annotated[str | None, Query(max_length=20)] = None,
     user: Principal = require(Permission.view_cost),
 ) -> Response:
     own = scope_county(db, user)
-    counties = county_names(db)
+    counties = county_names(db, policy)
     chosen_county = county or own
     if chosen_county is not None and (chosen_county not in counties or (own is not None and chosen_county != own)):
         raise NotFound("没有该县（市、区）的数据。", "There is no such county in your view.")
     years = years_with_data(db)
     if not years:
         return render(request, "targets.html", {"empty": True, "own": own})
-    chosen = chosen_year(year, years)
-    policy = load()
+    chosen = chosen_year(policy, year, years)
     course_years = plan_years(policy)
     found = courses(db, policy, course_years, chosen_county)
     context = {

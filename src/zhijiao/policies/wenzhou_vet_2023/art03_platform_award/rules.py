@@ -11,6 +11,12 @@ from zhijiao.engine.rules import Lookup
 from zhijiao.engine.units import Unit
 from zhijiao.policies.wenzhou_vet_2023.certification_awards import AwardText, one_time_award
 
+TEXT = AwardText(
+    award={"zh": "奖励", "en": "award"},
+    total={"zh": "新创成平台奖励（市财政）", "en": "platform award (city finance)"},
+    what={"zh": "平台奖励", "en": "platform award"},
+)
+
 PLATFORM_AWARD = one_time_award(
     article="art03",
     clause="C13",
@@ -19,12 +25,7 @@ PLATFORM_AWARD = one_time_award(
     prefix="art03.platform_award",
     levels=("provincial", "national"),
     output="platform_award",
-    text=AwardText(
-        award={"zh": "奖励", "en": "award"},
-        amounts={"zh": "省级30万元、国家级50万元", "en": "provincial 300,000, national 500,000"},
-        total={"zh": "新创成平台奖励（市财政）", "en": "platform award (city finance)"},
-        what={"zh": "平台奖励", "en": "platform award"},
-    ),
+    text=TEXT,
 )
 
 county = Lookup(

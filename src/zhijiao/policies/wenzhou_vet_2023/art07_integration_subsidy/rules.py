@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from zhijiao.policies.wenzhou_vet_2023.certification_awards import AwardText, one_time_award
 
+TEXT = AwardText(
+    award={"zh": "补助", "en": "subsidy"},
+    total={"zh": "产教融合型企业一次性补助（当地财政）", "en": "integration-enterprise subsidy (county finance)"},
+    what={"zh": "产教融合型企业补助", "en": "integration subsidy"},
+)
+
 INTEGRATION_SUBSIDY = one_time_award(
     article="art07",
     clause="C12",
@@ -17,13 +23,5 @@ INTEGRATION_SUBSIDY = one_time_award(
     prefix="art07.integration_subsidy",
     levels=("city", "provincial", "national"),
     output="integration_subsidy",
-    text=AwardText(
-        award={"zh": "补助", "en": "subsidy"},
-        amounts={
-            "zh": "市级5万元、省级20万元、国家级50万元",
-            "en": "city 50,000, provincial 200,000, national 500,000",
-        },
-        total={"zh": "产教融合型企业一次性补助（当地财政）", "en": "integration-enterprise subsidy (county finance)"},
-        what={"zh": "产教融合型企业补助", "en": "integration subsidy"},
-    ),
+    text=TEXT,
 )

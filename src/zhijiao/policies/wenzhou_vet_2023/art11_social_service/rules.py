@@ -12,9 +12,11 @@ from zhijiao.engine.rules import ExplainContext, RuleContext, rule
 from zhijiao.engine.units import Unit, mul_rate
 from zhijiao.policies.wenzhou_vet_2023.explain_notes import missing
 
+INCOME = {"market_service_income": {"zh": "市场委托社会培训和企业服务收入", "en": "market service income"}}
+
 
 def _why(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
-    return missing(row, {"market_service_income": ("市场委托社会培训和企业服务收入", "market service income")})
+    return missing(row, INCOME)
 
 
 @rule(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -38,8 +39,10 @@ def _fte(part_time_teachers: pl.Expr, part_time_teacher_fte: pl.Expr) -> pl.Expr
     options=("part_time_denominator",),
     label={"zh": "可聘兼职教师上限（人）", "en": "cap on part-time teachers (persons)"},
     formula={
-        "zh": "满足 兼职 ÷（专任 + 兼职）≤ 30% 的最大整数，即 ⌊30% × 专任 ÷ 70%⌋",
-        "en": "largest whole P with P ÷ (full-time + P) ≤ 30%, i.e. ⌊30% × full-time ÷ 70%⌋",
+        "zh": "满足 兼职 ÷（专任 + 兼职）≤ {art13.part_time_share_cap} 的最大整数，"
+        "即 ⌊{art13.part_time_share_cap} × 专任 ÷ {1 - art13.part_time_share_cap}⌋",
+        "en": "largest whole P with P ÷ (full-time + P) ≤ {art13.part_time_share_cap}, "
+        "i.e. ⌊{art13.part_time_share_cap} × full-time ÷ {1 - art13.part_time_share_cap}⌋",
     },
 )
 def part_time_teacher_cap(
@@ -57,24 +60,27 @@ def part_time_teacher_cap(
     return pl.when(persons == 0).then(by_headcount).when(fte == 0).then(persons).otherwise(by_fte)
 
 
+OVER_CAP = Note(
+    "聘任兼职教师{hired}人，超过上限{cap}人，超出的{over}人不纳入经费保障。",
+    "{hired} part-time teachers hired, over the cap of {cap}: the {over} over it are not funded.",
+    "专任教师增加到{needed}人（再增{more}人），上限即可覆盖全部{hired}名兼职教师。",
+    "With {needed} full-time teachers ({more} more) the cap covers all {hired}.",
+)
+PART_TIME = {"part_time_teachers": {"zh": "兼职教师数", "en": "part-time teachers"}}
+SALARY = {"local_avg_teacher_salary": {"zh": "当地同类学校编制内教师平均工资", "en": "average salary"}}
+
+
 def _why_funded(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     hired, cap = row["part_time_teachers"] or 0, row["part_time_teacher_cap"]
     if hired > cap:
         rate = ctx.parameters[CAP].value_on(ctx.period.as_of)
         # The fewest full-time teachers F with ⌊r·F ÷ (1 − r)⌋ ≥ hired.
-        needed = math.ceil(hired * (1 - rate) / rate) if rate else None
-        more = needed - (row["full_time_teachers"] or 0) if needed is not None else None
-        change_zh = f"专任教师增加到{needed}人（再增{more}人），上限即可覆盖全部{hired}名兼职教师。" if more else ""
-        change_en = f"With {needed} full-time teachers ({more} more) the cap covers all {hired}." if more else ""
-        return [
-            Note(
-                f"聘任兼职教师{hired}人，超过上限{cap}人，超出的{hired - cap}人不纳入经费保障。",
-                f"{hired} part-time teachers hired, over the cap of {cap}: the {hired - cap} over it are not funded.",
-                change_zh,
-                change_en,
-            )
-        ]
-    return missing(row, {"part_time_teachers": ("兼职教师数", "part-time teachers")})
+        needed = math.ceil(hired * (1 - rate) / rate) if rate else 0
+        more = needed - (row["full_time_teachers"] or 0)
+        note = OVER_CAP.filled(hired=hired, cap=cap, over=hired - cap, needed=needed, more=more)
+        # Under a zero cap (or counted in full-time equivalents) more full-time teachers may not help.
+        return [note if more > 0 else replace(note, change_zh="", change_en="")]
+    return missing(row, PART_TIME)
 
 
 @rule(
@@ -92,7 +98,7 @@ def funded_part_time_teachers(part_time_teachers: pl.Expr, part_time_teacher_cap
 
 def _why_funding(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     notes = _why_funded(row, ctx)
-    return notes + missing(row, {"local_avg_teacher_salary": ("当地同类学校编制内教师平均工资", "average salary")})
+    return notes + missing(row, SALARY)
 
 
 @rule(
@@ -121,7 +127,7 @@ def part_time_teacher_funding(
     article=ART,
     clauses=("C10",),
     label={"zh": "超出上限的兼职教师（合规提示）", "en": "part-time teachers over the cap (compliance finding)"},
-    formula={"zh": "max（0，兼职教师数 − 上限）", "en": "max(0, part-time teachers − cap)"},
+    formula={"zh": "兼职教师数 − 上限，未超出则为零", "en": "part-time teachers − cap, or zero when within it"},
 )
 def part_time_teachers_over_cap(
     part_time_teachers: pl.Expr, part_time_teacher_cap: pl.Expr, ctx: RuleContext

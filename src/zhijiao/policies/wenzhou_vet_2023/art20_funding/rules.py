@@ -15,19 +15,43 @@ from zhijiao.policies.wenzhou_vet_2023.explain_notes import missing, not_public
 ART = "art20"
 UPLIFT = ("art20.appropriation_uplift.provincial", "art20.appropriation_uplift.national")
 
+DOUBLE_HIGH_UPLIFT = {"zh": "第二十条“双高”生均拨款上浮", "en": "the Art. 20 double-high uplift"}
+PUBLIC_EXPENDITURE_UPLIFT = {"zh": "第二十条生均公用经费上浮", "en": "the Art. 20 public-expenditure uplift"}
+NOT_DOUBLE_HIGH = Note(
+    "未进入全国或省级“双高计划”建设单位，生均财政拨款不上浮。",
+    "Not a national or provincial double-high school: no uplift.",
+    "入选省级“双高计划”上浮{art20.appropriation_uplift.provincial}，全国上浮{art20.appropriation_uplift.national}。",
+    "Selection into the provincial plan uplifts by {art20.appropriation_uplift.provincial}, "
+    "the national plan by {art20.appropriation_uplift.national}.",
+)
+NO_GROUP_STUDENTS = Note(
+    "口径为“仅入选专业群”，但未填写专业群在校生数，按零计。",
+    "Scope is 'group' but the group's students are not given: counted as zero.",
+    "填写“双高”专业群在校生数。",
+    "Enter the number of students of the double-high group.",
+)
+TECHNICAL_OUT_OF_SCOPE = Note(
+    "技工院校：按当前口径（public_expenditure_scope = secondary）仅公办中职学校适用。",
+    "Technical school: under the option public_expenditure_scope = secondary only public secondary schools qualify.",
+    "若口径改为 secondary_and_technical，技工院校也适用。",
+    "With public_expenditure_scope = secondary_and_technical technical schools qualify too.",
+)
+HIGHER_OUT_OF_SCOPE = Note(
+    "高职院校：第二十条生均公用经费上浮仅适用于中等职业学校。",
+    "Higher vocational college: the Art. 20 public-expenditure uplift is for secondary schools only.",
+)
+UPLIFT_INPUTS = {
+    "students": {"zh": "在校生数", "en": "students"},
+    "base_appropriation_per_student": {"zh": "生均财政拨款", "en": "base per-student appropriation"},
+}
+DONATIONS = {"capital_donations": {"zh": "社会捐赠资金资本性支出", "en": "donations spent on capital"}}
+
 
 def _why_rate(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
     if row["ownership"] != "public":
-        return [not_public(row["ownership"], "第二十条“双高”生均拨款上浮", "the Art. 20 double-high uplift")]
+        return [not_public(row["ownership"], DOUBLE_HIGH_UPLIFT)]
     if row["double_high"] in (None, "none"):
-        return [
-            Note(
-                "未进入全国或省级“双高计划”建设单位，生均财政拨款不上浮。",
-                "Not a national or provincial double-high school: no uplift.",
-                "入选省级“双高计划”上浮10%，全国上浮20%。",
-                "Selection into the provincial plan uplifts by 10%, the national plan by 20%.",
-            )
-        ]
+        return [NOT_DOUBLE_HIGH]
     return []
 
 
@@ -40,8 +64,10 @@ def _why_rate(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
     why=_why_rate,
     label={"zh": "生均财政拨款上浮比例", "en": "per-student appropriation uplift rate"},
     formula={
-        "zh": "公办且全国“双高”→20%；公办且省级“双高”→10%；否则0",
-        "en": "public and national double-high → 20%; public and provincial → 10%; otherwise 0",
+        "zh": "公办且全国“双高”→{art20.appropriation_uplift.national}；"
+        "公办且省级“双高”→{art20.appropriation_uplift.provincial}；否则不上浮",
+        "en": "public and national double-high → {art20.appropriation_uplift.national}; "
+        "public and provincial → {art20.appropriation_uplift.provincial}; otherwise no uplift",
     },
 )
 def appropriation_uplift_rate(ownership: pl.Expr, double_high: pl.Expr, ctx: RuleContext) -> pl.Expr:
@@ -61,7 +87,10 @@ def appropriation_uplift_rate(ownership: pl.Expr, double_high: pl.Expr, ctx: Rul
     article=ART,
     clauses=("C2",),
     label={"zh": "上浮后生均财政拨款", "en": "per-student appropriation after uplift"},
-    formula={"zh": "生均财政拨款 ×（1 + 上浮比例）", "en": "base per-student appropriation × (1 + uplift rate)"},
+    formula={
+        "zh": "生均财政拨款 + 生均财政拨款 × 上浮比例",
+        "en": "base per-student appropriation + base per-student appropriation × uplift rate",
+    },
 )
 def per_student_appropriation(
     base_appropriation_per_student: pl.Expr, appropriation_uplift_rate: pl.Expr, ctx: RuleContext
@@ -74,21 +103,8 @@ def _why_amount(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     if notes:
         return notes
     if ctx.options["double_high_scope"] == "group" and not row["double_high_group_students"]:
-        return [
-            Note(
-                "口径为“仅入选专业群”，但未填写专业群在校生数，按0计。",
-                "Scope is 'group' but the group's students are not given: counted as 0.",
-                "填写“双高”专业群在校生数。",
-                "Enter the number of students of the double-high group.",
-            )
-        ]
-    return missing(
-        row,
-        {
-            "students": ("在校生数", "students"),
-            "base_appropriation_per_student": ("生均财政拨款", "base per-student appropriation"),
-        },
-    )
+        return [NO_GROUP_STUDENTS]
+    return missing(row, UPLIFT_INPUTS)
 
 
 @rule(
@@ -125,25 +141,12 @@ def _scope_types(ctx: RuleContext) -> list[str]:
 
 def _why_public_expenditure(row: Mapping[str, Any], ctx: ExplainContext) -> list[Note]:
     if row["ownership"] != "public":
-        return [not_public(row["ownership"], "第二十条生均公用经费上浮", "the Art. 20 public-expenditure uplift")]
+        return [not_public(row["ownership"], PUBLIC_EXPENDITURE_UPLIFT)]
     scope = ctx.options["public_expenditure_scope"]
     if row["school_type"] == "technical" and scope == "secondary":
-        return [
-            Note(
-                "技工院校：按当前口径（public_expenditure_scope = secondary）仅公办中职学校适用。",
-                "Technical school: under the option public_expenditure_scope = secondary only public secondary "
-                "schools qualify.",
-                "若口径改为 secondary_and_technical，技工院校也适用。",
-                "With public_expenditure_scope = secondary_and_technical technical schools qualify too.",
-            )
-        ]
+        return [TECHNICAL_OUT_OF_SCOPE]
     if row["school_type"] == "higher":
-        return [
-            Note(
-                "高职院校：第二十条生均公用经费上浮仅适用于中等职业学校。",
-                "Higher vocational college: the Art. 20 public-expenditure uplift is for secondary schools only.",
-            )
-        ]
+        return [HIGHER_OUT_OF_SCOPE]
     return []
 
 
@@ -177,8 +180,10 @@ PUBLIC_EXPENDITURE = ("art20.public_expenditure_base", "art20.public_expenditure
     why=_why_public_expenditure,
     label={"zh": "上浮后生均公用经费", "en": "per-student public expenditure after uplift"},
     formula={
-        "zh": "省定基准 2500 ×（1 + 20%）；不适用则为0",
-        "en": "provincial base 2,500 × (1 + 20%); 0 if not eligible",
+        "zh": "省定基准 {art20.public_expenditure_base} 上浮 {art20.public_expenditure_uplift}，"
+        "即 {art20.public_expenditure_base} × {1 + art20.public_expenditure_uplift}；不适用则为零",
+        "en": "provincial base {art20.public_expenditure_base} raised by {art20.public_expenditure_uplift}, "
+        "i.e. {art20.public_expenditure_base} × {1 + art20.public_expenditure_uplift}; zero if not eligible",
     },
 )
 def public_expenditure_per_student(public_expenditure_eligible: pl.Expr, ctx: RuleContext) -> pl.Expr:
@@ -207,7 +212,7 @@ def public_expenditure_uplift_amount(
 
 
 def _why_matching(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
-    return missing(row, {"capital_donations": ("社会捐赠资金资本性支出", "donations spent on capital")})
+    return missing(row, DONATIONS)
 
 
 @rule(
@@ -219,8 +224,8 @@ def _why_matching(row: Mapping[str, Any], _ctx: ExplainContext) -> list[Note]:
     why=_why_matching,
     label={"zh": "社会捐赠配套资金（下限）", "en": "minimum donation matching"},
     formula={
-        "zh": "社会捐赠资金资本性支出 × 50%（“不低于”，为下限）",
-        "en": "donations spent on capital × 50% (a floor: 'not less than')",
+        "zh": "社会捐赠资金资本性支出 × {art20.donation_matching_rate}（“不低于”，为下限）",
+        "en": "donations spent on capital × {art20.donation_matching_rate} (a floor: 'not less than')",
     },
 )
 def donation_matching_min(capital_donations: pl.Expr, ctx: RuleContext) -> pl.Expr:
