@@ -20,13 +20,13 @@ from zhijiao.drafting import queries, versions
 from zhijiao.drafting.consultation import ReplyState
 from zhijiao.drafting.meetings import MEETING_KIND_LABELS, MeetingKind
 from zhijiao.drafting.models import DraftArticle, DraftVersion, Meeting, Unit
-from zhijiao.drafting.stages import DISPOSITION_LABELS, STAGE_LABELS, UNIT_KIND_LABELS, Disposition, Stage, UnitKind
+from zhijiao.drafting.stages import UNIT_KIND_LABELS, Disposition, Stage, UnitKind
 
 UNKNOWN = {"zh": "未载明", "en": "not in the record"}
 
 
 def version_ref(found: DraftVersion) -> VersionRef:
-    return VersionRef(id=found.id, number=found.number, stage=found.stage, stage_label=STAGE_LABELS[Stage(found.stage)],
+    return VersionRef(id=found.id, number=found.number, stage=found.stage, stage_label=Stage(found.stage).labels,
                       dated=found.dated, frozen=found.frozen, text_known=found.text_known)  # fmt: skip
 
 
@@ -97,7 +97,7 @@ def item(view: queries.ItemView) -> ItemOut:
         removed=view.removed,
         text=found.text,
         disposition=found.disposition,
-        disposition_label=DISPOSITION_LABELS[Disposition(found.disposition)],
+        disposition_label=Disposition(found.disposition).labels,
         reason=found.reason,
         change=found.change,
         proposed_by=view.proposed_by,

@@ -16,8 +16,9 @@ from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import clawback, corrections, queries
 from zhijiao.fulfilment.clawback import clawback_choice
-from zhijiao.fulfilment.correction_queries import STATUSES, CorrectionRow, correction_rows
+from zhijiao.fulfilment.correction_queries import CorrectionRow, correction_rows
 from zhijiao.fulfilment.models import LedgerCorrection
+from zhijiao.fulfilment.states import CorrectionStatus
 from zhijiao.http.deps import Db, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import one_of
@@ -80,8 +81,8 @@ def list_corrections(
     ] = "proposed",
     user: Principal = require(Permission.view_ledger),
 ) -> list[CorrectionOut]:
-    chosen = None if status == "all" else one_of(status, dict.fromkeys(STATUSES, ""), ("状态", "Status"))
-    return corrections_out(db, correction_rows(db, user.scope, chosen))
+    chosen = None if status == "all" else one_of(status, [s.value for s in CorrectionStatus], ("状态", "Status"))
+    return corrections_out(db, correction_rows(db, user.scope, CorrectionStatus(chosen) if chosen else None))
 
 
 @router.post(

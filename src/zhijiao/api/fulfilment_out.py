@@ -22,7 +22,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, labels, next_steps, queries
 from zhijiao.fulfilment.models import Application, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.queries import AwardRow, EntityName
-from zhijiao.fulfilment.states import STATUS_LABELS, Status
+from zhijiao.fulfilment.states import BatchStatus, Status
 from zhijiao.language import Lang
 from zhijiao.money import fen_to_yuan
 
@@ -53,7 +53,7 @@ def application_out(policy: Policy, row: AwardRow, lang: Lang) -> ApplicationOut
         level=row.level,
         origin=row.origin,
         status=row.status,
-        status_label=STATUS_LABELS[Status(row.status)][lang.value],
+        status_label=Status(row.status).label(lang),
         claimed_fen=row.claimed_fen,
         claimed_yuan=yuan(row.claimed_fen),
         decided_fen=row.decided_fen,
@@ -190,7 +190,7 @@ def application_detail(
 
 
 def batch_out(session: Session, batch: PaymentBatch) -> BatchOut:
-    if batch.status == "released":
+    if batch.status == BatchStatus.released:
         entries = session.scalars(select(LedgerEntry.amount_fen).where(LedgerEntry.batch_id == batch.id)).all()
         count, total = len(entries), sum(entries)
     else:

@@ -13,7 +13,7 @@ from zhijiao import audit
 from zhijiao.authz import Permission, Principal
 from zhijiao.drafting.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.drafting.models import ConsultationRound, FeedbackItem, RoundUnit, Unit
-from zhijiao.drafting.stages import ReplyStatus, UnitKind
+from zhijiao.drafting.stages import Disposition, ReplyStatus, UnitKind
 from zhijiao.drafting.versions import (
     article_by_number,
     check_not_historical,
@@ -99,11 +99,15 @@ def _record(session: Session, actor: Principal | None, consultation: Consultatio
     addressee = _round_unit(session, consultation.id, unit_id)
     if no_comments and comments:
         raise Invalid("“无意见”的答复不能同时包含意见。", "A 'no comments' reply cannot carry items.")
-    if no_comments and addressee.reply == ReplyStatus.items.value:
-        raise WrongState(
-            "该单位在本轮已提交意见，不能再答复“无意见”。",
-            "This unit has already sent items in this round: it cannot reply 'no comments' now.",
-        )
+    reply = ReplyStatus.no_comments if no_comments else ReplyStatus.items
+    current = ReplyStatus(addressee.reply)
+    if not current.can_become(reply):
+        if current is ReplyStatus.items:
+            raise WrongState(
+                "该单位在本轮已提交意见，不能再答复“无意见”。",
+                "This unit has already sent items in this round: it cannot reply 'no comments' now.",
+            )
+        raise WrongState(f"该单位在本轮的答复为“{current.zh}”，不能再答复。", f"This unit's reply is {current.en}.")
     if not no_comments and not comments:
         raise Invalid("请填写意见，或选择“无意见”。", "Write at least one item, or reply 'no comments'.")
     items = []
@@ -116,11 +120,11 @@ def _record(session: Session, actor: Principal | None, consultation: Consultatio
             key = article_by_number(session, consultation.version_id, comment.article_number).article_key
         item = FeedbackItem(round_id=consultation.id, unit_id=unit_id, version_id=consultation.version_id,
                             article_key=key, article_number=comment.article_number, text=text,
-                            disposition="pending", submitted_by=actor.user_id if actor else None,
+                            disposition=Disposition.pending.value, submitted_by=actor.user_id if actor else None,
                             submitted_at=now(), extra={})  # fmt: skip
         session.add(item)
         items.append(item)
-    addressee.reply = (ReplyStatus.no_comments if no_comments else ReplyStatus.items).value
+    addressee.reply = reply.value
     addressee.replied_at = now()
     session.flush()
     audit.record(session, actor, "draft.reply", "consultation_round", f"{consultation.plan_id}#{consultation.number}",

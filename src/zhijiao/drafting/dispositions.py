@@ -12,7 +12,7 @@ from zhijiao import audit
 from zhijiao.authz import Permission, Principal
 from zhijiao.drafting.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.drafting.models import ConsultationRound, DraftArticle, FeedbackItem
-from zhijiao.drafting.stages import DISPOSITION_LABELS, Disposition
+from zhijiao.drafting.stages import Disposition
 from zhijiao.drafting.versions import article_for, check_not_historical, now
 from zhijiao.fulfilment.scope import require
 
@@ -65,6 +65,8 @@ def propose(session: Session, actor: Principal | None, item_id: int, disposition
         )
     if disposition is not Disposition.pending and not reason.strip() and disposition is not Disposition.adopted:
         raise Invalid("部分采纳或不采纳须说明理由。", "A partial or non-adoption needs a reason.")
+    if not Disposition(item.disposition).can_become(disposition):
+        raise WrongState("该意见的处理不能改为此项。", "This item's disposition cannot change to that.")
     before = {"disposition": item.disposition, "reason": item.reason}
     item.disposition, item.reason = disposition.value, reason.strip() or None
     item.change = (change or "").strip() or item.change
@@ -92,7 +94,7 @@ def confirm(session: Session, actor: Principal | None, item_id: int) -> Feedback
         raise NotAllowed("提出处理意见的人不能确认。", "Whoever proposed a disposition cannot confirm it.")
     item.confirmed_by, item.confirmed_at = (actor.user_id if actor else None), now()
     session.flush()
-    label = DISPOSITION_LABELS[Disposition(item.disposition)]["zh"]
+    label = Disposition(item.disposition).zh
     audit.record(session, actor, "draft.disposition.confirm", "feedback_item", item.id, after={"disposition": label})
     return item
 

@@ -12,7 +12,7 @@ from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships 
 
 from zhijiao.drafting.queries import consultation_round, rounds_of
 from zhijiao.drafting.sheets_dispositions import adoption_rows, adoption_title
-from zhijiao.drafting.stages import DISPOSITION_LABELS, UNIT_KIND_LABELS, Disposition, UnitKind
+from zhijiao.drafting.stages import UNIT_KIND_LABELS, Disposition, UnitKind
 from zhijiao.drafting.statistics import drafting_explanation, statistics
 from zhijiao.drafting.versions import plan, wenzhou_today
 from zhijiao.language import Lang
@@ -41,7 +41,7 @@ def render_html(session: Session, plan_id: int, round_id: int | None = None, lan
         "title": adoption_title(session, plan_id, lang),
         "explanation": drafting_explanation(session, plan_id),
         "stats": stats,
-        "dispositions": [(DISPOSITION_LABELS[d], stats.by_disposition.get(d.value, 0)) for d in Disposition],
+        "dispositions": [(d.labels, stats.by_disposition.get(d.value, 0)) for d in Disposition],
         "kinds": [(_kind_label(kind, lang), count) for kind, count in sorted(stats.by_unit_kind.items())],
         "rounds": rounds_of(session, plan_id),
         "round_number": consultation_round(session, round_id).number if round_id is not None else None,

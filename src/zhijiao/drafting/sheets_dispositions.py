@@ -17,7 +17,7 @@ from zhijiao.drafting import dispositions
 from zhijiao.drafting.errors import Invalid, Refused
 from zhijiao.drafting.queries import ItemView, consultation_round, items
 from zhijiao.drafting.sheets import WRAP, Column, Problems, read_table, saved, sheet
-from zhijiao.drafting.stages import DISPOSITION_LABELS, UNIT_KIND_LABELS, Disposition, UnitKind
+from zhijiao.drafting.stages import UNIT_KIND_LABELS, Disposition, UnitKind
 from zhijiao.drafting.statistics import UNKNOWN_ARTICLE, UNKNOWN_UNIT, WHOLE_TEXT, consultation_sentence, statistics
 from zhijiao.drafting.versions import check_not_historical, plan
 from zhijiao.fulfilment.scope import require
@@ -64,7 +64,7 @@ def _text(view: ItemView, lang: Lang) -> str:
 
 
 def disposition_label(value: str, lang: Lang) -> str:
-    return DISPOSITION_LABELS[Disposition(value)][lang.value]
+    return Disposition(value).label(lang)
 
 
 def export_dispositions(session: Session, plan_id: int, round_id: int | None = None, lang: Lang = Lang.zh) -> bytes:
@@ -91,8 +91,8 @@ class DispositionsReport:
 
 
 def _choice(written: str) -> Disposition | None:
-    for disposition, label in DISPOSITION_LABELS.items():
-        if written.casefold() in {disposition.value, label["zh"], label["en"].casefold()}:
+    for disposition in Disposition:
+        if written.casefold() in {disposition.value, disposition.zh, disposition.en.casefold()}:
             return disposition
     return None
 
@@ -120,7 +120,7 @@ def _rows(path: Path, known: dict[int, ItemView], problems: Problems) -> list[_R
             problems.add(number, heads["id"], f"编号{item_id}重复", f"item {item_id} appears twice")
         disposition = _choice(written)
         if disposition is None:
-            choices = "、".join(label["zh"] for label in DISPOSITION_LABELS.values())
+            choices = "、".join(disposition.zh for disposition in Disposition)
             problems.add(number, heads["disposition"], f"“{written}”不是处理意见（可填：{choices}）",
                          f"{written!r} is not a disposition")  # fmt: skip
         if item_id is None or item_id not in known or item_id in seen or disposition is None:

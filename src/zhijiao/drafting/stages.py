@@ -1,41 +1,41 @@
-"""The stages of a draft and the dispositions of feedback, with the words the documents use."""
+"""The stages of a draft, the replies of a consultation round and the dispositions of feedback, each with the
+words the documents use and the table of which may follow which."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
-
-class Stage(StrEnum):
-    first_draft = "first_draft"
-    discussion = "discussion"
-    consultation = "consultation"
-    for_approval = "for_approval"
-    issued = "issued"
+from zhijiao.states import State
 
 
-STAGE_LABELS = {
-    Stage.first_draft: {"zh": "初稿", "en": "first draft"},
-    Stage.discussion: {"zh": "讨论稿", "en": "discussion draft"},
-    Stage.consultation: {"zh": "征求意见稿", "en": "consultation draft"},
-    Stage.for_approval: {"zh": "送审稿", "en": "draft for approval"},
-    Stage.issued: {"zh": "印发稿", "en": "issued text"},
-}
+class Stage(State):
+    first_draft = "first_draft", "初稿", "first draft"
+    discussion = "discussion", "讨论稿", "discussion draft"
+    consultation = "consultation", "征求意见稿", "consultation draft"
+    for_approval = "for_approval", "送审稿", "draft for approval"
+    issued = "issued", "印发稿", "issued text"
+
+    @classmethod
+    def following(cls) -> Mapping[Stage, frozenset[Stage]]:
+        """A version may be followed by one at the same stage (a second discussion draft) or any later one."""
+        order = list(cls)
+        return {stage: frozenset(order[i:]) for i, stage in enumerate(order)}
+
+
 STAGE_ORDER = list(Stage)
 
 
-class Disposition(StrEnum):
-    adopted = "adopted"
-    partially_adopted = "partially_adopted"
-    not_adopted = "not_adopted"
-    pending = "pending"
+class Disposition(State):
+    adopted = "adopted", "采纳", "adopted"
+    partially_adopted = "partially_adopted", "部分采纳", "partially adopted"
+    not_adopted = "not_adopted", "不采纳", "not adopted"
+    pending = "pending", "待定", "pending"
 
-
-DISPOSITION_LABELS = {
-    Disposition.adopted: {"zh": "采纳", "en": "adopted"},
-    Disposition.partially_adopted: {"zh": "部分采纳", "en": "partially adopted"},
-    Disposition.not_adopted: {"zh": "不采纳", "en": "not adopted"},
-    Disposition.pending: {"zh": "待定", "en": "pending"},
-}
+    @classmethod
+    def following(cls) -> Mapping[Disposition, frozenset[Disposition]]:
+        """Until it is confirmed (then nothing changes it), a proposal may be replaced by any other."""
+        return {disposition: frozenset(cls) for disposition in cls}
 
 
 class UnitKind(StrEnum):
@@ -55,8 +55,19 @@ UNIT_KIND_LABELS = {
 }
 
 
-class ReplyStatus(StrEnum):
-    awaiting = "awaiting"
-    items = "items"  # replied with feedback items
-    no_comments = "no_comments"  # replied: 无意见
-    unknown = "unknown"  # a past round whose record does not say who replied
+class ReplyStatus(State):
+    """A unit's reply in a consultation round."""
+
+    awaiting = "awaiting", "未答复", "no reply yet"
+    items = "items", "已提意见", "sent items"  # replied with feedback items
+    no_comments = "no_comments", "无意见", "no comments"  # replied: 无意见
+    unknown = "unknown", "原始记录未载明", "not in the record"  # a past round whose record does not say who replied
+
+    @classmethod
+    def following(cls) -> Mapping[ReplyStatus, frozenset[ReplyStatus]]:
+        """Items may follow "no comments" (a unit may think again), not the other way round."""
+        return {
+            cls.awaiting: frozenset({cls.items, cls.no_comments}),
+            cls.items: frozenset({cls.items}),
+            cls.no_comments: frozenset({cls.items, cls.no_comments}),
+        }

@@ -15,7 +15,7 @@ from zhijiao import audit
 from zhijiao.authz import Permission, Principal
 from zhijiao.drafting.errors import Invalid, OutOfScope, WrongState
 from zhijiao.drafting.models import DraftArticle, DraftPlan, DraftVersion
-from zhijiao.drafting.stages import STAGE_LABELS, Stage
+from zhijiao.drafting.stages import Stage
 from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.fulfilment.scope import require
 
@@ -155,7 +155,7 @@ def new_version(
                                  text=article.text, absorbed=list(article.absorbed)))  # fmt: skip
     session.flush()
     audit.record(session, actor, "draft.version.create", "draft_version", f"{draft.plan_id}#{draft.number}",
-                 after={"stage": stage.value, "based_on": base.number, "label": STAGE_LABELS[stage]["zh"]})  # fmt: skip
+                 after={"stage": stage.value, "based_on": base.number, "label": stage.zh})  # fmt: skip
     return draft
 
 

@@ -18,7 +18,7 @@ from zhijiao.fulfilment.compute import award_key, compute, current_situation
 from zhijiao.fulfilment.entities import find_payee, payee_of
 from zhijiao.fulfilment.models import Application, Decision
 from zhijiao.fulfilment.scope import check_reach, require, school_of_platform
-from zhijiao.fulfilment.states import CLOSED, STATUS_LABELS, TRANSITIONS, Status
+from zhijiao.fulfilment.states import CLOSED, TRANSITIONS, Status
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 
 SYSTEM_ORIGIN = "proactive"
@@ -61,10 +61,9 @@ def move(
     sources, target = TRANSITIONS[transition]
     current = Status(application.status)
     if current not in sources:
-        label = STATUS_LABELS[current]
         raise WrongState(
-            f"申报 {application.number} 当前状态为“{label['zh']}”，不能进行此操作。",
-            f"Application {application.number} is {label['en']}: this step does not apply.",
+            f"申报 {application.number} 当前状态为“{current.zh}”，不能进行此操作。",
+            f"Application {application.number} is {current.en}: this step does not apply.",
         )
     before = snapshot(application)
     application.status = target.value
@@ -124,7 +123,7 @@ def create(
     existing = open_application(session, key)
     if existing is not None:
         raise WrongState(
-            f"该奖补已有申报 {existing.number}（{STATUS_LABELS[Status(existing.status)]['zh']}），不能重复申报。",
+            f"该奖补已有申报 {existing.number}（{Status(existing.status).zh}），不能重复申报。",
             f"There is already application {existing.number} for this award: it cannot be claimed twice.",
             code="duplicate",
         )

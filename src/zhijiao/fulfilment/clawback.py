@@ -19,6 +19,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment.corrections import propose
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.scope import require
+from zhijiao.fulfilment.states import CorrectionStatus
 from zhijiao.refusals import Invalid
 from zhijiao.registry.models import EnterpriseCertification, PlatformCertification
 
@@ -67,8 +68,8 @@ def clawback_revoked(
     decided = exists().where(
         LedgerCorrection.payment_id == LedgerEntry.id,
         or_(
-            LedgerCorrection.status == "proposed",
-            (LedgerCorrection.kind == "clawback") & (LedgerCorrection.status == "refused"),
+            LedgerCorrection.status == CorrectionStatus.proposed.value,
+            (LedgerCorrection.kind == "clawback") & (LedgerCorrection.status == CorrectionStatus.refused.value),
         ),
     )
     payments = session.scalars(

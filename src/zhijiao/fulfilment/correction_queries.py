@@ -13,8 +13,7 @@ from zhijiao.accounts.models import User
 from zhijiao.authz import Scope
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.queries import ledger_scope
-
-STATUSES = ("proposed", "confirmed", "refused", "withdrawn")
+from zhijiao.fulfilment.states import CorrectionStatus
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class CorrectionRow:
 def correction_rows(
     session: Session,
     scope: Scope,
-    status: str | None = "proposed",
+    status: CorrectionStatus | None = CorrectionStatus.proposed,
     limit: int = 200,
     ids: Sequence[int] | None = None,
 ) -> list[CorrectionRow]:
@@ -45,7 +44,7 @@ def correction_rows(
         .limit(limit)
     )
     if status is not None:
-        query = query.where(LedgerCorrection.status == status)
+        query = query.where(LedgerCorrection.status == status.value)
     if ids is not None:
         query = query.where(LedgerCorrection.id.in_(ids))
     return [CorrectionRow(c, p, who, by, name) for c, p, who, by, name in session.execute(query)]
@@ -56,6 +55,6 @@ def waiting_by_payment(session: Session, payment_ids: Sequence[int]) -> dict[int
     if not payment_ids:
         return {}
     query = select(LedgerCorrection.payment_id, LedgerCorrection.id).where(
-        LedgerCorrection.payment_id.in_(payment_ids), LedgerCorrection.status == "proposed"
+        LedgerCorrection.payment_id.in_(payment_ids), LedgerCorrection.status == CorrectionStatus.proposed.value
     )
     return {int(p): int(c) for p, c in session.execute(query)}

@@ -27,11 +27,15 @@ from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.applications import move, now
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.scope import require
-from zhijiao.fulfilment.states import Status
+from zhijiao.fulfilment.states import CorrectionStatus, Status
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 
 KINDS = ("reversal", "clawback")
-_DONE_ZH = {"confirmed": "复核通过", "refused": "被退回", "withdrawn": "撤回"}
+_DONE_ZH = {
+    CorrectionStatus.confirmed: "复核通过",
+    CorrectionStatus.refused: "被退回",
+    CorrectionStatus.withdrawn: "撤回",
+}
 
 
 def _snapshot(correction: LedgerCorrection) -> dict[str, Any]:
@@ -87,7 +91,7 @@ def _payment(session: Session, payment_id: int) -> LedgerEntry:
 def waiting_for(session: Session, payment_id: int) -> LedgerCorrection | None:
     """The proposal waiting for a second person on this payment, if any."""
     query = select(LedgerCorrection).where(
-        LedgerCorrection.payment_id == payment_id, LedgerCorrection.status == "proposed"
+        LedgerCorrection.payment_id == payment_id, LedgerCorrection.status == CorrectionStatus.proposed.value
     )
     return session.scalar(query)
 
@@ -109,7 +113,7 @@ def propose(
         payment_id=payment.id,
         kind=kind,
         reason=reason,
-        status="proposed",
+        status=CorrectionStatus.proposed.value,
         proposed_by=actor.user_id,
         proposed_at=now(),
     )
@@ -124,13 +128,21 @@ def _waiting(session: Session, correction_id: int) -> LedgerCorrection:
     correction = session.scalar(select(LedgerCorrection).where(LedgerCorrection.id == correction_id).with_for_update())
     if correction is None:
         raise OutOfScope("冲正申请", "correction")
-    if correction.status != "proposed":
+    current = CorrectionStatus(correction.status)
+    if current.final:  # decided already
         raise WrongState(
-            f"该冲正申请已{_DONE_ZH[correction.status]}。",
+            f"该冲正申请已{_DONE_ZH[current]}。",
             f"This correction was already {correction.status}.",
             code="correction_decided",
         )
     return correction
+
+
+def _decide(correction: LedgerCorrection, status: CorrectionStatus) -> str:
+    """The status a waiting correction moves to, as the table allows (``_waiting`` found it waiting)."""
+    if not CorrectionStatus(correction.status).can_become(status):
+        raise _decided()
+    return status.value
 
 
 def _second_person(actor: Principal, correction: LedgerCorrection) -> None:
@@ -174,7 +186,7 @@ def confirm(session: Session, actor: Principal, policy: Policy, correction_id: i
     )
     session.add(entry)
     _flush(session, _decided)  # the trigger checks the standing proposal and the two people here
-    correction.status, correction.entry_id = "confirmed", entry.id
+    correction.status, correction.entry_id = _decide(correction, CorrectionStatus.confirmed), entry.id
     correction.decided_by, correction.decided_at = actor.user_id, entry.recorded_at
     _flush(session, _decided)
     audit.record(session, actor, f"ledger.{correction.kind}", "ledger_entry", entry.id,
@@ -198,7 +210,7 @@ def refuse(session: Session, actor: Principal, correction_id: int, note: str) ->
     correction = _waiting(session, correction_id)
     _second_person(actor, correction)
     before = _snapshot(correction)
-    correction.status, correction.decision_note = "refused", note
+    correction.status, correction.decision_note = _decide(correction, CorrectionStatus.refused), note
     correction.decided_by, correction.decided_at = actor.user_id, now()
     _flush(session, _decided)
     audit.record(session, actor, f"ledger.{correction.kind}.refuse", "ledger_correction", correction.id,
@@ -213,7 +225,7 @@ def withdraw(session: Session, actor: Principal, correction_id: int) -> LedgerCo
     if correction.proposed_by != actor.user_id:
         raise NotAllowed("只有提出人可以撤回冲正申请。", "Only whoever proposed a correction can withdraw it.")
     before = _snapshot(correction)
-    correction.status = "withdrawn"
+    correction.status = _decide(correction, CorrectionStatus.withdrawn)
     correction.decided_by, correction.decided_at = actor.user_id, now()
     _flush(session, _decided)
     audit.record(session, actor, f"ledger.{correction.kind}.withdraw", "ledger_correction", correction.id,

@@ -1,5 +1,6 @@
 """The words fulfilment shows for its codes, in both languages (picked with ``pick`` in the templates and
-``label`` in the API): where money comes from, what a ledger row is, what an audit record did."""
+``label`` in the API): where money comes from, what a ledger row is, what an audit record did. The statuses carry
+their own words (``fulfilment.states``)."""
 
 from __future__ import annotations
 
@@ -21,17 +22,6 @@ LEDGER_KINDS: dict[str, Label] = {
     "payment": {"zh": "拨付", "en": "payment"},
     "reversal": {"zh": "冲正", "en": "reversal"},
     "clawback": {"zh": "追回", "en": "claw-back"},
-}
-CORRECTION_STATUSES: dict[str, Label] = {
-    "proposed": {"zh": "待复核", "en": "awaiting confirmation"},
-    "confirmed": {"zh": "已复核记账", "en": "confirmed and recorded"},
-    "refused": {"zh": "复核退回", "en": "refused"},
-    "withdrawn": {"zh": "已撤回", "en": "withdrawn"},
-}
-BATCH_STATUSES: dict[str, Label] = {
-    "prepared": {"zh": "待拨付", "en": "awaiting release"},
-    "released": {"zh": "已拨付", "en": "released"},
-    "cancelled": {"zh": "已取消（数据变化，转重新审核）", "en": "cancelled (data changed, sent for re-review)"},
 }
 ENTITY_KINDS: dict[str, Label] = {
     "school": {"zh": "学校", "en": "school"},

@@ -24,6 +24,7 @@ from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.scope import require
+from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.snapshot import frames_for_year
 
@@ -74,7 +75,7 @@ def prepare_batch(
         payer_county_code=county,
         declared_count=declared_count,
         declared_total_fen=declared_total_fen,
-        status="prepared",
+        status=BatchStatus.prepared.value,
         prepared_by=actor.user_id,
         prepared_at=now(),
     )
@@ -154,7 +155,7 @@ def _cancel(
     for application in (a for a in applications if a not in stale):
         application.batch_id = None
         move(session, actor, policy, application, "unschedule", batch=batch.number)
-    batch.status = "cancelled"
+    batch.status = BatchStatus.cancelled.value
     audit.record(session, actor, "batch.cancel", "payment_batch", batch.number,
                  after=_batch_snapshot(batch) | {"stale": [a.number for a in stale]})  # fmt: skip
     return Release(batch, released=False, stale=[a.number for a in stale])
@@ -178,7 +179,7 @@ def _lock_batch(session: Session, actor: Principal, batch_id: int) -> PaymentBat
     batch = session.scalar(select(PaymentBatch).where(PaymentBatch.id == batch_id).with_for_update())
     if batch is None:
         raise OutOfScope("拨付批次", "payment batch")
-    if batch.status != "prepared":
+    if not BatchStatus(batch.status).can_become(BatchStatus.released):  # nor cancelled: only a prepared batch
         raise WrongState(
             f"批次 {batch.number} 已{batch.status}，不能再次拨付。", f"Batch {batch.number} is {batch.status}."
         )
@@ -242,7 +243,7 @@ def release_batch(
         entries.append(entry)
         if progress:
             progress(number, len(applications))
-    batch.status, batch.released_by, batch.released_at = "released", actor.user_id, moment
+    batch.status, batch.released_by, batch.released_at = BatchStatus.released.value, actor.user_id, moment
     audit.record(session, actor, "batch.release", "payment_batch", batch.number,
                  after=_batch_snapshot(batch) | {"entries": [e.id for e in entries], "total_fen": total})  # fmt: skip
     return Release(batch, released=True, entries=entries)

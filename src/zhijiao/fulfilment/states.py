@@ -1,35 +1,31 @@
-"""The life of an application, as an explicit table of who may move it from where to where."""
+"""The life of an application, of a payment batch and of a ledger correction: each status with its words, and
+an explicit table of who may move it from where to where."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Mapping
+
+from zhijiao.states import State
 
 
-class Status(StrEnum):
-    draft = "draft"
-    pending = "pending"  # a proactive award found in the registry, awaiting county review like a submission
-    submitted = "submitted"
-    returned = "returned"  # sent back by the county for more information; the applicant resubmits
-    county_reviewed = "county_reviewed"
-    rejected = "rejected"
-    city_approved = "city_approved"
-    payment_scheduled = "payment_scheduled"
-    paid = "paid"
-    withdrawn = "withdrawn"
+class Status(State):
+    draft = "draft", "草稿", "draft"
+    # a proactive award found in the registry, awaiting county review like a submission
+    pending = "pending", "免申即享待审核", "proactive, awaiting review"
+    submitted = "submitted", "已提交", "submitted"
+    # sent back by the county for more information; the applicant resubmits
+    returned = "returned", "退回补充材料", "returned for more information"
+    county_reviewed = "county_reviewed", "县级已审核", "reviewed by the county"
+    rejected = "rejected", "不予通过", "rejected"
+    city_approved = "city_approved", "市级已审批", "approved by the city"
+    payment_scheduled = "payment_scheduled", "已列入拨付批次", "payment scheduled"
+    paid = "paid", "已拨付", "paid"
+    withdrawn = "withdrawn", "已撤回", "withdrawn"
 
+    @classmethod
+    def following(cls) -> Mapping[Status, frozenset[Status]]:
+        return {s: frozenset(to for sources, to in TRANSITIONS.values() if s in sources) for s in cls}
 
-STATUS_LABELS: dict[Status, dict[str, str]] = {
-    Status.draft: {"zh": "草稿", "en": "draft"},
-    Status.pending: {"zh": "免申即享待审核", "en": "proactive, awaiting review"},
-    Status.submitted: {"zh": "已提交", "en": "submitted"},
-    Status.returned: {"zh": "退回补充材料", "en": "returned for more information"},
-    Status.county_reviewed: {"zh": "县级已审核", "en": "reviewed by the county"},
-    Status.rejected: {"zh": "不予通过", "en": "rejected"},
-    Status.city_approved: {"zh": "市级已审批", "en": "approved by the city"},
-    Status.payment_scheduled: {"zh": "已列入拨付批次", "en": "payment scheduled"},
-    Status.paid: {"zh": "已拨付", "en": "paid"},
-    Status.withdrawn: {"zh": "已撤回", "en": "withdrawn"},
-}
 
 # transition name → (statuses it leaves from, status it arrives at)
 TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
@@ -50,3 +46,28 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
 
 # An application in one of these no longer claims its entitlement: another may be made.
 CLOSED = frozenset({Status.rejected, Status.withdrawn})
+
+
+class BatchStatus(State):
+    """A payment batch: prepared, then released by finance or cancelled when its data changed."""
+
+    prepared = "prepared", "待拨付", "awaiting release"
+    released = "released", "已拨付", "released"
+    cancelled = "cancelled", "已取消（数据变化，转重新审核）", "cancelled (data changed, sent for re-review)"
+
+    @classmethod
+    def following(cls) -> Mapping[BatchStatus, frozenset[BatchStatus]]:
+        return {cls.prepared: frozenset({cls.released, cls.cancelled})}
+
+
+class CorrectionStatus(State):
+    """A proposed reversal or claw-back: a second person confirms or refuses it, or its proposer withdraws it."""
+
+    proposed = "proposed", "待复核", "awaiting confirmation"
+    confirmed = "confirmed", "已复核记账", "confirmed and recorded"
+    refused = "refused", "复核退回", "refused"
+    withdrawn = "withdrawn", "已撤回", "withdrawn"
+
+    @classmethod
+    def following(cls) -> Mapping[CorrectionStatus, frozenset[CorrectionStatus]]:
+        return {cls.proposed: frozenset({cls.confirmed, cls.refused, cls.withdrawn})}

@@ -15,15 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.meetings import MEETING_KIND_LABELS
-from zhijiao.drafting.stages import (
-    DISPOSITION_LABELS,
-    STAGE_LABELS,
-    UNIT_KIND_LABELS,
-    Disposition,
-    ReplyStatus,
-    Stage,
-    UnitKind,
-)
+from zhijiao.drafting.stages import UNIT_KIND_LABELS, Disposition, ReplyStatus, Stage, UnitKind
 from zhijiao.drafting.statistics import UNKNOWN_ARTICLE, UNKNOWN_UNIT, WHOLE_TEXT
 
 Id = Annotated[int, Path(ge=1, le=2**62)]
@@ -31,12 +23,6 @@ Key = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+
 NO_NUL = r"^[^\x00]*$"  # text a form may carry: PostgreSQL cannot hold the NUL character
 CSS = "/static/css/drafting.css"
 
-REPLY_LABELS = {
-    ReplyStatus.awaiting: {"zh": "未答复", "en": "no reply yet"},
-    ReplyStatus.items: {"zh": "已提意见", "en": "sent items"},
-    ReplyStatus.no_comments: {"zh": "无意见", "en": "no comments"},
-    ReplyStatus.unknown: {"zh": "原始记录未载明", "en": "not in the record"},
-}
 UNKNOWN_KIND = {"zh": "未载明", "en": "not in the record"}
 
 
@@ -92,14 +78,14 @@ def may(user: Principal) -> set[str]:
 def labels() -> dict[str, Any]:
     return {
         "css": CSS,
-        "stage_labels": {stage.value: label for stage, label in STAGE_LABELS.items()},
+        "stage_labels": Stage.label_table(),
         "stages": [stage.value for stage in Stage],
-        "disposition_labels": {d.value: label for d, label in DISPOSITION_LABELS.items()},
+        "disposition_labels": Disposition.label_table(),
         "dispositions": [d.value for d in Disposition],
         "kind_labels": {kind.value: label for kind, label in UNIT_KIND_LABELS.items()},
         "unit_kinds": [kind.value for kind in UnitKind],
         "unknown_kind": UNKNOWN_KIND,
-        "reply_labels": {status.value: label for status, label in REPLY_LABELS.items()},
+        "reply_labels": ReplyStatus.label_table(),
         "meeting_labels": {kind.value: label for kind, label in MEETING_KIND_LABELS.items()},
         "kind_names": CHANGE_KINDS,
         "unknown_names": UNKNOWN_NAMES,

@@ -14,7 +14,7 @@ from zhijiao.drafting import meetings, queries, versions
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.report_pdf import adoption_pdf
 from zhijiao.drafting.sheets_dispositions import adoption_workbook, export_dispositions
-from zhijiao.drafting.stages import DISPOSITION_LABELS, Disposition, Stage
+from zhijiao.drafting.stages import Disposition, Stage
 from zhijiao.drafting.statistics import consultation_sentence, drafting_explanation, statistics
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang, say
@@ -77,7 +77,7 @@ DISPOSITION_COLOURS = {
 
 def _chart(by_disposition: dict[str, int], lang: Lang) -> dict[str, object]:
     shown = [(key, count) for key, count in by_disposition.items() if count]
-    options = charts.pie("", {DISPOSITION_LABELS[Disposition(key)][lang.value]: count for key, count in shown})
+    options = charts.pie("", {Disposition(key).label(lang): count for key, count in shown})
     series = options["series"][0]
     series["label"] = {"show": False}  # the table beside it gives the numbers; the box is narrow for labels
     for point, (key, _count) in zip(series["data"], shown, strict=True):

@@ -24,7 +24,7 @@ from zhijiao.fulfilment.queries import (
     notices,
     visible_application,
 )
-from zhijiao.fulfilment.states import STATUS_LABELS, Status
+from zhijiao.fulfilment.states import Status
 from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import (
@@ -110,7 +110,7 @@ def award_list(request: Request, db: Db, policy: PolicyDep, user: Principal | No
         "query": QueryString(shown),
         "shown": shown,
         "has_todo": me.role in WAITING_FOR,
-        "statuses": STATUS_LABELS,
+        "statuses": Status.label_table(),
         "years": sorted(set(award_years(db, me.scope)) | set(years_with_data(db)), reverse=True),
         "articles": labels.article_labels(policy),
         "counties": counties(db) if me.scope.citywide else {},
@@ -179,7 +179,7 @@ def award(
         "entitlement": entitlement,
         "payee": payee,
         "county": counties(db).get(application.county_code, application.county_code),
-        "status_labels": STATUS_LABELS,
+        "status_labels": Status.label_table(),
         "origins": labels.ORIGINS,
         "levels": labels.level_labels(policy),
         "entity_kinds": labels.ENTITY_KINDS,

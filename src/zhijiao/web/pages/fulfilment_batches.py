@@ -21,7 +21,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import labels, payments, queries
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
-from zhijiao.fulfilment.states import Status
+from zhijiao.fulfilment.states import BatchStatus, Status
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import done_message, whole_number
@@ -118,7 +118,7 @@ def _page(
         "batches": found,
         "totals": queries.batch_totals(db, [b.id for b in found]),
         "users": _users(db, {b.prepared_by for b in found} | {b.released_by for b in found if b.released_by}),
-        "batch_statuses": labels.BATCH_STATUSES,
+        "batch_statuses": BatchStatus.label_table(),
         "payer_names": payer_labels(db, keys | {payer_key(b.payer, b.payer_county_code) for b in found}, lang),
         "payer_of": {b.id: payer_key(b.payer, b.payer_county_code) for b in found},
         "may_prepare": may_prepare,
@@ -219,12 +219,12 @@ def batch(
         "entitlements": {k: v.label for k, v in policy.entitlements_by_id.items()},
         "levels": labels.level_labels(policy),
         "payer_name": payer_labels(db, {key}, lang)[key],
-        "batch_statuses": labels.BATCH_STATUSES,
+        "batch_statuses": BatchStatus.label_table(),
         "users": _users(db, {found.prepared_by, found.released_by}),
         "count": len(entries) if entries else len(rows),
         "total": sum(e.amount_fen for e in entries) if entries else sum(decided.get(r.id, 0) for r in rows),
-        "stale": _stale(db, found) if found.status == "cancelled" else [],
-        "may_release": allows(user.role, Permission.release_payment) and found.status == "prepared",
+        "stale": _stale(db, found) if found.status == BatchStatus.cancelled else [],
+        "may_release": allows(user.role, Permission.release_payment) and found.status == BatchStatus.prepared,
         "done": done_message(request),
     }
     return render(request, "fulfilment/batch.html", context)
@@ -235,5 +235,6 @@ def release(db: Db, policy: PolicyDep, batch_id: Id, user: Principal = require(P
     """Every row into the ledger, or none; approvals on changed data are sent back and the batch cancelled."""
     result = payments.release_batch(db, user, policy, batch_id)
     return RedirectResponse(
-        f"/batches/{batch_id}?done={'released' if result.released else 'cancelled'}", status_code=303
+        f"/batches/{batch_id}?done={BatchStatus.released if result.released else BatchStatus.cancelled}",
+        status_code=303,
     )

@@ -23,6 +23,7 @@ from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
 from zhijiao.fulfilment.statements import obligations_year, reachable_payee
+from zhijiao.fulfilment.states import CorrectionStatus
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import (
@@ -101,7 +102,7 @@ def ledger(request: Request, db: Db, policy: PolicyDep, user: Principal = requir
         "articles": labels.article_labels(policy),
         "payers": labels.PAYERS,
         "kinds": labels.LEDGER_KINDS,
-        "correction_statuses": labels.CORRECTION_STATUSES,
+        "correction_statuses": CorrectionStatus.label_table(),
         "obligations_year": year,
         "lines": lines,
         "line_totals": totals(lines),
