@@ -12,21 +12,16 @@ from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from zhijiao.language import Lang
+from zhijiao.money import FEN_PER_MILLION, FEN_PER_WAN, yuan
 
-FEN_PER_YUAN = 100
-YUAN_PER_WAN = 10_000
 WENZHOU_TIME = get_timezone("Asia/Shanghai")  # event times are stored in UTC, shown in local time
-
-
-def _yuan(fen: int | Decimal) -> Decimal:
-    return Decimal(fen) / FEN_PER_YUAN
 
 
 def money(fen: int | None, lang: Lang) -> str:
     """¥12,345.67 — exact, from integer fen."""
     if fen is None:
         return "—"
-    return format_currency(_yuan(fen), "CNY", locale=lang.locale, currency_digits=True)
+    return format_currency(yuan(fen), "CNY", locale=lang.locale, currency_digits=True)
 
 
 def money_wan(fen: int | None, lang: Lang) -> str:
@@ -34,8 +29,8 @@ def money_wan(fen: int | None, lang: Lang) -> str:
     if fen is None:
         return "—"
     if lang is Lang.zh:
-        return format_decimal(_yuan(fen) / YUAN_PER_WAN, format="#,##0.00", locale=lang.locale) + "万元"
-    return "¥" + format_decimal(_yuan(fen) / 1_000_000, format="#,##0.00", locale=lang.locale) + " million"
+        return format_decimal(Decimal(fen) / FEN_PER_WAN, format="#,##0.00", locale=lang.locale) + "万元"
+    return "¥" + format_decimal(Decimal(fen) / FEN_PER_MILLION, format="#,##0.00", locale=lang.locale) + " million"
 
 
 def number(value: int | Decimal | None, lang: Lang) -> str:

@@ -29,8 +29,9 @@ from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.language import Lang
 from zhijiao.refusals import InputRefused
+from zhijiao.registry.queries import years_with_data
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
-from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, years_with_data
+from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view
 
 
 class Dimension(StrEnum):

@@ -36,7 +36,8 @@ from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import download, signed_in
 from zhijiao.refusals import Invalid
-from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
+from zhijiao.registry.queries import years_with_data
+from zhijiao.simulation.cost_view import plan_years_with_data
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 ACTS = SIGNED_IN | problem_responses(409)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.api.fulfilment_schemas import (
@@ -19,7 +18,7 @@ from zhijiao.api.fulfilment_schemas import (
 )
 from zhijiao.authz import Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import applications, attachments, labels, next_steps, queries
+from zhijiao.fulfilment import applications, attachments, batch_queries, labels, next_steps, queries
 from zhijiao.fulfilment.models import Application, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.queries import AwardRow, EntityName
 from zhijiao.fulfilment.states import BatchStatus, Status
@@ -134,9 +133,7 @@ def application_detail(
     base = application_out(policy, award_row(session, application), lang)
     decision = applications.latest_decision(session, application.id)
     files = attachments.of(session, user, application.id)
-    entries = session.scalars(
-        select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id)
-    ).all()
+    entries = batch_queries.application_payments(session, application.id)
     decision_out = None
     if decision is not None:
         frozen = decision.explanation[0] if decision.explanation else {}
@@ -190,11 +187,9 @@ def application_detail(
 
 
 def batch_out(session: Session, batch: PaymentBatch) -> BatchOut:
+    count, total = queries.batch_totals(session, [batch.id]).get(batch.id, (0, 0))
     if batch.status == BatchStatus.released:
-        entries = session.scalars(select(LedgerEntry.amount_fen).where(LedgerEntry.batch_id == batch.id)).all()
-        count, total = len(entries), sum(entries)
-    else:
-        count, total = queries.batch_totals(session, [batch.id]).get(batch.id, (0, 0))
+        count, total = queries.paid_totals(session, batch.id)
     return BatchOut(
         id=batch.id,
         number=batch.number,

@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from zhijiao.api.fulfilment_out import batch_out, ledger_out, yuan_text
 from zhijiao.api.fulfilment_schemas import (
@@ -29,7 +28,7 @@ from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import payments, queries
+from zhijiao.fulfilment import batch_queries, payments, queries
 from zhijiao.fulfilment.ledger_workbook import ledger_workbook
 from zhijiao.fulfilment.models import PaymentBatch
 from zhijiao.fulfilment.obligations import Line, obligations, statement, totals
@@ -60,10 +59,7 @@ LedgerQuery = Annotated[queries.LedgerFilter, Depends(ledger_query)]
 
 
 def _batch(db: Db, user: Principal, batch_id: int) -> PaymentBatch:
-    found = db.scalar(select(PaymentBatch).where(PaymentBatch.id == batch_id, queries.batch_scope(user.scope)))
-    if found is None:
-        raise NotFound("未找到该拨付批次。", "No such payment batch.")
-    return found
+    return batch_queries.visible_batch(db, user.scope, batch_id)
 
 
 @router.get(

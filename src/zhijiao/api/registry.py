@@ -33,7 +33,7 @@ from zhijiao.http.errors import InvalidInput, NotFound
 from zhijiao.registry import rows
 from zhijiao.registry.counties import resolve_county
 from zhijiao.registry.editing import Change, RowNotFound, save
-from zhijiao.registry.queries import data_years
+from zhijiao.registry.queries import years_with_data
 from zhijiao.registry.reach import owner
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import Column, TableSpec
@@ -218,7 +218,7 @@ def _entitlements_route(table: str) -> None:
         db, policy, user, lang = kwargs["db"], kwargs["policy"], kwargs["user"], kwargs["lang"]
         code, year = kwargs["code"], kwargs["year"]
         _find(db, TABLES_BY_NAME[table], user, {"code": code})
-        years = data_years(db)
+        years = years_with_data(db)
         chosen = year if year is not None else (years[-1] if years else None)
         if chosen is None or chosen not in years:
             listed = ", ".join(str(y) for y in years)

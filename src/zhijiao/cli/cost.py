@@ -14,6 +14,7 @@ from zhijiao.engine.explain import fmt
 from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
+from zhijiao.money import yuan
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table, write_xlsx
 from zhijiao.storage.database import unit_of_work
 from zhijiao.storage.migrate import ensure_schema
@@ -22,7 +23,7 @@ out = Console()
 
 
 def _money(fen: int | None, lang: Lang) -> str:
-    return "" if fen is None else fmt(fen / 100, Unit.YUAN, lang.value)
+    return "" if fen is None else fmt(float(yuan(fen)), Unit.YUAN, lang.value)
 
 
 def cost(

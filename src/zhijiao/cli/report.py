@@ -11,6 +11,7 @@ import typer
 from zhijiao.cli.common import LangOption, err, the_policy, user_errors
 from zhijiao.language import Lang, say
 from zhijiao.registry.counties import county_codes, resolve_county
+from zhijiao.registry.queries import years_with_data
 from zhijiao.storage.database import unit_of_work
 from zhijiao.storage.migrate import ensure_schema
 
@@ -43,7 +44,7 @@ def report(
         if county is not None:
             code = resolve_county(session, county)
             name = next(n for n, c in county_codes(session).items() if c == code)
-        years = content.report_years(session)
+        years = years_with_data(session)
         chosen = year or (years[-1] if years else None)
         if chosen not in years:
             listed = "、".join(map(str, years)) or say(lang, "无", "none")

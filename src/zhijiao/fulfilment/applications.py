@@ -17,7 +17,7 @@ from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.compute import award_key, compute, current_situation
 from zhijiao.fulfilment.entities import find_payee, payee_of
 from zhijiao.fulfilment.models import Application, Decision
-from zhijiao.fulfilment.scope import check_reach, require, school_of_platform
+from zhijiao.fulfilment.scope import application_scope, require, school_of_platform
 from zhijiao.fulfilment.states import CLOSED, TRANSITIONS, Status
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 
@@ -41,10 +41,10 @@ def snapshot(application: Application) -> dict[str, Any]:
 
 def load(session: Session, actor: Principal, application_id: int) -> Application:
     """The application, locked for the change (``FOR UPDATE``), if the actor's scope reaches it."""
-    application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
+    mine = select(Application).where(Application.id == application_id, application_scope(actor.scope))
+    application = session.scalar(mine.with_for_update(of=Application))
     if application is None:
         raise OutOfScope
-    check_reach(session, actor, application)
     return application
 
 

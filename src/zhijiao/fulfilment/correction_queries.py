@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from zhijiao.accounts.models import User
 from zhijiao.authz import Scope
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
-from zhijiao.fulfilment.queries import ledger_scope
+from zhijiao.fulfilment.scope import ledger_scope
 from zhijiao.fulfilment.states import CorrectionStatus
 
 

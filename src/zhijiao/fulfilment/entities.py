@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhijiao.authz import Scope
 from zhijiao.engine.model import Entitlement
 from zhijiao.engine.policy import Policy
-from zhijiao.refusals import Invalid
+from zhijiao.refusals import Forbidden, Invalid
 from zhijiao.registry.models import Enterprise, Platform, School
 
 
@@ -71,3 +72,30 @@ def payer_of(policy: Policy, payee: Payee, entitlement: Entitlement) -> tuple[st
     else:
         raise Invalid(f"无法确定{payee.code}的付款方。", f"The payer of {payee.code} cannot be determined.")
     return payer, (payee.county_code if payer == "county" else None)
+
+
+@dataclass(frozen=True)
+class Payees:
+    """What the user may apply for: its school (and the school's platforms) or its enterprise, and the policy's
+    entitlements those are paid."""
+
+    school: School | None
+    enterprise: Enterprise | None
+    platforms: list[Platform]
+    offered: list[Entitlement]
+
+
+def payees(db: Session, policy: Policy, scope: Scope) -> Payees:
+    school = db.get(School, scope.school_id) if scope.school_id else None
+    enterprise = db.get(Enterprise, scope.enterprise_id) if scope.enterprise_id else None
+    if school is None and enterprise is None:
+        raise Forbidden("只有学校或企业用户可以申报。", "Only school and enterprise users apply.")
+    platforms = (
+        list(db.scalars(select(Platform).where(Platform.school_id == school.id).order_by(Platform.code)))
+        if school
+        else []
+    )
+    kinds = {"school", "platform"} if school else {"enterprise"}
+    # What needs an application first; a proactive award is applied for only when the registry misses it.
+    offered = sorted((e for e in policy.entitlements if e.entity in kinds), key=lambda e: e.proactive)
+    return Payees(school, enterprise, platforms, offered)

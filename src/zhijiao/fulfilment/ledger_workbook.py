@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -18,6 +17,7 @@ from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.fulfilment import labels, queries
 from zhijiao.fulfilment.models import LedgerEntry, PaymentBatch
 from zhijiao.language import Lang, say
+from zhijiao.money import yuan
 from zhijiao.xlsx_text import keep_text
 
 YUAN_FORMAT = "#,##0.00"
@@ -44,10 +44,6 @@ COLUMNS = (
     ("记账人（复核人）", "recorded (confirmed) by"),
 )
 AMOUNT = 14  # the amount's column, 0-based; the running balance follows the last column
-
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen) / 100
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -108,16 +104,16 @@ def ledger_workbook(
             numbers.get(e.application_id, "") if e.application_id else "",
             batches.get(e.batch_id, "") if e.batch_id else "",
             labels.PAYERS[e.payer][lang.value],
-            _yuan(e.amount_fen),
+            yuan(e.amount_fen),
             e.reverses_id or "",
             corrected.get(e.id, ""),
             e.reason or "",
             users.get(e.proposed_by, "") if e.proposed_by else "",
             users.get(e.recorded_by, "") if e.recorded_by else "",
         ]
-        sheet.append(row + ([_yuan(balance)] if running else []))
+        sheet.append(row + ([yuan(balance)] if running else []))
     net = sum(e.amount_fen for e in entries)
-    sheet.append([say(lang, "净额", "net")] + [""] * (AMOUNT - 1) + [_yuan(net)])
+    sheet.append([say(lang, "净额", "net")] + [""] * (AMOUNT - 1) + [yuan(net)])
     for cells in sheet.iter_rows(min_row=2):
         cells[1].number_format = "yyyy-mm-dd hh:mm:ss"
         cells[AMOUNT].number_format = YUAN_FORMAT

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from zhijiao.fulfilment.obligations import MEASURES, Line, totals
 from zhijiao.language import Lang, say
+from zhijiao.money import yuan
 from zhijiao.xlsx_text import keep_text
 
 HEADERS = {
@@ -26,10 +26,6 @@ PAYERS = {"city": ("市财政", "city finance"), "county": ("县（市、区）�
 YUAN_FORMAT = "#,##0.00"
 
 
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen) / 100
-
-
 def write_obligations(lines: list[Line], path: Path, lang: Lang = Lang.zh) -> None:
     book = Workbook()
     sheet = book.active
@@ -39,13 +35,13 @@ def write_obligations(lines: list[Line], path: Path, lang: Lang = Lang.zh) -> No
     for line in lines:
         sheet.append(
             [say(lang, *PAYERS[line.payer]), line.article, line.county, line.year]
-            + [_yuan(line.amounts[m]) for m in MEASURES]
-            + [_yuan(line.outstanding)]
+            + [yuan(line.amounts[m]) for m in MEASURES]
+            + [yuan(line.outstanding)]
         )
     total = totals(lines)
     outstanding = total.get("approved", 0) - total.get("paid", 0) - total.get("reversed", 0)
     sheet.append(
-        [say(lang, "合计", "total"), "", "", ""] + [_yuan(total.get(m, 0)) for m in MEASURES] + [_yuan(outstanding)]
+        [say(lang, "合计", "total"), "", "", ""] + [yuan(total.get(m, 0)) for m in MEASURES] + [yuan(outstanding)]
     )
     for row in sheet.iter_rows(min_row=2, min_col=5):
         for cell in row:

@@ -1,6 +1,6 @@
 """What the fulfilment pages and API read: applications, notices, batches and ledger rows within the
-user's scope, with the names people recognise. Scope is a clause of every query (the same reach as
-``zhijiao.fulfilment.scope.reaches``), so a row outside it is never loaded, let alone shown."""
+user's scope, with the names people recognise. Scope is a clause of every query (the reach
+``zhijiao.fulfilment.scope`` writes), so a row outside it is never loaded, let alone shown."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from zhijiao.accounts.models import User
 from zhijiao.authz import Principal, Role, Scope
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, Notice, PaymentBatch
+from zhijiao.fulfilment.scope import application_scope, entity_scope, ledger_scope
 from zhijiao.fulfilment.states import Status
 from zhijiao.refusals import NotFound
 from zhijiao.registry.models import County, Enterprise, Platform, School
@@ -29,36 +30,6 @@ WAITING_FOR: dict[Role, tuple[Status, ...]] = {
     Role.school_user: (Status.draft, Status.returned),
     Role.enterprise_user: (Status.draft, Status.returned),
 }
-
-
-def own_platforms(scope: Scope) -> Select[int]:
-    return select(Platform.id).where(Platform.school_id == scope.school_id)
-
-
-IdColumn = InstrumentedAttribute[int | None]
-
-
-def entity_scope(scope: Scope, school: IdColumn, enterprise: IdColumn, platform: IdColumn) -> ColumnElement[bool]:
-    """Rows (applications, ledger entries, notices) whose entity the user reaches."""
-    if scope.citywide:
-        return true()
-    if scope.enterprise_id is not None:
-        return enterprise == scope.enterprise_id
-    if scope.school_id is None:
-        return false()  # a user of no county, school or enterprise (a consulted unit) reaches no award
-    return or_(school == scope.school_id, platform.in_(own_platforms(scope)))
-
-
-def application_scope(scope: Scope) -> ColumnElement[bool]:
-    if scope.county_code is not None:
-        return Application.county_code == scope.county_code
-    return entity_scope(scope, Application.school_id, Application.enterprise_id, Application.platform_id)
-
-
-def ledger_scope(scope: Scope) -> ColumnElement[bool]:
-    if scope.county_code is not None:
-        return LedgerEntry.county_code == scope.county_code
-    return entity_scope(scope, LedgerEntry.school_id, LedgerEntry.enterprise_id, LedgerEntry.platform_id)
 
 
 def counties(session: Session) -> dict[str, str]:
@@ -219,6 +190,12 @@ def award_years(session: Session, scope: Scope) -> list[int]:
     return list(session.scalars(query))
 
 
+def application_notices(session: Session, application_id: int) -> list[Notice]:
+    """What the entity was told about one application, oldest first (the caller has checked its reach)."""
+    query = select(Notice).where(Notice.application_id == application_id).order_by(Notice.id)
+    return list(session.scalars(query))
+
+
 def notices(session: Session, scope: Scope, limit: int = 20) -> list[Notice]:
     """What the entity was told, newest first (only for users of one school or enterprise)."""
     if scope.school_id is None and scope.enterprise_id is None:
@@ -254,6 +231,15 @@ def batch_totals(session: Session, batch_ids: Sequence[int]) -> dict[int, tuple[
         .group_by(Application.batch_id)
     )
     return {int(b): (int(c), int(t)) for b, c, t in session.execute(query)}
+
+
+def paid_totals(session: Session, batch_id: int) -> tuple[int, int]:
+    """A released batch's payments as the ledger holds them: (count, total in fen)."""
+    query = select(func.count(), func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(
+        LedgerEntry.batch_id == batch_id
+    )
+    count, total = session.execute(query).one()
+    return int(count), int(total)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
-"""Whose records a user may act on in fulfilment: the same scopes as the registry."""
+"""Whose records a user may act on in fulfilment: the same scopes as the registry, written once, in SQL, so that
+what a list shows and what a change may load are the same rows."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from zhijiao.authz import Permission, Principal, allows
-from zhijiao.fulfilment.models import Application
-from zhijiao.refusals import NotAllowed, OutOfScope
+from zhijiao.authz import Permission, Principal, Scope, allows
+from zhijiao.fulfilment.models import Application, LedgerEntry
+from zhijiao.refusals import NotAllowed
 from zhijiao.registry.models import Platform
 
 ROLE_REFUSED = ("您的角色无权进行此操作。", "Your role does not allow this.")
@@ -22,22 +23,31 @@ def school_of_platform(session: Session, platform_id: int) -> int | None:
     return session.scalar(select(Platform.school_id).where(Platform.id == platform_id))
 
 
-def reaches(session: Session, actor: Principal, application: Application) -> bool:
-    """Whether the application lies in the actor's scope (city-wide roles reach every one)."""
-    scope = actor.scope
+def own_platforms(scope: Scope) -> Select[int]:
+    return select(Platform.id).where(Platform.school_id == scope.school_id)
+
+
+IdColumn = InstrumentedAttribute[int | None]
+
+
+def entity_scope(scope: Scope, school: IdColumn, enterprise: IdColumn, platform: IdColumn) -> ColumnElement[bool]:
+    """Rows (applications, ledger entries, notices) whose entity the user reaches."""
     if scope.citywide:
-        return True
-    if scope.county_code is not None:
-        return application.county_code == scope.county_code
+        return true()
     if scope.enterprise_id is not None:
-        return application.enterprise_id == scope.enterprise_id
-    if application.school_id is not None:
-        return application.school_id == scope.school_id
-    if application.platform_id is not None:
-        return school_of_platform(session, application.platform_id) == scope.school_id
-    return False
+        return enterprise == scope.enterprise_id
+    if scope.school_id is None:
+        return false()  # a user of no county, school or enterprise (a consulted unit) reaches no award
+    return or_(school == scope.school_id, platform.in_(own_platforms(scope)))
 
 
-def check_reach(session: Session, actor: Principal, application: Application) -> None:
-    if not reaches(session, actor, application):
-        raise OutOfScope
+def application_scope(scope: Scope) -> ColumnElement[bool]:
+    if scope.county_code is not None:
+        return Application.county_code == scope.county_code
+    return entity_scope(scope, Application.school_id, Application.enterprise_id, Application.platform_id)
+
+
+def ledger_scope(scope: Scope) -> ColumnElement[bool]:
+    if scope.county_code is not None:
+        return LedgerEntry.county_code == scope.county_code
+    return entity_scope(scope, LedgerEntry.school_id, LedgerEntry.enterprise_id, LedgerEntry.platform_id)

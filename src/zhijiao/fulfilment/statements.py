@@ -8,7 +8,8 @@ from zhijiao.authz import Principal
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment.entities import find_payee
 from zhijiao.refusals import Invalid, NotFound
-from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
+from zhijiao.registry.queries import years_with_data
+from zhijiao.simulation.cost_view import plan_years_with_data
 
 KINDS = ("school", "enterprise", "platform")
 

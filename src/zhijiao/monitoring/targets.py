@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.policy import Policy
+from zhijiao.money import yuan
 from zhijiao.monitoring.measures import CITY, MEASURES, Ratio, city_total
 from zhijiao.registry.models import SchoolYear
 
@@ -45,7 +46,7 @@ def _value(unit: str, ratio: tuple[int, int]) -> Decimal | None:
     numerator, denominator = ratio
     if unit == "rate":
         return None if denominator == 0 else (Decimal(numerator) / denominator).quantize(Decimal("0.0001"))
-    return Decimal(numerator) / 100 if unit == "yuan" else Decimal(numerator)
+    return yuan(numerator) if unit == "yuan" else Decimal(numerator)
 
 
 def _path(start_year: int, deadline: int, year: int) -> Decimal:

@@ -56,3 +56,11 @@ def resolve_county(session: Session, text: str) -> str:
             [Problem(where, "county", f"“{text}” 不是温州市的县（市、区）", f"{text!r} is not a county of Wenzhou")]
         )
     return code
+
+
+def county_options(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of every county, in the official order (districts, cities, counties, city-run) the registry
+    seeds them in."""
+    order = {name: i for i, name in enumerate(named_counties("zh"))}
+    found = session.execute(select(County.code, County.name)).all()
+    return sorted(((str(c), str(n)) for c, n in found), key=lambda item: (order.get(item[1], len(order)), item[1]))

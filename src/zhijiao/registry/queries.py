@@ -74,9 +74,21 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def data_years(session: Session) -> list[int]:
-    """The years the registry holds school figures for, oldest first."""
+def years_with_data(session: Session) -> list[int]:
+    """The years the registry holds school figures for, oldest first: the years a cost, a report, an award run
+    or a registry view can be asked for (the one query for "years with data")."""
     return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
+
+
+def scope_label(session: Session, scope: Scope) -> str | None:
+    """What a scoped user's pages are limited to (a county, a school or an enterprise), for the page to say."""
+    if scope.county_code is not None:
+        return session.scalar(select(County.name).where(County.code == scope.county_code))
+    if scope.school_id is not None:
+        return session.scalar(select(School.name).where(School.id == scope.school_id))
+    if scope.enterprise_id is not None:
+        return session.scalar(select(Enterprise.name).where(Enterprise.id == scope.enterprise_id))
+    return None
 
 
 def year_end(year: int | None) -> dt.date:

@@ -19,6 +19,7 @@ from matplotlib.ticker import StrMethodFormatter
 from matplotlib.typing import RcKeyType
 
 from zhijiao.language import Lang, say
+from zhijiao.money import FEN_PER_MILLION, FEN_PER_WAN
 from zhijiao.monitoring.targets import Progress
 from zhijiao.reports.content import CostRow
 
@@ -38,8 +39,6 @@ STYLE: dict[RcKeyType, Any] = {
 }
 WIDTH_INCHES = 6.6
 SMALL_WEDGE = 5  # percent: a thinner wedge has no room for its label
-FEN_PER_WAN = 1_000_000
-FEN_PER_MILLION = 100_000_000
 
 
 def _svg(figure: Figure) -> Markup:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.calculate import Comparison
@@ -17,7 +16,6 @@ from zhijiao.engine.policy import Policy
 from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
-from zhijiao.registry.models import SchoolYear
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table
 
 SHARE_PLACES = Decimal("0.0001")
@@ -56,11 +54,6 @@ class Report:
     @property
     def scope(self) -> dict[str, str]:
         return {"zh": self.county, "en": self.county} if self.county else {"zh": CITY, "en": "Wenzhou (whole city)"}
-
-
-def report_years(session: Session) -> list[int]:
-    """The years the registry holds figures for: the years a report can be made for."""
-    return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
 
 
 def _in_county(comparison: Comparison, county: str) -> Comparison:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from zhijiao import formatting
 from zhijiao.language import Lang, say
 
-FEN_PER_YUAN = 100
 YUAN_PER_YI = 100_000_000  # officials read the billions of T1 in 亿元
 
 STATUS = {
@@ -40,11 +39,6 @@ def dimension(code: str, lang: Lang) -> str:
 def unit(code: str, lang: Lang) -> str:
     zh, en = UNIT.get(code, (code, code))
     return say(lang, zh, en)
-
-
-def yuan(fen: int) -> Decimal:
-    """Exact yuan of integer fen: a workbook cell holds 1234.56, never a float's approximation of it."""
-    return Decimal(fen) / FEN_PER_YUAN
 
 
 def rising(lang: Lang) -> str:

@@ -17,6 +17,7 @@ from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships 
 
 from zhijiao import formatting
 from zhijiao.language import Lang, say
+from zhijiao.money import FEN_PER_MILLION, FEN_PER_WAN
 from zhijiao.monitoring.targets import Progress
 from zhijiao.reports import charts, labels
 from zhijiao.reports.content import CostRow, Report
@@ -24,8 +25,6 @@ from zhijiao.reports.templating import TEMPLATES, env
 from zhijiao.simulation.cost import DIMENSIONS
 
 TEMPLATE = "dashboard_pdf.html"
-FEN_PER_WAN = 1_000_000
-FEN_PER_MILLION = 100_000_000
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhijiao import formatting
 from zhijiao.language import Lang, say
+from zhijiao.money import yuan
 from zhijiao.reports import labels
 from zhijiao.reports.content import Report
 from zhijiao.simulation.cost import DIMENSIONS, label
@@ -79,8 +80,8 @@ def cost_workbook(report: Report, lang: Lang = Lang.zh) -> bytes:
         header = [say(lang, "分组", "Group"), say(lang, "金额（元）", "Amount (yuan)"), say(lang, "占比", "Share")]
         sheet = _sheet(workbook, labels.dimension(dimension, lang), header, [30, 20, 10])
         for row in report.cost[dimension]:
-            sheet.append([row.label[lang.value], labels.yuan(row.fen), row.share])
-        sheet.append([total_label, labels.yuan(report.total_fen), Decimal(1) if report.total_fen else None])
+            sheet.append([row.label[lang.value], yuan(row.fen), row.share])
+        sheet.append([total_label, yuan(report.total_fen), Decimal(1) if report.total_fen else None])
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
         _formatted(sheet, "B", YUAN_FORMAT)
@@ -97,7 +98,7 @@ def cost_workbook(report: Report, lang: Lang = Lang.zh) -> bytes:
             label("article", item.article, lang.value),
             label("payer", item.payer, lang.value),
             item.county,
-            labels.yuan(item.fen),
+            yuan(item.fen),
         ]
         sheet.append(line)
     _formatted(sheet, "D", YUAN_FORMAT)

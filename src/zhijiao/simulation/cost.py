@@ -15,6 +15,7 @@ from zhijiao.engine.calculate import Comparison, compare
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
+from zhijiao.money import yuan
 from zhijiao.registry.snapshot import frames_for_year
 from zhijiao.xlsx_text import keep_text
 
@@ -64,10 +65,6 @@ def label(dimension: str, key: str, lang: str) -> str:
     return names[0 if lang == "zh" else 1] if names else key
 
 
-def _yuan(fen: int | None) -> float | None:
-    return None if fen is None else fen / 100  # the sheet shows yuan; sums stay exact in the engine
-
-
 def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh") -> None:
     """One sheet per dimension, then each entity's outputs (baseline), as a bureau meeting reads them."""
     zh = lang == "zh"
@@ -82,9 +79,9 @@ def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh") -> None:
             header += ["改革（元）", "差额（元）"] if zh else ["reform (yuan)", "difference (yuan)"]
         sheet.append(header)
         for key, base, reformed in [*result.rows, ("合计" if zh else "total", *result.total)]:
-            row: list[Any] = [label(dimension, key, lang), _yuan(base)]
+            row: list[Any] = [label(dimension, key, lang), yuan(base)]
             if comparison.reform and reformed is not None:
-                row += [_yuan(reformed), _yuan(reformed - base)]
+                row += [yuan(reformed), yuan(reformed - base)]
             sheet.append(row)
         for column in ("B", "C", "D"):
             for cell in sheet[column][1:]:

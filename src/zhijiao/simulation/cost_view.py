@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from zhijiao.authz import Principal
 from zhijiao.engine.calculate import Comparison
 from zhijiao.engine.policy import Policy
+from zhijiao.money import FEN_PER_WAN
 from zhijiao.refusals import Forbidden, InputRefused, NotFound
-from zhijiao.registry.models import County, SchoolYear
+from zhijiao.registry.models import County
+from zhijiao.registry.queries import years_with_data
 from zhijiao.simulation.cost import label, table
-
-FEN_PER_WAN = 1_000_000  # charts read 万元
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,6 @@ def county_names(session: Session, policy: Policy) -> list[str]:
     ``policy`` lists its places."""
     order = {name: i for i, name in enumerate(policy.places)}
     return sorted(session.scalars(select(County.name)), key=lambda name: (order.get(name, len(order)), name))
-
-
-def years_with_data(session: Session) -> list[int]:
-    return list(session.scalars(select(SchoolYear.year).distinct().order_by(SchoolYear.year)))
 
 
 def plan_years(policy: Policy) -> list[int]:

@@ -15,8 +15,9 @@ from zhijiao.authz import Permission, Principal, allows
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress
+from zhijiao.registry.queries import years_with_data
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
-from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, scope_county, wan, years_with_data
+from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, scope_county, wan
 from zhijiao.web import charts
 from zhijiao.web.i18n import translator
 from zhijiao.web.pages.targets_data import measure_formatter

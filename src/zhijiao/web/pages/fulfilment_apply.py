@@ -4,12 +4,10 @@ the amount is computed from, a note and supporting documents; saved as a draft o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
@@ -17,14 +15,13 @@ from zhijiao.authz import Permission, Principal
 from zhijiao.engine.model import Entitlement
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, figures, labels
+from zhijiao.fulfilment.entities import Payees, payees
 from zhijiao.fulfilment.models import Application
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
-from zhijiao.http.errors import Forbidden
 from zhijiao.http.params import YEAR_DIGITS, whole_number
 from zhijiao.language import Lang
 from zhijiao.money import yuan_to_fen
 from zhijiao.refusals import Refused
-from zhijiao.registry.models import Enterprise, Platform, School
 from zhijiao.simulation.cost_view import plan_years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
@@ -32,34 +29,6 @@ from zhijiao.web.templating import render
 router = APIRouter()
 FIGURE = "fig."  # form fields of the declared figures: fig.part_time_teachers, …
 MAX_FILES = 10
-
-
-@dataclass(frozen=True)
-class Payees:
-    """What the user may apply for: its school (and the school's platforms) or its enterprise, and the policy's
-    entitlements those are paid."""
-
-    school: School | None
-    enterprise: Enterprise | None
-    platforms: list[Platform]
-    offered: list[Entitlement]
-
-
-def payees(db: Session, policy: Policy, user: Principal) -> Payees:
-    scope = user.scope
-    school = db.get(School, scope.school_id) if scope.school_id else None
-    enterprise = db.get(Enterprise, scope.enterprise_id) if scope.enterprise_id else None
-    if school is None and enterprise is None:
-        raise Forbidden("只有学校或企业用户可以申报。", "Only school and enterprise users apply.")
-    platforms = (
-        list(db.scalars(select(Platform).where(Platform.school_id == school.id).order_by(Platform.code)))
-        if school
-        else []
-    )
-    kinds = {"school", "platform"} if school else {"enterprise"}
-    # What needs an application first; a proactive award is applied for only when the registry misses it.
-    offered = sorted((e for e in policy.entitlements if e.entity in kinds), key=lambda e: e.proactive)
-    return Payees(school, enterprise, platforms, offered)
 
 
 Upload = tuple[str, bytes]  # a file's name and its bytes
@@ -128,7 +97,7 @@ def _form(
 def new_award(
     request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal = require(Permission.apply)
 ) -> Response:
-    found = payees(db, policy, user)
+    found = payees(db, policy, user.scope)
     entitlement = _chosen(found, request.query_params.get("entitlement"))
     return _form(request, db, policy, lang, found, entitlement, {})
 
@@ -182,7 +151,7 @@ def create_award(
 ) -> Response:
     """Creates the draft, attaches the files, and submits it if asked: one transaction, all or nothing."""
     values, files = fields
-    found = payees(db, policy, user)
+    found = payees(db, policy, user.scope)
     entitlement = _chosen(found, values.get("entitlement"))
     if len(files) > MAX_FILES:
         message = (f"一次最多上传{MAX_FILES}个附件。", f"At most {MAX_FILES} attachments at a time.")

@@ -8,16 +8,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import applications, attachments, figures, labels, next_steps, proactive
+from zhijiao.fulfilment import applications, attachments, batch_queries, figures, labels, next_steps, proactive
+from zhijiao.fulfilment.batch_queries import payer_key
 from zhijiao.fulfilment.entities import payee_of, payer_of
-from zhijiao.fulfilment.models import LedgerEntry, Notice
 from zhijiao.fulfilment.queries import (
     WAITING_FOR,
     AwardFilter,
+    application_notices,
     award_years,
     awards,
     counties,
@@ -38,9 +38,9 @@ from zhijiao.http.params import (
     whole_number,
     year_of,
 )
-from zhijiao.simulation.cost_view import plan_years_with_data, years_with_data
+from zhijiao.registry.queries import years_with_data
+from zhijiao.simulation.cost_view import plan_years_with_data
 from zhijiao.web.pages import fulfilment_view as view
-from zhijiao.web.pages.fulfilment_common import payer_key
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -172,7 +172,6 @@ def award(
     payer, payer_county = payer_of(policy, payee, entitlement)
     decision = applications.latest_decision(db, application.id)
     declared = {v.name: v for v in figures.figure_variables(policy, entitlement)}
-    query = select(Notice).where(Notice.application_id == application.id).order_by(Notice.id)
     context = {
         "css": CSS,
         "a": application,
@@ -192,10 +191,8 @@ def award(
         "steps": view.decision_steps(policy, entitlement, decision, lang) if decision else (),
         "inputs": view.decision_inputs(policy, entitlement, decision, lang) if decision else [],
         "history": next_steps.history(db, application),
-        "payments": list(
-            db.scalars(select(LedgerEntry).where(LedgerEntry.application_id == application.id).order_by(LedgerEntry.id))
-        ),
-        "notices": list(db.scalars(query)),
+        "payments": batch_queries.application_payments(db, application.id),
+        "notices": application_notices(db, application.id),
         "may": next_steps.available_actions(me, application),
         "payer_key": payer_key(payer, payer_county),
         "done": DONE.get(done_message(request) or ""),

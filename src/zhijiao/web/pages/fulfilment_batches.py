@@ -4,96 +4,29 @@ refusal, or the approvals whose registry data changed and went back for re-revie
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.models import User
-from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import labels, payments, queries
-from zhijiao.fulfilment.entities import payee_of, payer_of
-from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
-from zhijiao.fulfilment.states import BatchStatus, Status
+from zhijiao.fulfilment import batch_queries, labels, payments, queries
+from zhijiao.fulfilment.batch_queries import payer_key
+from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
-from zhijiao.http.errors import NotFound
 from zhijiao.http.params import done_message, whole_number
 from zhijiao.language import Lang
 from zhijiao.money import yuan_to_fen
 from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_awards import CSS
-from zhijiao.web.pages.fulfilment_common import CITY, payer_key
 from zhijiao.web.templating import render
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**62)]
 MAX_COUNT_DIGITS = 6  # a batch of up to 999,999 payments
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An approved award ready for a batch, with the payer the policy's cost items name."""
-
-    application: Application
-    entity: queries.EntityName
-    county: str
-    amount_fen: int
-    payer: str  # payer_key
-
-
-def candidates(db: Session, policy: Policy, user: Principal) -> list[Candidate]:
-    query = select(Application).where(
-        Application.status == Status.city_approved.value,
-        Application.batch_id.is_(None),
-        Application.needs_re_review.is_(False),
-        queries.application_scope(user.scope),
-    )
-    found = list(db.scalars(query.order_by(Application.id)))
-    decided = dict(
-        db.execute(queries.latest_decisions().where(Decision.application_id.in_([a.id for a in found]))).all()
-    )
-    names = queries.entity_names(db, [(a.school_id, a.enterprise_id, a.platform_id) for a in found])
-    county = queries.counties(db)
-    out = []
-    for a in found:
-        payee = payee_of(db, a.school_id, a.enterprise_id, a.platform_id)
-        payer, payer_county = payer_of(policy, payee, policy.entitlements_by_id[a.entitlement])
-        out.append(
-            Candidate(
-                a,
-                names[(a.school_id, a.enterprise_id, a.platform_id)],
-                county.get(a.county_code, a.county_code),
-                int(decided.get(a.id, 0)),
-                payer_key(payer, payer_county),
-            )
-        )
-    return out
-
-
-def payer_labels(db: Session, keys: set[str], lang: Lang) -> dict[str, str]:
-    names = queries.counties(db)
-    out = {}
-    for key in sorted(keys):
-        if key == CITY:
-            out[key] = labels.PAYERS[CITY][lang.value]
-        else:
-            code = key.split(":", 1)[1]
-            out[key] = f"{names.get(code, code)}{'财政' if lang is Lang.zh else ' finance'}"
-    return out
-
-
-def _users(db: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
 
 
 def _page(
@@ -109,18 +42,19 @@ def _page(
 ) -> Response:
     found = queries.batches(db, user.scope)
     may_prepare = allows(user.role, Permission.schedule_payment)
-    ready = candidates(db, policy, user) if may_prepare else []
+    ready = batch_queries.candidates(db, policy, user.scope) if may_prepare else []
     keys = {c.payer for c in ready}
     chosen = payer if payer in keys else (min(keys) if keys else None)
     shown = [c for c in ready if c.payer == chosen]
+    payer_of = {b.id: payer_key(b.payer, b.payer_county_code) for b in found}
     context = {
         "css": CSS,
         "batches": found,
         "totals": queries.batch_totals(db, [b.id for b in found]),
-        "users": _users(db, {b.prepared_by for b in found} | {b.released_by for b in found if b.released_by}),
+        "users": queries.usernames(db, [b.prepared_by for b in found] + [b.released_by for b in found], display=True),
         "batch_statuses": BatchStatus.label_table(),
-        "payer_names": payer_labels(db, keys | {payer_key(b.payer, b.payer_county_code) for b in found}, lang),
-        "payer_of": {b.id: payer_key(b.payer, b.payer_county_code) for b in found},
+        "payer_names": batch_queries.payer_labels(db, keys | set(payer_of.values()), lang),
+        "payer_of": payer_of,
         "may_prepare": may_prepare,
         "may_release": allows(user.role, Permission.release_payment),
         "payers": sorted(keys),
@@ -177,15 +111,6 @@ def prepare(
     return RedirectResponse(f"/batches/{batch.id}?done=prepared", status_code=303)
 
 
-def _stale(db: Session, batch: PaymentBatch) -> list[str]:
-    """The approvals a cancelled batch sent back for re-review (its cancellation's audit record)."""
-    query = select(AuditRecord.payload).where(
-        AuditRecord.action == "batch.cancel", AuditRecord.object_id == batch.number
-    )
-    payload = db.scalar(query.order_by(AuditRecord.id.desc()).limit(1))
-    return list(json.loads(payload)["after"].get("stale", [])) if payload else []
-
-
 @router.get("/batches/{batch_id}")
 def batch(
     request: Request,
@@ -195,14 +120,9 @@ def batch(
     batch_id: Id,
     user: Principal = require(Permission.view_ledger),
 ) -> Response:
-    found = db.scalar(select(PaymentBatch).where(PaymentBatch.id == batch_id, queries.batch_scope(user.scope)))
-    if found is None:
-        raise NotFound("未找到该拨付批次。", "No such payment batch.")
-    rows = list(db.scalars(select(Application).where(Application.batch_id == found.id).order_by(Application.id)))
-    decided = dict(
-        db.execute(queries.latest_decisions().where(Decision.application_id.in_([a.id for a in rows]))).all()
-    )
-    entries = list(db.scalars(select(LedgerEntry).where(LedgerEntry.batch_id == found.id).order_by(LedgerEntry.id)))
+    found = batch_queries.visible_batch(db, user.scope, batch_id)
+    contents = batch_queries.batch_contents(db, found)
+    rows, decided, entries = contents.applications, contents.decided, contents.payments
     keys = [(r.school_id, r.enterprise_id, r.platform_id) for r in rows]
     keys += [(e.school_id, e.enterprise_id, e.platform_id) for e in entries]
     names = queries.entity_names(db, keys)
@@ -218,12 +138,12 @@ def batch(
         "counties": queries.counties(db),
         "entitlements": {k: v.label for k, v in policy.entitlements_by_id.items()},
         "levels": labels.level_labels(policy),
-        "payer_name": payer_labels(db, {key}, lang)[key],
+        "payer_name": batch_queries.payer_labels(db, {key}, lang)[key],
         "batch_statuses": BatchStatus.label_table(),
-        "users": _users(db, {found.prepared_by, found.released_by}),
-        "count": len(entries) if entries else len(rows),
-        "total": sum(e.amount_fen for e in entries) if entries else sum(decided.get(r.id, 0) for r in rows),
-        "stale": _stale(db, found) if found.status == BatchStatus.cancelled else [],
+        "users": queries.usernames(db, [found.prepared_by, found.released_by], display=True),
+        "count": contents.count,
+        "total": contents.total_fen,
+        "stale": batch_queries.sent_back(db, found),
         "may_release": allows(user.role, Permission.release_payment) and found.status == BatchStatus.prepared,
         "done": done_message(request),
     }

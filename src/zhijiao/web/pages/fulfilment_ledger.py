@@ -38,7 +38,7 @@ from zhijiao.http.params import (
     year_of,
 )
 from zhijiao.language import Lang, say
-from zhijiao.simulation.cost_view import years_with_data
+from zhijiao.registry.queries import years_with_data
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
 

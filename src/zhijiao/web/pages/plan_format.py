@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 from zhijiao.engine.explain import article_name, chinese_number
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang
+from zhijiao.money import fen
 from zhijiao.web import i18n
 
 
@@ -37,11 +38,6 @@ def pick(label: Mapping[str, str] | None, lang: Lang) -> str:
     return label.get(lang.value) or label.get("zh") or ""
 
 
-def to_fen(yuan: object) -> int:
-    """Exact: the engine's yuan have at most two places, and ``str`` of such a float is that decimal."""
-    return int((Decimal(str(yuan)) * HUNDRED).to_integral_value())
-
-
 def rate(value: object, lang: Lang) -> str:
     """35%, 12.5%: a policy rate with no invented decimals (the platform's percent filter always shows one)."""
     shown = format_decimal(Decimal(str(value)) * HUNDRED, format="#,##0.####", locale=lang.locale)
@@ -53,7 +49,7 @@ def _number(raw: object, lang: Lang) -> str:
 
 
 _BY_UNIT = {
-    Unit.YUAN: lambda raw, lang: i18n.money(to_fen(raw), lang),
+    Unit.YUAN: lambda raw, lang: i18n.money(fen(raw), lang),
     Unit.RATE: rate,
     Unit.COUNT: _number,
     Unit.FTE: _number,
@@ -94,4 +90,4 @@ def large_yuan(yuan: object, lang: Lang) -> str:
         return format_decimal(amount / YI, format="#,##0.##", locale=lang.locale) + "亿元"
     if lang is Lang.en and amount >= BILLION:
         return "¥" + format_decimal(amount / BILLION, format="#,##0.##", locale=lang.locale) + " billion"
-    return i18n.money_wan(to_fen(yuan), lang)
+    return i18n.money_wan(fen(yuan), lang)

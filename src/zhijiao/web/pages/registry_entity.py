@@ -17,7 +17,7 @@ from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
 from zhijiao.registry import rows
 from zhijiao.registry.history import changes_of
-from zhijiao.registry.queries import data_years, year_end
+from zhijiao.registry.queries import year_end, years_with_data
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.simulation.record_explanations import explain_record
@@ -69,7 +69,7 @@ def school_page(
     user: Principal = require(Permission.view_registry),
 ) -> Response:  # fmt: skip
     record = _record(db, user, "schools", code)
-    years = data_years(db)
+    years = years_with_data(db)
     chosen = chosen_year(policy, year, years)
     owned = {table: rows.owned(db, BY_NAME[table], user.scope, "school_code", [code]) for table in SCHOOL_OWNED}
     platforms = rows.owned(db, BY_NAME["platforms"], user.scope, "school_code", [code])
@@ -139,7 +139,7 @@ def _certified_page(
 ) -> Response:
     certification_table, owner, template = _CERTIFIED[table]
     record = _record(db, user, table, code)
-    years = data_years(db)
+    years = years_with_data(db)
     chosen = chosen_year(policy, year, years)
     spec = BY_NAME[certification_table]
     found = rows.owned(db, spec, user.scope, owner, [code])

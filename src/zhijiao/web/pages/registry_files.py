@@ -19,6 +19,7 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.http.deps import Db, LangDep, request_lang, require
 from zhijiao.http.params import download
 from zhijiao.language import Lang, say
+from zhijiao.registry import queries
 from zhijiao.registry.import_changes import ImportReport
 from zhijiao.registry.sheets import MEDIA_TYPES
 from zhijiao.registry.spec import TableSpec
@@ -35,7 +36,7 @@ from zhijiao.registry.uploads import (
     staged,
     too_large,
 )
-from zhijiao.web.pages.registry_view import area_context, column_label, display, scope_label
+from zhijiao.web.pages.registry_view import area_context, column_label, display
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -60,7 +61,7 @@ def _page(
     spec = BY_NAME.get(chosen)
     context = area_context(user) | {
         "tables": TABLES,
-        "own": scope_label(db, user),
+        "own": queries.scope_label(db, user.scope),
         "problems": problems or [],
         "report": report,
         "spec": spec,

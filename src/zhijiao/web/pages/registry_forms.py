@@ -19,12 +19,13 @@ from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
 from zhijiao.registry import rows
+from zhijiao.registry.counties import county_options
 from zhijiao.registry.editing import Change, RowNotFound, save
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.web.pages.registry_form_view import SectionView, home_of, initial, problem_lines, section, submitted
-from zhijiao.web.pages.registry_view import area_context, county_options
+from zhijiao.web.pages.registry_view import area_context
 from zhijiao.web.templating import render
 
 router = APIRouter()

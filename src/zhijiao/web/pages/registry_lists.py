@@ -20,6 +20,7 @@ from zhijiao.language import Lang, say
 from zhijiao.refusals import InputRefused
 from zhijiao.registry import queries
 from zhijiao.registry.choices import CERTIFICATION_LEVELS, SCHOOL_TYPES
+from zhijiao.registry.counties import county_options
 from zhijiao.registry.rows import NO_NUL
 from zhijiao.web.pages.registry_view import (
     QueryString,
@@ -28,8 +29,6 @@ from zhijiao.web.pages.registry_view import (
     choices,
     chosen_year,
     county_code,
-    county_options,
-    scope_label,
     wants_fragment,
 )
 from zhijiao.web.templating import render
@@ -191,7 +190,7 @@ def _results(
     request: Request, db: Session, policy: Policy, lang: Lang, user: Principal, table: str, params: ListParams
 ) -> Response:
     page_spec = PAGES[table]
-    years = queries.data_years(db)
+    years = queries.years_with_data(db)
     year = chosen_year(policy, params.year, years)
     kinds = tuple(queries.industries(db, user.scope)) if table == "enterprises" else page_spec.kinds
     query = queries.ListQuery(
@@ -226,7 +225,7 @@ def _results(
         "counties": county_options(db) if user.scope.citywide else [],
         "kinds": [(k, choice(policy, k, lang)) for k in kinds],
         "levels": [(v, choice(policy, v, lang)) for v in page_spec.levels],
-        "own": scope_label(db, user),
+        "own": queries.scope_label(db, user.scope),
         "results_id": RESULTS,
     }
     name = "registry/_list_results.html" if wants_fragment(request, RESULTS) else "registry/list.html"

@@ -9,20 +9,17 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from fastapi import Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.engine.policy import Policy
 from zhijiao.http.errors import InvalidInput
 from zhijiao.language import Lang, say
-from zhijiao.registry.counties import named_counties
-from zhijiao.registry.models import County, Enterprise, School
+from zhijiao.money import fen
+from zhijiao.registry.counties import county_options
 from zhijiao.registry.spec import Column
 from zhijiao.simulation.cost_view import chosen_year as dashboard_chosen_year
 from zhijiao.web.i18n import date, money, number, percent
-
-FEN_PER_YUAN = 100
 
 # Coded values of the registry's tables that the policy package does not label (it labels the rest).
 REGISTRY_CHOICES: dict[str, dict[str, str]] = {
@@ -66,7 +63,7 @@ def _number(kind: str, value: object, lang: Lang) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return None
     if kind == "yuan":
-        return money(int(Decimal(value) * FEN_PER_YUAN), lang)
+        return money(fen(value), lang)
     if kind == "rate":
         return percent(Decimal(value), lang)
     if kind in ("fte", "int"):
@@ -101,14 +98,6 @@ def form_text(value: object) -> str:
     return str(value)
 
 
-def county_options(session: Session) -> list[tuple[str, str]]:
-    """(code, name) of every county, in the official order (districts, cities, counties, city-run) the registry
-    seeds them in."""
-    order = {name: i for i, name in enumerate(named_counties("zh"))}
-    found = session.execute(select(County.code, County.name)).all()
-    return sorted(((str(c), str(n)) for c, n in found), key=lambda item: (order.get(item[1], len(order)), item[1]))
-
-
 def county_code(session: Session, text: str | None) -> str | None:
     """The code of a county given by name or code; None for none; refused, naming the choices, if unknown."""
     if not text:
@@ -119,18 +108,6 @@ def county_code(session: Session, text: str | None) -> str | None:
             return code
     names = "、".join(name for _code, name in options)
     raise InvalidInput(f"“{text}”不是温州市的县（市、区）（可选：{names}）。", f"{text!r} is not a county of Wenzhou.")
-
-
-def scope_label(session: Session, user: Principal) -> str | None:
-    """What a scoped user's pages are limited to (a county, a school or an enterprise), for the page to say."""
-    scope = user.scope
-    if scope.county_code is not None:
-        return session.scalar(select(County.name).where(County.code == scope.county_code))
-    if scope.school_id is not None:
-        return session.scalar(select(School.name).where(School.id == scope.school_id))
-    if scope.enterprise_id is not None:
-        return session.scalar(select(Enterprise.name).where(Enterprise.id == scope.enterprise_id))
-    return None
 
 
 class QueryString:

@@ -17,9 +17,10 @@ from zhijiao.engine.policy import Policy
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang, say
+from zhijiao.registry.queries import years_with_data
 from zhijiao.reports import content, pdf, workbooks
 from zhijiao.reports.content import Report
-from zhijiao.simulation.cost_view import chosen_year, scope_county, years_with_data
+from zhijiao.simulation.cost_view import chosen_year, scope_county
 from zhijiao.web.templating import render
 
 router = APIRouter()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from zhijiao.engine.errors import PolicyError, Problem
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import parse_reform
 from zhijiao.language import Lang
+from zhijiao.money import yuan
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, write_xlsx
 from zhijiao.simulation.cost_view import CostRow, CostView, cost_view, wan
 from zhijiao.web import charts
@@ -33,7 +33,6 @@ OUTCOMES = (
     ("school", "funded_part_time_teachers"),
     ("school", "part_time_teachers_over_cap"),
 )
-FEN_PER_YUAN = 100
 
 
 @dataclass(frozen=True)
@@ -121,10 +120,6 @@ def simulation_charts(simulation: Simulation, lang: Lang) -> dict[str, dict[str,
     }
 
 
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen) / FEN_PER_YUAN
-
-
 def workbook_bytes(simulation: Simulation, policy: Policy, lang: Lang) -> bytes:
     """``simulation.cost.write_xlsx`` for the detail year, with the years side by side and the reform itself
     in front, so the file says what was changed and holds every number the page showed."""
@@ -136,7 +131,7 @@ def workbook_bytes(simulation: Simulation, policy: Policy, lang: Lang) -> bytes:
     years = workbook.create_sheet(_("按年度"), 0)
     years.append([_("年度"), _("基线（元）"), _("改革（元）"), _("差额（元）")])
     for row in [*simulation.by_year.rows, CostRow("total", _("合计"), *_totals(simulation.by_year))]:
-        years.append([row.label, _yuan(row.baseline), _yuan(row.reform or 0), _yuan(row.difference or 0)])
+        years.append([row.label, yuan(row.baseline), yuan(row.reform or 0), yuan(row.difference or 0)])
     for column in ("B", "C", "D"):
         for cell in years[column][1:]:
             cell.number_format = "#,##0.00"

@@ -15,7 +15,8 @@ from zhijiao.authz import Permission, Principal
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.monitoring.targets import progress
-from zhijiao.simulation.cost_view import chosen_year, county_names, plan_years, scope_county, years_with_data
+from zhijiao.registry.queries import years_with_data
+from zhijiao.simulation.cost_view import chosen_year, county_names, plan_years, scope_county
 from zhijiao.web.pages.targets_data import by_county, course_chart, courses, measure_formatter
 from zhijiao.web.templating import render
 

@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 
 from zhijiao.engine.policy import Policy
 from zhijiao.language import Lang
+from zhijiao.money import FEN_PER_WAN, FEN_PER_YUAN, nearest_fen
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
 from zhijiao.web import charts, i18n
 from zhijiao.web.i18n import translator
 
-FEN_PER_YUAN = 100
-YUAN_PER_WAN = 10_000
 PERCENT = 100
 
 
@@ -28,7 +27,7 @@ def measure(value: Decimal | None, unit: str, lang: Lang) -> str:
     if value is None:
         return "—"
     if unit == "yuan":
-        return i18n.money_wan(int(value * FEN_PER_YUAN), lang)
+        return i18n.money_wan(nearest_fen(value), lang)
     if unit == "rate":
         return i18n.percent(value, lang)
     return i18n.number(value, lang)
@@ -43,7 +42,7 @@ def _plotted(value: Decimal | None, unit: str) -> float | None:
     if value is None:
         return None
     if unit == "yuan":
-        return float(value / YUAN_PER_WAN)
+        return float(value * FEN_PER_YUAN / FEN_PER_WAN)
     if unit == "rate":
         return float(value * PERCENT)
     return float(value)
