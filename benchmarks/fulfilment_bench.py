@@ -202,14 +202,14 @@ def _principals(session: Session) -> dict[str, Any]:
 
 def case_setup(args: argparse.Namespace, url: str) -> list[Measurement]:
     """Not a result: the database every case starts from, as ``serve --demo`` makes it, at scale 100."""
-    from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
     from zhijiao.accounts.models import User  # noqa: PLC0415
     from zhijiao.accounts.service import add_user  # noqa: PLC0415
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
     from zhijiao.authz import Role  # noqa: PLC0415
+    from zhijiao.demo.accounts import create_demo_accounts  # noqa: PLC0415
+    from zhijiao.demo.registry import generate  # noqa: PLC0415
     from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
-    from zhijiao.registry.demo import generate  # noqa: PLC0415
     from zhijiao.registry.models import County  # noqa: PLC0415
 
     engine = engine_for(url)

@@ -42,7 +42,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
-from zhijiao.registry import demo_names as names
+from zhijiao.demo import names
 from zhijiao.registry.counties import county_codes
 from zhijiao.storage.base import Base
 from zhijiao.storage.database import engine_for, unit_of_work
@@ -334,7 +334,7 @@ def _count(session: Session, table: str) -> int:
 
 
 def _demo(url: str, scale: int, result: Measurement | None, *, profile: bool = False) -> dict[str, int]:
-    from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the name lists load only for the demo
+    from zhijiao.demo.registry import generate  # noqa: PLC0415 -- the name lists load only for the demo
 
     engine = engine_for(url)
     if result is None:

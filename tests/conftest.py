@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from zhijiao.accounts.demo import create_demo_accounts
+from zhijiao.demo.accounts import create_demo_accounts
+from zhijiao.demo.registry import generate
 from zhijiao.drafting.history_2023 import load_2023
 from zhijiao.engine.policy import Policy
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.registry.demo import generate
 from zhijiao.storage.database import engine_for, unit_of_work
 from zhijiao.storage.migrate import upgrade
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from zhijiao.refusals import NotAllowed
+
 
 class Role(StrEnum):
     city_admin = "city_admin"
@@ -120,3 +122,12 @@ class Principal:
     role: Role
     scope: Scope
     csrf_token: str = ""
+
+
+ROLE_REFUSED = ("您的角色无权进行此操作。", "Your role does not allow this.")
+
+
+def require(actor: Principal, permission: Permission) -> None:
+    """The services' one authorisation check: refused, in both languages, unless the actor's role grants it."""
+    if not allows(actor.role, permission):
+        raise NotAllowed(*ROLE_REFUSED)

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from zhijiao import audit
 from zhijiao.audit.models import AuditRecord
+from zhijiao.demo.drafting_2026 import CODE, load_2026_demo
 from zhijiao.drafting import consultation, queries, versions
-from zhijiao.drafting.demo_2026 import CODE, load_2026_demo
 from zhijiao.drafting.diff import compare
 from zhijiao.drafting.models import DraftPlan, FeedbackItem
 from zhijiao.drafting.statistics import drafting_explanation, statistics

@@ -16,6 +16,7 @@ from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import NotAllowed, OutOfScope, WrongState
 from zhijiao.drafting.history_2023 import CODE, load_2023
 from zhijiao.drafting.models import DraftPlan, FeedbackItem
+from zhijiao.drafting.queries import versions_of
 from zhijiao.drafting.stages import Disposition, Stage
 from zhijiao.drafting.statistics import drafting_explanation, statistics
 
@@ -111,3 +112,18 @@ def test_dispositions_are_proposed_and_confirmed_by_two_people(db, persona):
             update(FeedbackItem).where(FeedbackItem.id == items[0].id).values(confirmed_by=FeedbackItem.proposed_by)
         )
     db.rollback()
+
+
+def test_a_new_version_never_goes_back_a_stage_and_the_issued_text_ends_the_drafting(db, persona):
+    drafter = persona("drafter")
+    first = new_plan(db, drafter)  # a consultation draft
+    second = versions.new_version(db, drafter, first.id, Stage.consultation)  # a second one is allowed
+    with pytest.raises(WrongState) as refused:
+        versions.new_version(db, drafter, second.id, Stage.discussion)
+    assert refused.value.zh == "本方案已到征求意见稿（第2版），新版本不能是讨论稿。"
+    with pytest.raises(WrongState):  # based on the first, still after the plan's latest
+        versions.new_version(db, drafter, first.id, Stage.first_draft)
+    issued = versions.new_version(db, drafter, second.id, Stage.issued)
+    with pytest.raises(WrongState):
+        versions.new_version(db, drafter, issued.id, Stage.issued)
+    assert [v.stage for v in versions_of(db, first.plan_id)] == ["consultation", "consultation", "issued"]

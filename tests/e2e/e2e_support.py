@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Page, Request
 
-from zhijiao.accounts.demo import DEMO_PASSWORD
+from zhijiao.demo.accounts import DEMO_PASSWORD
 
 SCREENSHOTS = Path(os.environ.get("ZHIJIAO_SCREENSHOTS") or Path(__file__).parents[2] / "var" / "screenshots")
 

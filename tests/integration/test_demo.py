@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from zhijiao.demo.registry import DemoSummary, generate
 from zhijiao.engine.errors import InputError
-from zhijiao.registry.demo import DemoSummary, generate
 from zhijiao.registry.models import (
     Enterprise,
     EnterpriseCertification,

@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from zhijiao.demo.registry import generate
 from zhijiao.policies.wenzhou_vet_2023 import load
-from zhijiao.registry.demo import generate
 from zhijiao.registry.exporter import export_table
 from zhijiao.registry.importer import import_table
 from zhijiao.registry.models import School, SchoolYear

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
+from zhijiao.demo.names import credit_code
 from zhijiao.registry.cell_error import CellError
 from zhijiao.registry.codes import NATIONAL_MAJOR, REGISTRY_CODE, USCC, parse_code, uscc_check_character
 from zhijiao.registry.counties import COUNTY_NAMES
-from zhijiao.registry.demo_names import credit_code
 from zhijiao.registry.tables import BY_NAME
 from zhijiao.registry.values import convert
 

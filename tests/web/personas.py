@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from zhijiao.accounts.demo import DEMO_PASSWORD
+from zhijiao.demo.accounts import DEMO_PASSWORD
 from zhijiao.http.deps import CSRF_COOKIE
 
 

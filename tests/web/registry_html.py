@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from zhijiao.registry.demo_names import credit_code
+from zhijiao.demo.names import credit_code
 from zhijiao.storage.database import unit_of_work
 
 

@@ -16,9 +16,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from personas import api_token, csrf_token, sign_in
 
-from zhijiao.accounts.demo import DEMO_USERS
 from zhijiao.authz import Role, allows
 from zhijiao.cli.platform import create_app
+from zhijiao.demo.accounts import DEMO_USERS
 from zhijiao.http.deps import CSRF_HEADER, AccessRule
 
 

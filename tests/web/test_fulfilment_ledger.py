@@ -27,10 +27,10 @@ from test_fulfilment_support import (
     post,
 )
 
-from zhijiao.accounts.demo import DEMO_PASSWORD
 from zhijiao.accounts.service import add_user
 from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Role
+from zhijiao.demo.accounts import DEMO_PASSWORD
 from zhijiao.fulfilment import applications, corrections, payments
 from zhijiao.fulfilment.models import LedgerEntry
 from zhijiao.policies.wenzhou_vet_2023 import load

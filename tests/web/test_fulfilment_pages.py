@@ -27,9 +27,9 @@ from test_fulfilment_support import (
 )
 
 from zhijiao import audit
-from zhijiao.accounts.demo import DEMO_PASSWORD
 from zhijiao.accounts.service import add_user
 from zhijiao.authz import Role
+from zhijiao.demo.accounts import DEMO_PASSWORD
 from zhijiao.fulfilment.compute import entitlements_of, registry_result
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.policies.wenzhou_vet_2023 import load

@@ -62,6 +62,11 @@ def test_every_table_has_its_template(sqlite_client: TestClient):
     assert client.get("/registry/files/no_such_table/template").status_code == 404
 
 
+def test_the_upload_form_offers_every_format_the_importer_reads(sqlite_client: TestClient):
+    page = sign_in(sqlite_client, "county").get("/registry/files").text
+    assert 'accept=".xlsx,.xls,.csv,.txt"' in page  # .txt: Excel's "Unicode text"
+
+
 def test_a_county_officer_exports_only_its_county(sqlite_client: TestClient):
     client = sign_in(sqlite_client, "county")
     response = client.get("/registry/files/enterprises/export", params={"format": "csv"})

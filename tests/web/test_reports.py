@@ -18,8 +18,8 @@ from personas import sign_in
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from zhijiao.accounts.demo import DEMO_COUNTY
 from zhijiao.cli.report import report
+from zhijiao.demo.accounts import DEMO_COUNTY
 from zhijiao.engine.calculate import Comparison
 from zhijiao.formatting import money, money_wan
 from zhijiao.language import Lang

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from personas import api_token, csrf_token, sign_in
 from sqlalchemy import select, update
 
-from zhijiao.accounts.demo import DEMO_PASSWORD
 from zhijiao.accounts.models import UserSession
 from zhijiao.accounts.service import IDLE_TIMEOUT, THROTTLE_FAILURES
+from zhijiao.demo.accounts import DEMO_PASSWORD
 from zhijiao.storage.database import unit_of_work
 
 

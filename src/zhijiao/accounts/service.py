@@ -17,6 +17,7 @@ from zhijiao.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, 
 from zhijiao.authz import Principal, Role, Scope
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.models import County, Enterprise, School
+from zhijiao.storage.base import aware
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)  # a web session unused this long ends
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)  # and any session ends after a working day
@@ -30,11 +31,6 @@ Unit = table("units", column("id"), column("name"))
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands timezone-aware columns back naive; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def principal_of(user: User, csrf_token: str = "") -> Principal:
@@ -203,8 +199,8 @@ def resume_session(session: Session, token: str, kind: str = "web") -> Principal
     if record is None or record.kind != kind:
         return None
     moment = now()
-    idle_end = _aware(record.last_seen_at) + IDLE_TIMEOUT
-    if moment >= _aware(record.expires_at) or (kind == "web" and moment >= idle_end):
+    idle_end = aware(record.last_seen_at) + IDLE_TIMEOUT
+    if moment >= aware(record.expires_at) or (kind == "web" and moment >= idle_end):
         session.delete(record)
         return None
     user = session.get(User, record.user_id)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.audit.models import AuditRecord
+from zhijiao.storage.base import aware
 
 PER_PAGE = 50
 
@@ -57,15 +58,11 @@ class RecordView:
     hash: str
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
-
-
 def record_view(record: AuditRecord) -> RecordView:
     payload = json.loads(record.payload)
     return RecordView(
         record.id,
-        _aware(record.at),
+        aware(record.at),
         record.actor,
         record.action,
         record.object_type,

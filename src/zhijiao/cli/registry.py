@@ -191,7 +191,7 @@ def demo(
     lang: LangOption = Lang.zh,
 ) -> None:
     """填充演示数据（温州，2023—2026年）/ fill the database with the demo dataset."""
-    from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the generator's name lists load only here
+    from zhijiao.demo.registry import generate  # noqa: PLC0415 -- the generator's name lists load only here
 
     engine = ensure_schema()
     with user_errors(lang), unit_of_work(engine) as session:

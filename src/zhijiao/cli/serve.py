@@ -40,11 +40,11 @@ def serve(
     with unit_of_work(engine) as session:
         record_policy_version(session, policy)  # a new version of the policy starts its own audit record
     if demo:
-        from zhijiao.accounts.demo import create_demo_accounts  # noqa: PLC0415
-        from zhijiao.drafting.demo_2026 import load_2026_demo  # noqa: PLC0415 -- demo mode only
+        from zhijiao.demo.accounts import create_demo_accounts  # noqa: PLC0415
+        from zhijiao.demo.drafting_2026 import load_2026_demo  # noqa: PLC0415 -- demo mode only
+        from zhijiao.demo.registry import generate  # noqa: PLC0415 -- the generator's name lists load only here
         from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
         from zhijiao.drafting.versions import wenzhou_today  # noqa: PLC0415 -- demo mode only
-        from zhijiao.registry.demo import generate  # noqa: PLC0415 -- the generator's name lists load only here
 
         with user_errors(lang), unit_of_work(engine) as session:
             if not session.scalar(select(func.count()).select_from(School)):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.drafting.models import ConsultationRound, FeedbackItem, RoundUnit, Unit
 from zhijiao.drafting.stages import Disposition, ReplyStatus, UnitKind
@@ -23,7 +23,7 @@ from zhijiao.drafting.versions import (
     wenzhou_today,
 )
 from zhijiao.formatting import WENZHOU_TIME
-from zhijiao.fulfilment.scope import require
+from zhijiao.storage.base import aware
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,7 @@ def record_reply(session: Session, actor: Principal | None, round_id: int, unit_
 
 def local_date(moment: dt.datetime) -> dt.date:
     """The Wenzhou date of a stored time (UTC; SQLite gives it back without its zone)."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(WENZHOU_TIME).date()
+    return aware(moment).astimezone(WENZHOU_TIME).date()
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting.errors import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.drafting.models import ConsultationRound, DraftArticle, FeedbackItem
 from zhijiao.drafting.stages import Disposition
 from zhijiao.drafting.versions import article_for, check_not_historical, now
-from zhijiao.fulfilment.scope import require
 
 
 @dataclass(frozen=True)

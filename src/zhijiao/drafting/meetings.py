@@ -9,11 +9,10 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.models import Meeting
 from zhijiao.drafting.versions import check_not_historical, plan, version
-from zhijiao.fulfilment.scope import require
 
 MAX_PARTICIPANTS = 200
 

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting import consultation as replies_service
 from zhijiao.drafting.errors import Refused
 from zhijiao.drafting.models import FeedbackItem, RoundUnit, Unit
@@ -32,7 +32,6 @@ from zhijiao.drafting.queries import consultation_round
 from zhijiao.drafting.stages import ReplyStatus
 from zhijiao.drafting.versions import articles, check_not_historical
 from zhijiao.engine.errors import InputError, Problem
-from zhijiao.fulfilment.scope import require
 from zhijiao.language import Lang, say
 from zhijiao.registry.sheets import read_rows
 from zhijiao.xlsx_text import keep_text

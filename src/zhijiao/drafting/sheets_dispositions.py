@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy.orm import Session
 
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting import dispositions
 from zhijiao.drafting.errors import Invalid, Refused
 from zhijiao.drafting.queries import ItemView, consultation_round, items
@@ -20,7 +20,6 @@ from zhijiao.drafting.sheets import WRAP, Column, Problems, read_table, saved, s
 from zhijiao.drafting.stages import UNIT_KIND_LABELS, Disposition, UnitKind
 from zhijiao.drafting.statistics import UNKNOWN_ARTICLE, UNKNOWN_UNIT, WHOLE_TEXT, consultation_sentence, statistics
 from zhijiao.drafting.versions import check_not_historical, plan
-from zhijiao.fulfilment.scope import require
 from zhijiao.language import Lang, say
 
 UNKNOWN_TEXT = ("（原始记录未载明）", "(not in the record)")

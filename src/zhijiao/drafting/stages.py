@@ -18,9 +18,10 @@ class Stage(State):
 
     @classmethod
     def following(cls) -> Mapping[Stage, frozenset[Stage]]:
-        """A version may be followed by one at the same stage (a second discussion draft) or any later one."""
+        """A version may be followed by one at the same stage (a second discussion draft) or any later one; the
+        issued text ends the drafting."""
         order = list(cls)
-        return {stage: frozenset(order[i:]) for i, stage in enumerate(order)}
+        return {stage: frozenset(order[i:]) for i, stage in enumerate(order) if stage is not cls.issued}
 
 
 STAGE_ORDER = list(Stage)

@@ -8,16 +8,15 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting.errors import Invalid, OutOfScope, WrongState
 from zhijiao.drafting.models import DraftArticle, DraftPlan, DraftVersion
 from zhijiao.drafting.stages import Stage
 from zhijiao.formatting import WENZHOU_TIME
-from zhijiao.fulfilment.scope import require
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,16 @@ def new_version(
         require(actor, Permission.edit_drafts)
     base = version(session, based_on_id)
     check_not_historical(session, actor, base.plan_id)
-    last = session.scalar(select(func.max(DraftVersion.number)).where(DraftVersion.plan_id == base.plan_id)) or 0
+    latest = session.scalar(
+        select(DraftVersion).where(DraftVersion.plan_id == base.plan_id).order_by(DraftVersion.number.desc()).limit(1)
+    )
+    last = latest.number if latest is not None else 0
+    if latest is not None and not Stage(latest.stage).can_become(stage):
+        reached = Stage(latest.stage)
+        raise WrongState(
+            f"本方案已到{reached.zh}（第{latest.number}版），新版本不能是{stage.zh}。",
+            f"The plan has reached its {reached.en} (version {latest.number}): a new version cannot be a {stage.en}.",
+        )
     draft = DraftVersion(plan_id=base.plan_id, number=last + 1, stage=stage.value, based_on_id=base.id, dated=dated,
                          note=note, text_known=text_known, created_by=_actor_id(actor), created_at=now())  # fmt: skip
     session.add(draft)

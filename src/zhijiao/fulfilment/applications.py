@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.compute import award_key, compute, current_situation
 from zhijiao.fulfilment.entities import find_payee, payee_of
 from zhijiao.fulfilment.models import Application, Decision
-from zhijiao.fulfilment.scope import application_scope, require, school_of_platform
+from zhijiao.fulfilment.scope import application_scope, school_of_platform
 from zhijiao.fulfilment.states import CLOSED, TRANSITIONS, Status
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.fulfilment.applications import load, now
 from zhijiao.fulfilment.models import Attachment
-from zhijiao.fulfilment.scope import require
 from zhijiao.fulfilment.states import Status
 from zhijiao.refusals import Invalid, WrongState
 

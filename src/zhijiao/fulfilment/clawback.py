@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment.corrections import propose
 from zhijiao.fulfilment.models import LedgerCorrection, LedgerEntry
-from zhijiao.fulfilment.scope import require
 from zhijiao.fulfilment.states import CorrectionStatus
 from zhijiao.refusals import Invalid
 from zhijiao.registry.models import EnterpriseCertification, PlatformCertification

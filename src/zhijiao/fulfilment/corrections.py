@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import notices
 from zhijiao.fulfilment.applications import move, now
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
-from zhijiao.fulfilment.scope import require
 from zhijiao.fulfilment.states import CorrectionStatus, Status
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 

@@ -18,6 +18,7 @@ from zhijiao.fulfilment import labels, queries
 from zhijiao.fulfilment.models import LedgerEntry, PaymentBatch
 from zhijiao.language import Lang, say
 from zhijiao.money import yuan
+from zhijiao.storage.base import aware
 from zhijiao.xlsx_text import keep_text
 
 YUAN_FORMAT = "#,##0.00"
@@ -48,7 +49,7 @@ AMOUNT = 14  # the amount's column, 0-based; the running balance follows the las
 
 def _local(moment: dt.datetime) -> dt.datetime:
     """Wenzhou's wall-clock time, without a zone (xlsx has none); stored times are UTC."""
-    return moment.replace(tzinfo=moment.tzinfo or dt.UTC).astimezone(WENZHOU_TIME).replace(tzinfo=None)
+    return aware(moment).astimezone(WENZHOU_TIME).replace(tzinfo=None)
 
 
 def _batches(session: Session, ids: Sequence[int | None]) -> dict[int, str]:

@@ -16,6 +16,7 @@ from zhijiao.authz import Permission, Principal, allows
 from zhijiao.fulfilment.attachments import EDITABLE
 from zhijiao.fulfilment.models import Application
 from zhijiao.fulfilment.states import TRANSITIONS, Status
+from zhijiao.storage.base import aware
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,6 @@ class HistoryItem:
     after: str | None
     reason: str | None
     details: dict[str, Any]
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
 
 
 def history(session: Session, application: Application) -> list[HistoryItem]:
@@ -46,7 +43,7 @@ def history(session: Session, application: Application) -> list[HistoryItem]:
         extra = {k: v for k, v in after.items() if k not in {"number", "status", "claimed_fen", "needs_re_review"}}
         items.append(
             HistoryItem(
-                at=_aware(record.at),
+                at=aware(record.at),
                 actor=record.actor,
                 action=record.action,
                 before=before.get("status"),

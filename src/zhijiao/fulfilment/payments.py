@@ -16,14 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
 from zhijiao.fulfilment.applications import latest_decision, move, now
 from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
-from zhijiao.fulfilment.scope import require
 from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.snapshot import frames_for_year

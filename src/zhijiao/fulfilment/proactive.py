@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhijiao.authz import Permission, Principal
+from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, notices
 from zhijiao.fulfilment.compute import award_key, entitlements_of, registry_result
 from zhijiao.fulfilment.models import LedgerEntry
-from zhijiao.fulfilment.scope import require
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from zhijiao.authz import Permission, Principal, Scope, allows
+from zhijiao.authz import Scope
 from zhijiao.fulfilment.models import Application, LedgerEntry
-from zhijiao.refusals import NotAllowed
 from zhijiao.registry.models import Platform
-
-ROLE_REFUSED = ("您的角色无权进行此操作。", "Your role does not allow this.")
-
-
-def require(actor: Principal, permission: Permission) -> None:
-    if not allows(actor.role, permission):
-        raise NotAllowed(*ROLE_REFUSED)
 
 
 def school_of_platform(session: Session, platform_id: int) -> int | None:

@@ -195,10 +195,7 @@ def _attributes(checked: _Checked) -> dict[str, Any]:
     spec, out = checked.change.spec, {}
     for column in spec.columns:
         value = checked.ids.get(column.name) if column.ref else checked.values.get(column.name)
-        table_column = spec.model.__table__.c.get(column.target)
-        if value is None and table_column is not None and not table_column.nullable and table_column.default:
-            value = table_column.default.arg  # a blank "double-high" is "none", as the database defaults it
-        out[column.target] = value
+        out[column.target] = spec.cleared(column) if value is None else value
     return out
 
 

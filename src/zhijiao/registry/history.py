@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from zhijiao.audit.models import AuditRecord
+from zhijiao.storage.base import aware
 
 ACTIONS = ("registry.create", "registry.update")
 SHOWN = 50  # the most recent changes a page lists
@@ -56,7 +57,7 @@ def changes_of(session: Session, code: str, tables: Collection[str], codes: Coll
     )
     return [
         HistoryEntry(
-            entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=dt.UTC),
+            aware(entry.at),
             entry.actor,
             entry.action,
             entry.object_type,

@@ -74,7 +74,7 @@ class _Import:
         self.present_required = [c for c in spec.columns if c.required and c.name in self.present]
         self.counted = [c for c in spec.columns if c.name in self.present and c.name not in spec.key]
         self.own = [c for c in spec.columns if not c.ref]
-        self.defaults = {c.name: _cleared(spec, c) for c in spec.columns}
+        self.defaults = {c.name: spec.cleared(c) for c in spec.columns}
 
     def problem(self, number: int, column: str, zh: str, en: str) -> None:
         self.problems.append((number, Problem({"zh": f"第{number}行", "en": f"row {number}"}, column, zh, en)))
@@ -186,14 +186,6 @@ def _stored(job: _Import, column: Column, value: object, refs: ReferenceIndex) -
     if value is None:
         return job.defaults[column.name]
     return refs.id_of(column.ref, value) if column.ref else value
-
-
-def _cleared(spec: TableSpec, column: Column) -> object:
-    """What a cleared value of ``column`` is stored as: its default where the table cannot leave it empty."""
-    table_column = spec.model.__table__.c.get(column.target)
-    if table_column is not None and not table_column.nullable and table_column.default is not None:
-        return table_column.default.arg
-    return None
 
 
 def _shown(job: _Import, column: Column, stored: object, refs: ReferenceIndex) -> object:

@@ -83,6 +83,14 @@ class TableSpec:
         """A row's key as one string, e.g. ``SCH-0001/2024`` (the API's path, the audit trail's object id)."""
         return "/".join(str(values.get(name)) for name in self.key)
 
+    def cleared(self, column: Column) -> object:
+        """What a blank value of ``column`` is stored as, by an import and by the edit form alike: the table's
+        default where it cannot be empty (a blank "double-high" is "none"), else nothing."""
+        table_column = self.model.__table__.c.get(column.target)
+        if table_column is not None and not table_column.nullable and table_column.default is not None:
+            return table_column.default.arg
+        return None
+
     def headers(self) -> dict[str, Column]:
         """Every accepted header (English and Chinese) → its column."""
         out: dict[str, Column] = {}

@@ -3,6 +3,8 @@ legal dates are dates, event times timezone-aware UTC."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import BigInteger, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -19,3 +21,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     # 64-bit integers everywhere (fen); SQLite numbers a primary key itself only when it is exactly INTEGER.
     type_annotation_map = {int: BigInteger().with_variant(Integer(), "sqlite")}  # noqa: RUF012 -- read by SQLAlchemy
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """An event time as stored: UTC. SQLite hands timezone-aware columns back naive; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.demo import demo_accounts
 from zhijiao.accounts.service import SignInRefused, authenticate, close_session, open_session
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.demo.accounts import demo_accounts
 from zhijiao.http.deps import CSRF_COOKIE, SESSION_COOKIE, Db, LangDep, public
 from zhijiao.language import Lang
 from zhijiao.web.templating import render

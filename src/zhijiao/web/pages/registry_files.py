@@ -21,7 +21,7 @@ from zhijiao.http.params import download
 from zhijiao.language import Lang, say
 from zhijiao.registry import queries
 from zhijiao.registry.import_changes import ImportReport
-from zhijiao.registry.sheets import MEDIA_TYPES
+from zhijiao.registry.sheets import FORMATS, MEDIA_TYPES
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME, TABLES, table_named
 from zhijiao.registry.transfer import PreviewOutdated, export_file, import_file, preview_file, template_file
@@ -71,6 +71,7 @@ def _page(
         "file_name": file_name,
         "notice": notice,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "accepted": ",".join(FORMATS),
         "column_label": lambda name: column_label(spec.column(name), request_lang(request)) if spec else name,
         "cell": lambda name, value: _cell(spec, name, value, request_lang(request)),
     }

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
 from zhijiao.authz import Principal
+from zhijiao.demo import drafting_2026_texts as words
 from zhijiao.drafting import consultation, dispositions, meetings, versions
-from zhijiao.drafting import demo_2026_texts as words
 from zhijiao.drafting.meetings import MeetingKind
 from zhijiao.drafting.models import DraftPlan, DraftVersion
 from zhijiao.drafting.stages import Disposition, Stage, UnitKind
@@ -30,7 +30,7 @@ PERIOD = "2026—2028"
 IN_NAME_OF = "市政府办公室"
 CHAIR = "市教育局局长"
 DEMO_NOTE = "演示数据：条文和反馈意见均为示例，不是正式文件。"
-DRAFTER, ADMIN, UNIT_USER = "drafter", "admin", "unit"  # the demo accounts (zhijiao.accounts.demo)
+DRAFTER, ADMIN, UNIT_USER = "drafter", "admin", "unit"  # the demo accounts (zhijiao.demo.accounts)
 OWN_UNIT = "市发改委"  # the unit account's unit: it answers for itself, the others' replies come on paper
 
 # Departments and counties are already in the directory (the 2023 record consulted them); add_unit finds them.

@@ -23,11 +23,11 @@ from typing import Any, TypeVar
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from zhijiao.demo import names
+from zhijiao.demo.sampling import day, split, weighted_sample
 from zhijiao.engine.errors import InputError, Problem
-from zhijiao.registry import demo_names as names
 from zhijiao.registry import models as m
 from zhijiao.registry.counties import county_codes
-from zhijiao.registry.demo_sampling import day, split, weighted_sample
 from zhijiao.storage.base import Base
 from zhijiao.storage.database import by_blank_columns
 
@@ -570,7 +570,7 @@ def _random_path(rng: random.Random) -> tuple[list[tuple[str, dt.date]], _Revoke
 
 
 def _platform_history(rng: random.Random, scenario: str) -> list[tuple[str, dt.date]]:
-    """(level, date) certifications of one platform; the scenarios are described in demo_names."""
+    """(level, date) certifications of one platform; the scenarios are described in ``names``."""
     start, end = WINDOW
     if scenario in {"pre", "pre_up"}:
         early = [("provincial", day(rng, dt.date(2021, 3, 1), dt.date(2022, 11, 30)))]
