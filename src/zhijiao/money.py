@@ -11,6 +11,7 @@ FEN_PER_WAN = 1_000_000  # 万元, as officials write large sums
 FEN_PER_MILLION = 100_000_000  # the English reader's "¥ million"
 FEN_PER_YI = 10_000_000_000  # 亿元, as T1's ten billion is read
 MAX_FEN = 10**15  # ten trillion yuan: above any budget, and well inside the 64-bit money columns
+FEN_DIGITS = len(str(MAX_FEN))  # the most digits an amount in fen typed or posted may have
 
 
 def yuan_to_fen(text: str, what: tuple[str, str]) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from flows import PART_TIME, YEAR, approved_application, corrected, payment_row, school_code
+from flows import PART_TIME, YEAR, approved_application, corrected, engine_amount, payment_row, school_code
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -141,10 +141,13 @@ def test_registry_changes_after_approval_send_the_award_back_for_review(db, pers
     assert not release.released
     assert release.stale == [application.number]
     db.refresh(application)
-    assert (application.status, application.needs_re_review) == (Status.county_reviewed, True)
+    assert (application.status, application.needs_re_review) == (Status.submitted, True)  # the county's again
     assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 0
-    new_decision = applications.city_approve(db, persona("admin"), policy, application_id)  # re-reviewed, re-approved
+    review = applications.county_approve(db, persona("county"), policy, application_id)
+    assert review.amount_fen == engine_amount(db, policy, school_code(db, persona("school")))
+    new_decision = applications.city_approve(db, persona("admin"), policy, application_id, shown_fen=review.amount_fen)
     assert new_decision.id != decision.id
+    assert (new_decision.amount_fen, new_decision.review_id) == (review.amount_fen, review.id)
 
 
 def test_corrections_are_reversals_and_the_ledger_cannot_be_edited(db, persona, policy):

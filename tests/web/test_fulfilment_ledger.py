@@ -222,7 +222,7 @@ def test_an_approval_on_changed_registry_data_is_sent_back_not_paid(sqlite_clien
     assert 'id="batch-status">已取消' in page
     assert f"<li>{award.number}</li>" in page.split('id="stale"', 1)[1]
     after = application(sqlite_client, award_id)
-    assert (after.status, after.needs_re_review, after.batch_id) == ("county_reviewed", True, None)
+    assert (after.status, after.needs_re_review, after.batch_id) == ("submitted", True, None)  # the county's again
     assert 'id="re-review"' in sqlite_client.get(f"/awards/{award_id}").text
     with database(sqlite_client) as session:
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
@@ -237,7 +237,12 @@ def test_an_award_sent_back_is_paid_once_it_is_approved_again(sqlite_client: Tes
         firm.name += "（更名）"  # any change of the registry record the decision was computed from
     sign_in(sqlite_client, "finance")
     assert post(sqlite_client, f"/batches/{batch_id}/release").headers["location"].endswith("done=cancelled")
+    sign_in(sqlite_client, "county")  # reviewed again, on the data as they are now
+    post(sqlite_client, f"/awards/{award_id}/county-approve")
     sign_in(sqlite_client, "admin")
-    post(sqlite_client, f"/awards/{award_id}/city-approve")
+    page = sqlite_client.get(f"/awards/{award_id}").text
+    reviewed = re.search(r'data-action="city_approve" data-amount-fen="(\d+)"', page)
+    assert reviewed is not None  # the approve button stands beside the amount it fixes
+    post(sqlite_client, f"/awards/{award_id}/city-approve", {"shown_fen": reviewed.group(1)})
     assert application(sqlite_client, award_id).status == "city_approved"
     assert f'<tr data-award="{award.number}">' in sqlite_client.get("/batches?payer=county:330381").text

@@ -146,7 +146,7 @@ def test_a_school_applies_for_part_time_teacher_funding_with_a_document(client: 
     sign_in(client, "school")
     form = client.get(f"/awards/new?entitlement={PART_TIME}").text
     assert 'name="fig.part_time_teachers"' in form
-    assert 'name="fig.local_avg_teacher_salary"' in form
+    assert 'name="fig.local_avg_teacher_salary"' not in form  # the county's salary standard, not a claim
     assert 'name="fig.capital_donations"' not in form  # Art. 20's figure, not this entitlement's
     created = post(
         client,

@@ -15,21 +15,21 @@ from zhijiao.api.fulfilment_schemas import (
     ApplicationDetail,
     ApplicationIn,
     ApplicationList,
+    ApproveIn,
     AttachmentOut,
     Id,
-    NoteIn,
     NoticeOut,
     ProactiveIn,
     ProactiveOut,
     ReasonIn,
+    ReviewIn,
 )
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN, problem_responses
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, proactive, queries
-from zhijiao.fulfilment.figures import check_level, parse_figures
-from zhijiao.fulfilment.figures import figure_variables as figures_of
+from zhijiao.fulfilment.figures import check_level
 from zhijiao.fulfilment.queries import visible_application
 from zhijiao.fulfilment.states import Status
 from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
@@ -115,7 +115,6 @@ def create_application(
 ) -> ApplicationDetail:
     check_year(db, policy, body.year)
     entitlement = policy.entitlements_by_id.get(body.entitlement)  # an unknown one is refused by create, naming it
-    figures = parse_figures(figures_of(policy, entitlement), body.figures) if entitlement else {}
     if entitlement is not None and entitlement.one_time:
         check_level(policy, entitlement, body.level)
     draft = applications.create(
@@ -126,7 +125,7 @@ def create_application(
         entity_code=body.entity_code,
         year=body.year,
         level=body.level,
-        figures=figures,
+        figures=body.figures,
         claimed_fen=body.claimed_fen,
         note=body.note,
     )
@@ -221,18 +220,21 @@ def return_for_information(
     "/applications/{application_id}/county_approve",
     response_model=ApplicationDetail,
     responses=ACTS,
-    summary="County: reviewed and passed to the city (not by whoever submitted it)",
+    summary="County: reviewed with the amount in sight, the figures that stand chosen, frozen for the city",
 )
 def county_approve(
     db: Db,
     policy: PolicyDep,
     lang: LangDep,
     application_id: Id,
-    body: NoteIn | None = None,
+    body: ReviewIn | None = None,
     user: Principal = require(Permission.review),
 ) -> ApplicationDetail:
-    done = applications.county_approve(db, user, policy, application_id, body.note if body else "")
-    return application_detail(db, policy, user, done, lang)
+    given = body or ReviewIn()
+    applications.county_approve(
+        db, user, policy, application_id, given.note, basis=given.figures_basis, shown_fen=given.shown_amount_fen
+    )
+    return _detail(db, policy, user, application_id, lang)
 
 
 @router.post(
@@ -257,12 +259,17 @@ def county_reject(
     "/applications/{application_id}/city_approve",
     response_model=ApplicationDetail,
     responses=ACTS,
-    summary="City: approved at the amount computed now, frozen with its rule set, inputs and explanation",
+    summary="City: approved at exactly the amount the county's review froze (refused if the data moved since)",
 )
 def city_approve(
-    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal = require(Permission.approve)
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    application_id: Id,
+    body: ApproveIn | None = None,
+    user: Principal = require(Permission.approve),
 ) -> ApplicationDetail:
-    applications.city_approve(db, user, policy, application_id)
+    applications.city_approve(db, user, policy, application_id, shown_fen=body.shown_amount_fen if body else None)
     return _detail(db, policy, user, application_id, lang)
 
 

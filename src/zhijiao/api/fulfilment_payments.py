@@ -21,6 +21,7 @@ from zhijiao.api.fulfilment_schemas import (
     LedgerList,
     ObligationLineOut,
     ObligationsOut,
+    ReleaseIn,
     ReleaseOut,
     StatementOut,
 )
@@ -105,9 +106,14 @@ def prepare_batch(
     summary="Finance: every row into the ledger or none; approvals on changed data go back for re-review",
 )
 def release_batch(
-    db: Db, policy: PolicyDep, batch_id: Id, user: Principal = require(Permission.release_payment)
+    db: Db,
+    policy: PolicyDep,
+    batch_id: Id,
+    body: ReleaseIn | None = None,
+    user: Principal = require(Permission.release_payment),
 ) -> ReleaseOut:
-    result = payments.release_batch(db, user, policy, batch_id)
+    shown = body.shown_total_fen if body else None
+    result = payments.release_batch(db, user, policy, batch_id, shown_total_fen=shown)
     return ReleaseOut(
         batch=batch_out(db, result.batch),
         released=result.released,

@@ -5,7 +5,7 @@ trail. Money travels twice, as integer fen (``*_fen``, what the ledger holds) an
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,6 +53,31 @@ class ReasonIn(Request):
 
 class NoteIn(Request):
     note: str = Field(default="", max_length=2000)
+
+
+class ReviewIn(Request):
+    note: str = Field(default="", max_length=2000, description="审核意见；不采用申报数据时为理由 / note, or why")
+    figures_basis: Literal["registry", "claimed"] | None = Field(
+        default=None,
+        description="申报数据与登记数据不一致时必选：claimed 采用申报数据（写入登记库），"
+        "registry 采用登记数据（须说明理由）/ required where they differ: claimed (written into the registry) "
+        "or registry (with the reason)",
+    )
+    shown_amount_fen: Fen | None = Field(
+        default=None, description="审核人看到的金额；与现行计算不符则拒绝 / the amount seen; refused if it moved"
+    )
+
+
+class ApproveIn(Request):
+    shown_amount_fen: Fen | None = Field(
+        default=None, description="审批人看到的金额；与县级审核核定金额不符则拒绝 / the amount seen"
+    )
+
+
+class ReleaseIn(Request):
+    shown_total_fen: Fen | None = Field(
+        default=None, description="拨付人看到的批次合计；与现合计不符则拒绝 / the total seen; refused if it moved"
+    )
 
 
 class ProactiveIn(Request):
@@ -165,6 +190,51 @@ class ApplicationOut(Answer):
     needs_re_review: bool
     batch_id: int | None
     created_at: dt.datetime
+
+
+class AmountOut(Answer):
+    amount_fen: Fen
+    amount_yuan: Yuan
+    rule_set: str
+    inputs_digest: str
+    explanation: list[dict[str, Any]] = Field(description="计算步骤 / the steps, in the language")
+
+
+class FigureOut(Answer):
+    name: str
+    label: str
+    claimed: str | None = Field(description="申报值（未申报为空）/ as claimed; null when not declared")
+    registry: str | None = Field(description="登记值（登记库无数据为空）/ as registered; null when missing")
+    differs: bool
+
+
+class ReviewOut(Answer):
+    id: int
+    amount_fen: Fen
+    amount_yuan: Yuan
+    figures_basis: str = Field(description="registry | claimed")
+    claimed: dict[str, str]
+    registry_before: dict[str, str | None]
+    note: str | None
+    rule_set: str
+    inputs_digest: str
+    reviewed_at: dt.datetime
+
+
+class AssessmentOut(Answer):
+    """What the next approval fixes, before it is given."""
+
+    application_id: int
+    figures: list[FigureOut]
+    differs: bool = Field(description="申报数据与登记数据是否不一致 / whether any claimed figure differs")
+    on_registry: AmountOut = Field(description="按登记数据 / on the registry's figures, now")
+    on_claimed: AmountOut | None = Field(description="按申报数据 / on the claimed figures, where any differs")
+    review: ReviewOut | None = Field(description="县级审核固定的结果，市级审批即批准它 / the county's frozen review")
+    changed_since_review: bool = Field(description="审核后数据或规则已变化 / data or rules moved since the review")
+    amount_at_stake_fen: Fen | None = Field(
+        description="下一步审核或审批将固定的金额（须选择数据来源时为空）/ the amount the next step fixes "
+        "(null while the county must still choose the figures)"
+    )
 
 
 class ApplicationDetail(ApplicationOut):

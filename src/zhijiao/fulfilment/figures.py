@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from zhijiao.engine.model import Entitlement, Variable
 from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment.claimed_figures import claimable
 from zhijiao.refusals import Invalid
 
 
@@ -33,6 +34,12 @@ def figure_variables(policy: Policy, entitlement: Entitlement) -> list[Variable]
         node.split(".", 1)[1] for node in entitlement_nodes(policy, entitlement) if node.startswith(f"{entity.name}.")
     }
     return [v for v in entity.inputs if v.name in names and v.unit.numeric]
+
+
+def declarable_variables(policy: Policy, entitlement: Entitlement) -> list[Variable]:
+    """The figures an applicant may claim: its own, which its county may accept into the registry (not the
+    county's salary standard, not donations, which are records of their own)."""
+    return [v for v in figure_variables(policy, entitlement) if claimable(entitlement.entity, v.name)]
 
 
 def parse_figures(variables: list[Variable], given: Mapping[str, str]) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The tables of fulfilment. The database itself guards what must never happen, whatever code runs:
 one payment per award key, no one approving what they proposed or releasing what they approved, no
-correction of a payment without a second person, and no update or delete of the ledger (triggers,
-migrations 0003, 0005 and 0006; zhijiao.audit guards its own table)."""
+correction of a payment without a second person, no update or delete of the ledger or of a county review
+(triggers, migrations 0003, 0005, 0006 and 0007; zhijiao.audit guards its own table)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,34 @@ class Attachment(Base):
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Review(Base):
+    """The county's review, frozen: the figures that stand (the applicant's, written into the registry, or the
+    registry's), the amount they give, the rule set and the explanation. The city approves exactly this."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("figures_basis IN ('registry', 'claimed')", name="figures_basis"),
+        CheckConstraint("submitted_by IS NULL OR reviewed_by <> submitted_by", name="reviewer_not_submitter"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    amount_fen: Mapped[int]
+    rule_set: Mapped[str] = mapped_column(String(80))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)  # the situation the amount was computed from
+    inputs_digest: Mapped[str] = mapped_column(String(64))
+    explanation: Mapped[list[Any]] = mapped_column(JSON)
+    figures_basis: Mapped[str] = mapped_column(String(10))  # registry | claimed
+    claimed: Mapped[dict[str, Any]] = mapped_column(JSON)  # the applicant's figures as they stood
+    registry_before: Mapped[dict[str, Any]] = mapped_column(JSON)  # the registry's figures before the review
+    note: Mapped[str | None] = mapped_column(Text)  # why the registry's figures stand, told to the applicant
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Decision(Base):
     """The city's approval, frozen: the amount and everything needed to recompute and explain it later."""
 
@@ -114,6 +142,7 @@ class Decision(Base):
     reviewed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))  # the review approved (none before 0007)
 
 
 class PaymentBatch(Base):

@@ -30,6 +30,11 @@ class HistoryItem:
     details: dict[str, Any]
 
 
+# What an audit record keeps for machines, not for the page's history: the row's own fields, the figures as
+# data (their words are the record's reason) and the basis (its words are the action's).
+PLUMBING = frozenset({"number", "status", "claimed_fen", "needs_re_review", "figures", "registry", "figures_basis"})
+
+
 def history(session: Session, application: Application) -> list[HistoryItem]:
     query = (
         select(AuditRecord)
@@ -40,7 +45,7 @@ def history(session: Session, application: Application) -> list[HistoryItem]:
     for record in session.scalars(query):
         payload = json.loads(record.payload)
         before, after = payload.get("before") or {}, payload.get("after") or {}
-        extra = {k: v for k, v in after.items() if k not in {"number", "status", "claimed_fen", "needs_re_review"}}
+        extra = {k: v for k, v in after.items() if k not in PLUMBING}
         items.append(
             HistoryItem(
                 at=aware(record.at),
@@ -72,7 +77,7 @@ def available_actions(user: Principal, application: Application) -> list[str]:
         found += [t for t in ("return_for_information", "county_approve", "county_reject") if _can(application, t)]
     not_proposer = me not in {application.submitted_by, application.reviewed_by}
     if allows(role, Permission.approve) and not_proposer:
-        found += [t for t in ("city_approve", "city_reject") if _can(application, t)]
+        found += [t for t in ("city_approve", "return_to_county", "city_reject") if _can(application, t)]
     if (
         allows(role, Permission.schedule_payment)
         and _can(application, "schedule_payment")

@@ -1,7 +1,8 @@
 """What a school or enterprise is told about its awards (通知), in the transaction of the step it reports:
 a proactive award found for it (zhijiao.fulfilment.proactive), a request for more information, a decision
-and its amount, a payment, a reversal or a claw-back. Steps inside the government (a county review, a batch)
-are not told: the entity sees them as the award's status."""
+and its amount, a payment, a reversal or a claw-back, and whether its county accepted its claimed figures or why it kept
+the registry's. Other steps inside the government (a county review, a batch) are not told: the entity sees
+them as the award's status."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "return_for_information": (
         "{label}（{number}）被退回补充材料{reason}。请补充后重新提交。",
         "{label} ({number}) was returned for more information{reason}. Add it and submit again.",
+    ),
+    "figures_kept": (
+        "{label}（{number}）县级审核未采用您申报的数据，按登记数据核定金额{amount}{reason}。",
+        "{label} ({number}): the county kept the registry's figures, not your claimed ones, for {amount}{reason}.",
+    ),
+    "figures_accepted": (
+        "{label}（{number}）县级审核采用了您申报的数据，已据此更新登记信息，核定金额{amount}。",
+        "{label} ({number}): the county accepted your claimed figures into the registry, for {amount}.",
     ),
     "county_reject": (
         "{label}（{number}）县级审核不予通过{reason}。",

@@ -19,11 +19,13 @@ from zhijiao import audit
 from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
+from zhijiao.formatting import money
 from zhijiao.fulfilment.applications import latest_decision, move, now
 from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import BatchStatus
+from zhijiao.language import Lang
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.snapshot import frames_for_year
 
@@ -137,6 +139,7 @@ def _flag(session: Session, actor: Principal, policy: Policy, application: Appli
     application.needs_re_review = True
     application.re_review_reason = "登记数据在审批后发生变化 / registry data changed after approval"
     application.batch_id = None
+    application.reviewed_by, application.reviewed_at = None, None  # the county reviews it again
     move(session, actor, policy, application, "re_review", batch=batch.number, reason="registry changed after approval")
 
 
@@ -188,9 +191,16 @@ def _lock_batch(session: Session, actor: Principal, batch_id: int) -> PaymentBat
 
 
 def release_batch(
-    session: Session, actor: Principal, policy: Policy, batch_id: int, *, progress: Progress | None = None
+    session: Session,
+    actor: Principal,
+    policy: Policy,
+    batch_id: int,
+    *,
+    progress: Progress | None = None,
+    shown_total_fen: int | None = None,
 ) -> Release:
-    """Finance releases the batch: one ledger row per award, all in this transaction."""
+    """Finance releases the batch: one ledger row per award, all in this transaction. ``shown_total_fen``, the
+    total the page showed beside the button, must still be the batch's total."""
     require(actor, Permission.release_payment)
     batch = _lock_batch(session, actor, batch_id)
     query = select(Application).where(Application.batch_id == batch.id).order_by(Application.id).with_for_update()
@@ -200,6 +210,14 @@ def release_batch(
         return _cancel(session, actor, policy, batch, applications, stale)
     decisions = _decisions(session, actor, applications)
     total = sum(d.amount_fen for d in decisions.values())
+    if shown_total_fen is not None and shown_total_fen != total:
+        raise WrongState(
+            f"页面显示的合计为{money(shown_total_fen, Lang.zh)}，批次现合计{money(total, Lang.zh)}；"
+            "请刷新页面核对后再拨付。",
+            f"The page showed {money(shown_total_fen, Lang.en)}; the batch now totals {money(total, Lang.en)}. "
+            "Reload the page and check before releasing.",
+            code="amount_changed",
+        )
     if len(applications) != batch.declared_count or total != batch.declared_total_fen:
         raise Invalid(
             f"批次 {batch.number} 明细（{len(applications)}笔，{total}分）与申报数（{batch.declared_count}笔，"

@@ -39,7 +39,10 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "schedule_payment": (frozenset({Status.city_approved}), Status.payment_scheduled),
     "unschedule": (frozenset({Status.payment_scheduled}), Status.city_approved),
     "release": (frozenset({Status.payment_scheduled}), Status.paid),
-    "re_review": (frozenset({Status.city_approved, Status.payment_scheduled}), Status.county_reviewed),
+    # The city sends a review back; registry data that changed after approval send the award back too: the
+    # county reviews it again on the data as they are, and the city approves that.
+    "return_to_county": (frozenset({Status.county_reviewed}), Status.submitted),
+    "re_review": (frozenset({Status.city_approved, Status.payment_scheduled}), Status.submitted),
     # A reversed payment is owed again, at an amount the city decides anew (or rejects).
     "reverse_payment": (frozenset({Status.paid}), Status.county_reviewed),
 }

@@ -12,12 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import applications, attachments
 from zhijiao.http.deps import Db, PolicyDep, require
+from zhijiao.http.params import whole_number
+from zhijiao.money import FEN_DIGITS
 from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_apply import MAX_FILES, Upload, uploaded
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Reason = Annotated[str, Form(max_length=2000)]
+Shown = Annotated[str, Form(max_length=20)]  # the amount in fen the page showed beside the button
 
 
 def _back(application_id: int, done: str) -> Response:
@@ -66,10 +69,29 @@ def return_for_information(
 
 @router.post("/awards/{application_id}/county-approve")
 def county_approve(
-    db: Db, policy: PolicyDep, application_id: Id, note: Reason = "", user: Principal = require(Permission.review)
+    db: Db,
+    policy: PolicyDep,
+    application_id: Id,
+    note: Reason = "",
+    basis: Annotated[str, Form(max_length=10)] = "",
+    shown_registry_fen: Shown = "",
+    shown_claimed_fen: Shown = "",
+    user: Principal = require(Permission.review),
 ) -> Response:
-    applications.county_approve(db, user, policy, application_id, note)
+    """The reviewer's choice of figures, and the amount the page showed for it (refused if it moved since)."""
+    shown = shown_claimed_fen if basis == "claimed" else shown_registry_fen
+    applications.county_approve(
+        db, user, policy, application_id, note, basis=basis or None, shown_fen=whole_number(shown, FEN_DIGITS)
+    )
     return _back(application_id, "county_approve")
+
+
+@router.post("/awards/{application_id}/return-to-county")
+def return_to_county(
+    db: Db, policy: PolicyDep, application_id: Id, reason: Reason = "", user: Principal = require(Permission.approve)
+) -> Response:
+    applications.return_to_county(db, user, policy, application_id, reason)
+    return _back(application_id, "return_to_county")
 
 
 @router.post("/awards/{application_id}/county-reject")
@@ -82,9 +104,9 @@ def county_reject(
 
 @router.post("/awards/{application_id}/city-approve")
 def city_approve(
-    db: Db, policy: PolicyDep, application_id: Id, user: Principal = require(Permission.approve)
+    db: Db, policy: PolicyDep, application_id: Id, shown_fen: Shown = "", user: Principal = require(Permission.approve)
 ) -> Response:
-    applications.city_approve(db, user, policy, application_id)
+    applications.city_approve(db, user, policy, application_id, shown_fen=whole_number(shown_fen, FEN_DIGITS))
     return _back(application_id, "city_approve")
 
 

@@ -80,7 +80,7 @@ def _form(
         "payees": found,
         "offered": found.offered,
         "entitlement": entitlement,
-        "figures": figures.figure_variables(policy, entitlement),
+        "figures": figures.declarable_variables(policy, entitlement),
         "years": plan_years_with_data(db, policy),
         "levels": {c: levels.get(c, {"zh": c, "en": c}) for c in level_choices},
         "values": values,
@@ -124,7 +124,6 @@ def _draft(
     level = ((values.get("level") or "").strip() or None) if entitlement.one_time else None
     figures.check_level(policy, entitlement, level)
     given = {k.removeprefix(FIGURE): v for k, v in values.items() if k.startswith(FIGURE)}
-    declared = figures.parse_figures(figures.figure_variables(policy, entitlement), given)
     claimed = values.get("claimed_yuan", "").strip()
     return applications.create(
         db,
@@ -134,7 +133,7 @@ def _draft(
         entity_code=_entity_code(found, entitlement, values),
         year=year,
         level=level,
-        figures=declared,
+        figures=given,
         claimed_fen=yuan_to_fen(claimed, ("申请金额", "Amount claimed")) if claimed else None,
         note=(values.get("note") or "").strip()[:2000] or None,
     )

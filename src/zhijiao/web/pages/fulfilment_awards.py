@@ -61,7 +61,8 @@ DONE = {
     "withdraw": N_("申报已撤回。"),
     "attach": N_("附件已上传。"),
     "return_for_information": N_("已退回申报单位补充材料。"),
-    "county_approve": N_("已审核通过，等待市级审批。"),
+    "county_approve": N_("已审核通过，核定金额已固定，等待市级审批。"),
+    "return_to_county": N_("已退回县级重新审核。"),
     "county_reject": N_("已作不予通过处理。"),
     "city_approve": N_("已审批通过，金额及计算依据已固定。"),
     "city_reject": N_("已作不予通过处理。"),
@@ -172,6 +173,8 @@ def award(
     payer, payer_county = payer_of(policy, payee, entitlement)
     decision = applications.latest_decision(db, application.id)
     declared = {v.name: v for v in figures.figure_variables(policy, entitlement)}
+    deciding = allows(me.role, Permission.review) or allows(me.role, Permission.approve)
+    found = view.assessment(db, policy, application, lang) if deciding else None
     context = {
         "css": CSS,
         "a": application,
@@ -188,6 +191,7 @@ def award(
         "figures": [(declared.get(k), k, v) for k, v in (application.figures or {}).items()],
         "attachments": attachments.of(db, me, application.id),
         "decision": decision,
+        "assessment": found,
         "steps": view.decision_steps(policy, entitlement, decision, lang) if decision else (),
         "inputs": view.decision_inputs(policy, entitlement, decision, lang) if decision else [],
         "history": next_steps.history(db, application),

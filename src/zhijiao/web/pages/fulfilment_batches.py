@@ -19,7 +19,7 @@ from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.params import done_message, whole_number
 from zhijiao.language import Lang
-from zhijiao.money import yuan_to_fen
+from zhijiao.money import FEN_DIGITS, yuan_to_fen
 from zhijiao.refusals import Invalid
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
@@ -151,9 +151,17 @@ def batch(
 
 
 @router.post("/batches/{batch_id}/release")
-def release(db: Db, policy: PolicyDep, batch_id: Id, user: Principal = require(Permission.release_payment)) -> Response:
-    """Every row into the ledger, or none; approvals on changed data are sent back and the batch cancelled."""
-    result = payments.release_batch(db, user, policy, batch_id)
+def release(
+    db: Db,
+    policy: PolicyDep,
+    batch_id: Id,
+    shown_total_fen: Annotated[str, Form(max_length=20)] = "",
+    user: Principal = require(Permission.release_payment),
+) -> Response:
+    """Every row into the ledger, or none; approvals on changed data are sent back and the batch cancelled. The
+    total the page showed beside the button must still be the batch's."""
+    shown = whole_number(shown_total_fen, FEN_DIGITS)
+    result = payments.release_batch(db, user, policy, batch_id, shown_total_fen=shown)
     return RedirectResponse(
         f"/batches/{batch_id}?done={BatchStatus.released if result.released else BatchStatus.cancelled}",
         status_code=303,

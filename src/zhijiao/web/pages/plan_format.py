@@ -12,7 +12,7 @@ from babel.numbers import format_decimal
 from zhijiao.engine.explain import article_name, chinese_number
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang
-from zhijiao.money import fen
+from zhijiao.money import fen, nearest_fen
 from zhijiao.web import i18n
 
 
@@ -48,8 +48,16 @@ def _number(raw: object, lang: Lang) -> str:
     return i18n.number(Decimal(str(raw)), lang) if isinstance(raw, int | float | Decimal) else str(raw)
 
 
+def _yuan(raw: object, lang: Lang) -> str:
+    """An amount in yuan as money; one finer than a fen (a worked example of bad input) as typed, not rounded."""
+    try:
+        return i18n.money(fen(raw), lang)
+    except (ValueError, ArithmeticError):
+        return f"{raw}元" if lang is Lang.zh else f"¥{raw}"
+
+
 _BY_UNIT = {
-    Unit.YUAN: lambda raw, lang: i18n.money(fen(raw), lang),
+    Unit.YUAN: _yuan,
     Unit.RATE: rate,
     Unit.COUNT: _number,
     Unit.FTE: _number,
@@ -90,4 +98,4 @@ def large_yuan(yuan: object, lang: Lang) -> str:
         return format_decimal(amount / YI, format="#,##0.##", locale=lang.locale) + "亿元"
     if lang is Lang.en and amount >= BILLION:
         return "¥" + format_decimal(amount / BILLION, format="#,##0.##", locale=lang.locale) + " billion"
-    return i18n.money_wan(fen(yuan), lang)
+    return i18n.money_wan(nearest_fen(amount), lang)
