@@ -226,7 +226,6 @@ def teacher_rows(rows: int) -> Iterator[list[object]]:
         full_time = rng.randint(20, 600)
         part_time = full_time * rng.randint(5, 45) // 100
         fte = part_time * rng.randint(25, 60)  # hundredths
-        salary = rng.randint(9_000_000, 18_000_000)  # fen
         yield [
             code,
             year,
@@ -235,7 +234,6 @@ def teacher_rows(rows: int) -> Iterator[list[object]]:
             fte / 100 if rng.random() < 0.9 else None,
             full_time * rng.randint(50, 90) // 100,
             rng.randint(0, full_time // 5) if rng.random() < 0.8 else None,
-            salary / 100,
         ]
 
 

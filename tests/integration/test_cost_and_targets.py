@@ -31,12 +31,15 @@ def seed(engine: Engine) -> None:
                                  integrated_secondary_higher=integrated))  # fmt: skip
         s.add(m.StudentStats(school_id=college.id, year=2024, enrolled=10000, graduates=3000, graduates_local=1900))
         s.add(m.SchoolYear(school_id=ruian.id, year=2024, double_high="provincial",
-                           base_appropriation_per_student_fen=1_000_000, local_avg_teacher_salary_fen=15_000_000,
+                           base_appropriation_per_student_fen=1_000_000,
                            market_service_income_fen=200_000_000, social_training_person_times=5000,
                            meets_national_standard=True))  # fmt: skip
         s.add(m.SchoolYear(school_id=college.id, year=2024, double_high="national",
                            base_appropriation_per_student_fen=2_000_000, meets_national_standard=False))  # fmt: skip
         s.add(m.TeacherStats(school_id=ruian.id, year=2024, full_time=100, part_time=50, double_qualified_trained=40))
+        s.add(m.SalaryStandard(county_code="330381", year=2024, school_type="secondary",
+                               avg_teacher_salary_fen=15_000_000, source="瑞安市统计公报",
+                               published_on=dt.date(2024, 3, 1)))  # fmt: skip
         s.add(m.Donation(code="D1", school_id=ruian.id, donor="某企业", amount_fen=100_000_000,
                          received_on=dt.date(2024, 3, 1), capital=True))  # fmt: skip
         s.add(m.Donation(code="D2", school_id=ruian.id, donor="某企业", amount_fen=55_000_000,

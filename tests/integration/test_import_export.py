@@ -89,12 +89,12 @@ def test_a_malformed_file_lists_every_problem_and_writes_nothing(engine, tmp_pat
 
 def test_text_in_a_number_column_and_bad_dates_are_named(engine, tmp_path):
     run_import(engine, "schools", xlsx(tmp_path / "s.xlsx", SCHOOL_HEADER, SCHOOLS))
-    header = ["学校编号", "年度", "专任教师数", "兼职高技能人才数", "编制内教师平均工资（元）"]
-    rows = [["SCH-001", 2024, "一百", 10, 150000], ["SCH-001", 2025, 100, -3, "150000.123"], ["SCH-404", 2024, 1, 1, 1]]
+    header = ["学校编号", "年度", "专任教师数", "兼职高技能人才数", "兼职教师折合全职数"]
+    rows = [["SCH-001", 2024, "一百", 10, 4.5], ["SCH-001", 2025, 100, -3, "2.125"], ["SCH-404", 2024, 1, 1, 1]]
     messages = refused(engine, "teacher_stats", xlsx(tmp_path / "t.xlsx", header, rows))
     assert "第2行 专任教师数: 应为数字，实为“一百”" in messages
     assert "第3行 兼职高技能人才数: 不能为负数（-3）" in messages
-    assert "第3行 编制内教师平均工资（元）: 150000.123 的小数位超过 2 位" in messages
+    assert "第3行 兼职教师折合全职数: 2.125 的小数位超过 2 位" in messages
     assert "第4行 学校编号: “SCH-404”在学校表中不存在：请先导入学校表（schools），或核对编号" in messages
 
 

@@ -47,6 +47,7 @@ def test_every_export_imports_back_unchanged(demo, tmp_path, lang):
             before = rows_of(demo, spec.model.__tablename__)
             with Session(demo) as session, session.begin():
                 report = import_table(session, spec, path)
+            assert exported > 0, f"the demo holds no rows of {spec.name}: its round trip would prove nothing"
             assert (report.rows, report.inserted, report.updated) == (exported, 0, 0), (spec.name, suffix)
             assert rows_of(demo, spec.model.__tablename__) == before
 
@@ -125,25 +126,25 @@ def test_a_file_with_three_columns_changes_only_what_it_holds(demo, tmp_path):
 
 def test_an_empty_cell_clears_and_the_preview_says_so(demo, tmp_path):
     with Session(demo) as session:
-        code, salary = session.execute(
-            select(School.code, SchoolYear.local_avg_teacher_salary_fen)
+        code, income = session.execute(
+            select(School.code, SchoolYear.market_service_income_fen)
             .join(SchoolYear, SchoolYear.school_id == School.id)
-            .where(SchoolYear.year == YEAR, SchoolYear.local_avg_teacher_salary_fen.is_not(None))
+            .where(SchoolYear.year == YEAR, SchoolYear.market_service_income_fen > 0)
             .order_by(School.code)
             .limit(1)
         ).one()
-    header = ["学校编号", "年度", "当地同类学校编制内教师平均工资（元）"]
+    header = ["学校编号", "年度", "市场委托社会培训和企业服务收入（元）"]
     path = _school_years_file(tmp_path / "clear.xlsx", header, [[code, YEAR, None]])
     with Session(demo) as session, session.begin():
         report = import_table(session, BY_NAME["school_years"], path)
-    counts = report.counts["local_avg_teacher_salary"]
+    counts = report.counts["market_service_income"]
     assert (counts.cleared, counts.changed, counts.unchanged) == (1, 0, 0)
     ((cell,),) = [change.cells for change in report.changes]
-    assert (cell.column, cell.after) == ("local_avg_teacher_salary", None)
-    assert cell.before * 100 == salary
+    assert (cell.column, cell.after) == ("market_service_income", None)
+    assert cell.before * 100 == income
     with Session(demo) as session:
         kept = session.scalar(
-            select(SchoolYear.local_avg_teacher_salary_fen)
+            select(SchoolYear.market_service_income_fen)
             .join(School, SchoolYear.school_id == School.id)
             .where(School.code == code, SchoolYear.year == YEAR)
         )

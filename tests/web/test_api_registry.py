@@ -70,15 +70,15 @@ def test_rows_filter_by_year_and_school_and_sort(client: TestClient):
     )
     assert [(row["school_code"], row["enrolled"]) for row in response["rows"]] == [tuple(r) for r in expected]
     one = client.get(f"{API}/school_years", params={"school_code": "SCH-0016", "year": YEAR}, headers=headers).json()
-    ((fen, salary, standard),) = query(
+    ((fen, income, standard),) = query(
         client,
-        "SELECT y.base_appropriation_per_student_fen, y.local_avg_teacher_salary_fen, y.meets_national_standard "
+        "SELECT y.base_appropriation_per_student_fen, y.market_service_income_fen, y.meets_national_standard "
         "FROM school_years y JOIN schools s ON s.id = y.school_id WHERE s.code = 'SCH-0016' AND y.year = :year",
         year=YEAR,
     )
     (row,) = one["rows"]
     assert Decimal(str(row["base_appropriation_per_student"])) == Decimal(fen) / 100
-    assert Decimal(str(row["local_avg_teacher_salary"])) == Decimal(salary) / 100
+    assert Decimal(str(row["market_service_income"])) == Decimal(income) / 100
     assert row["meets_national_standard"] is bool(standard)
     key = client.get(f"{API}/school_years/SCH-0016/{YEAR}", headers=headers).json()
     assert key == row
@@ -89,10 +89,10 @@ def test_an_edit_by_the_api_changes_exactly_the_row(client: TestClient):
     path = f"{API}/teacher_stats/SCH-0016/{YEAR}"
     current = client.get(path, headers=headers).json()
     before = snapshot(client, "teacher_stats")
-    body = {k: v for k, v in current.items() if v is not None} | {"part_time": 41, "avg_salary": 170000.5}
+    body = {k: v for k, v in current.items() if v is not None} | {"part_time": 41, "part_time_fte": 20.55}
     response = client.put(path, json=body, headers=headers)
     assert response.status_code == 200, response.text
-    assert response.json() == current | {"part_time": 41, "avg_salary": 170000.5}
+    assert response.json() == current | {"part_time": 41, "part_time_fte": 20.55}
     after = snapshot(client, "teacher_stats")
     difference = changed(before, after)
     assert len(difference) == 1
@@ -100,9 +100,9 @@ def test_an_edit_by_the_api_changes_exactly_the_row(client: TestClient):
     names = columns(client, "teacher_stats")
     assert [n for n, old, new in zip(names, before[ident], row, strict=True) if old != new] == [
         "part_time",
-        "avg_salary_fen",
+        "part_time_fte_hundredths",
     ]
-    assert row[names.index("avg_salary_fen")] == 17_000_050
+    assert row[names.index("part_time_fte_hundredths")] == 2_055
 
 
 def test_a_refused_write_names_every_problem_and_writes_nothing(client: TestClient):

@@ -43,8 +43,9 @@ def _funded_school(client: TestClient) -> str:
     found = query(
         client,
         "SELECT s.code FROM schools s JOIN teacher_stats t ON t.school_id = s.id AND t.year = :year "
-        "JOIN school_years y ON y.school_id = s.id AND y.year = :year "
-        "WHERE t.part_time > 0 AND y.local_avg_teacher_salary_fen > 0 ORDER BY s.code",
+        "JOIN salary_standards w ON w.county_code = s.county_code AND w.year = :year "
+        "AND w.school_type = s.school_type "
+        "WHERE t.part_time > 0 AND w.avg_teacher_salary_fen > 0 ORDER BY s.code",
         year=YEAR,
     )
     return str(found[0][0])

@@ -82,7 +82,7 @@ def test_a_refused_form_names_every_problem_and_writes_nothing(client: TestClien
         "school_years.double_high": "world-class",
         "teacher_stats.full_time": "many",
         "student_stats.enrolled": "",
-        "school_years.local_avg_teacher_salary": "1.234",
+        "school_years.market_service_income": "1.234",
     }
     response = client.post(path, data=form, follow_redirects=False)
     assert response.status_code == 422
@@ -92,7 +92,7 @@ def test_a_refused_form_names_every_problem_and_writes_nothing(client: TestClien
         "“双高计划”建设单位：“world-class” 不是可选值（可填：无、省级、国家级）",
         "专任教师数：应为数字，实为“many”",
         "在校生数：必填项为空",
-        "当地同类学校编制内教师平均工资（元）：1.234 的小数位超过 2 位",
+        "市场委托社会培训和企业服务收入（元）：1.234 的小数位超过 2 位",
     ):
         assert message in page.replace("&#34;", '"'), message
     assert "有 5 处问题，未作任何修改" in page

@@ -365,6 +365,10 @@ COUNTY_SALARY_YUAN = {
     "瑞安市": 152_000, "洞头区": 140_000, "龙港市": 140_000, "平阳县": 138_000, "永嘉县": 137_000,
     "苍南县": 135_000, "文成县": 124_000, "泰顺县": 122_000,
 }  # fmt: skip
+# Where a county's salary standard comes from: its statistics of in-establishment pay, by the county (the city for
+# the schools it runs).
+SALARY_ISSUERS = {CITY_RUN: "温州市"}
+SALARY_SOURCE = "{issuer}统计局《{year}年度事业单位在岗职工工资统计》（教育系统编制内教师）"
 
 # 产教融合型企业 certification batches by level (the city's 认定办法 dates from 2023-02-16).
 LEVEL_DATES = {

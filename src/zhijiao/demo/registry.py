@@ -64,6 +64,7 @@ class DemoSummary:
     schools: int = 0
     school_shareholders: int = 0
     school_years: int = 0
+    salary_standards: int = 0
     teacher_stats: int = 0
     student_stats: int = 0
     majors: int = 0
@@ -110,9 +111,28 @@ def generate(session: Session, *, scale: int = 1, seed: int = 2023) -> DemoSumma
     if missing:
         raise _refused("", f"县（市、区）表缺少 {missing}：请先迁移", f"counties {missing} are missing: migrate first")
     writer = _Writer(session)
+    writer.add(m.SalaryStandard, _salary_standards(codes, seed))  # county figures: one set, whatever the scale
     for copy in range(scale):
         _City(writer, codes, seed, copy).build()
     return DemoSummary(**writer.counts)
+
+
+def _salary_standards(counties: dict[str, str], seed: int) -> list[Row]:
+    """当地同类学校编制内教师平均工资 in fen, per county, year and school type, for every county with schools of that
+    type: richer counties pay more, colleges' teachers a little more, +2.5% a year."""
+    rows = []
+    for county, school_type in sorted({(s.county, s.school_type) for s in names.SCHOOLS}):
+        higher = school_type == "higher"
+        for year in YEARS:
+            rng = random.Random(f"zhijiao-demo/{seed}/0/salary/{(county, higher, year)}")  # noqa: S311 -- demo data
+            base = names.COUNTY_SALARY_YUAN[county] * (103 if higher else 100)
+            grown = base * 1025 ** (year - 2023) // 1000 ** (year - 2023)
+            issuer = names.SALARY_ISSUERS.get(county, county)
+            rows.append({"county_code": counties[county], "year": year, "school_type": school_type,
+                         "avg_teacher_salary_fen": grown * rng.randint(990, 1010) // 1000,
+                         "source": names.SALARY_SOURCE.format(issuer=issuer, year=year),
+                         "published_on": day(rng, dt.date(year, 3, 1), dt.date(year, 4, 30))})  # fmt: skip
+    return rows
 
 
 class _Writer:
@@ -180,7 +200,6 @@ class _City:
         self.schools: list[_School] = []
         self.firms: list[_Firm] = []
         self.figures: dict[tuple[int, int], Row] = {}  # (school id, year) → student figures, read by the majors
-        self.salaries: dict[tuple[str, bool, int], int] = {}
 
     def rng(self, section: str) -> random.Random:
         return random.Random(f"zhijiao-demo/{self.seed}/{self.copy}/{section}")  # noqa: S311 -- demo data, not security
@@ -223,15 +242,6 @@ class _City:
         """Students in ``year``; a new school fills one grade a year."""
         grades = min(3, year - school.spec.opened + 1)
         return _ppm(_ppm(school.size, names.GROWTH_PPM[school.kind][year]), noise) * grades // 3
-
-    def salary(self, school: _School, year: int) -> int:
-        """当地同类学校编制内教师平均工资 in fen: one value per county, level and year."""
-        key = (school.spec.county, school.kind == "higher", year)
-        if key not in self.salaries:
-            base = names.COUNTY_SALARY_YUAN[school.spec.county] * (103 if key[1] else 100)
-            grown = base * 1025 ** (year - 2023) // 1000 ** (year - 2023)  # +2.5% a year
-            self.salaries[key] = grown * self.rng(f"salary/{key}").randint(990, 1010) // 1000
-        return self.salaries[key]
 
     def write_school_years(self) -> None:
         rng = self.rng("school_years")
@@ -288,7 +298,7 @@ class _City:
         # Social training is shared out city-wide by _share.
         return {"school_id": school.id, "year": year, "double_high": status,
                 "double_high_group_students": None if status == "none" else _ppm(school.size, group_share),
-                "base_appropriation_per_student_fen": base, "local_avg_teacher_salary_fen": self.salary(school, year),
+                "base_appropriation_per_student_fen": base,
                 "market_service_income_fen": _ppm(income, PPM + 70_000 * (year - 2023)),
                 "social_training_person_times": None, "meets_national_standard": meets}  # fmt: skip
 
@@ -329,8 +339,7 @@ class _City:
         # Teachers trained are shared out city-wide by _share.
         return {"school_id": school.id, "year": year, "full_time": full_time, "part_time": part_time,
                 "part_time_fte_hundredths": part_time * rng.randint(25, 60), "double_qualified_trained": None,
-                "double_qualified": _ppm(full_time, qualified),
-                "avg_salary_fen": self.salary(school, year) * rng.randint(960, 1060) // 1000}  # fmt: skip
+                "double_qualified": _ppm(full_time, qualified)}  # fmt: skip
 
     def write_majors(self) -> None:
         rows: list[Row] = []

@@ -120,13 +120,6 @@ MEANINGS: dict[str, dict[str, tuple[str, str]]] = {
                 "the per-student funding uplift."
             ),
         ),
-        "local_avg_teacher_salary": (
-            "该年度当地同类学校编制内教师的年平均工资（元/人）。第十三条：纳入保障的兼职教师每人按此标准由同级财政核拨经费。",
-            (
-                "The average yearly salary of in-establishment teachers of similar local schools in that year (yuan "
-                "per person). Art. 13: each funded part-time teacher is funded at this standard by same-level finance."
-            ),
-        ),
         "market_service_income": (
             "该年度学校以市场委托方式取得的社会培训和企业服务收入（元）。第十一条：社会服务性激励绩效总额按此收入的核定比例封顶。",
             (
@@ -147,6 +140,44 @@ MEANINGS: dict[str, dict[str, tuple[str, str]]] = {
                 "Whether the school meets the national standard of school conditions in that year (yes or no). Counts "
                 "toward the plan's target for the share of schools meeting it."
             ),
+        ),
+    },
+    "salary_standards": {
+        "county": (
+            "发布该标准的县（市、区），填名称，如“瑞安市”；市直属学校的标准填“市直属”。该县（市、区）的同类学校按此标准测算。",
+            (
+                "The county the standard is for, by name, e.g. Rui'an City; the standard of the schools the city runs "
+                "is City-run. The county's schools of that type are funded at it."
+            ),
+        ),
+        "year": (
+            "标准适用的年度，填四位年份，如2024。测算某一年度时使用该年度的标准，每县（市、区）每年度每类学校一行。",
+            (
+                "The year the standard applies to, as four digits, e.g. 2024. A calculation for a year uses that "
+                "year's standard; one row per county, year and school type."
+            ),
+        ),
+        "school_type": (
+            "标准所指的同类学校：高职院校、中职学校或技工院校。学校按其所在县（市、区）和学校类型对应标准。",
+            (
+                "The similar schools the standard is for: higher vocational colleges, secondary vocational schools or "
+                "technical schools. A school takes the standard of its county and its type."
+            ),
+        ),
+        "avg_teacher_salary": (
+            "该年度当地同类学校编制内教师的年平均工资（元/人）。第十三条：纳入保障的兼职教师每人按此标准由同级财政核拨经费。",
+            (
+                "The average yearly salary of in-establishment teachers of similar local schools in that year (yuan "
+                "per person). Art. 13: each funded part-time teacher is funded at this standard by same-level finance."
+            ),
+        ),
+        "source": (
+            "标准的出处，如统计公报或核定文件的名称和文号，便于核对。",
+            "Where the figure comes from, e.g. the title and number of the statistics bulletin or decision.",
+        ),
+        "published_on": (
+            "出处发布的日期；没有正式发布的，填录入本系统的日期。",
+            "The date the source was published; where it was not published, the date the figure was entered here.",
         ),
     },
     "teacher_stats": {
@@ -182,13 +213,6 @@ MEANINGS: dict[str, dict[str, tuple[str, str]]] = {
             (
                 "Double-qualified teachers the school trained in that year (persons). Counts toward the plan's target "
                 "for teachers trained, summed from the plan's start."
-            ),
-        ),
-        "avg_salary": (
-            "该年度本校编制内教师的年平均工资（元/人），仅作统计；第十三条的兼职教师经费按学校年度数据中的当地同类学校平均工资计算。",
-            (
-                "The average yearly salary of the school's own in-establishment teachers in that year (yuan per "
-                "person), for statistics only; Art. 13 uses the local average entered in the school years table."
             ),
         ),
     },

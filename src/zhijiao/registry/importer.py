@@ -67,6 +67,7 @@ class _Import:
     counted: list[Column] = field(default_factory=list)  # the file's columns but the key
     own: list[Column] = field(default_factory=list)  # columns that hold a value, not another record's code
     defaults: dict[str, object] = field(default_factory=dict)  # what a cleared value becomes, by column
+    lengths: dict[str, int] = field(default_factory=dict)  # the most characters a text column holds, by column
 
     def __post_init__(self) -> None:
         spec = self.spec
@@ -75,6 +76,11 @@ class _Import:
         self.counted = [c for c in spec.columns if c.name in self.present and c.name not in spec.key]
         self.own = [c for c in spec.columns if not c.ref]
         self.defaults = {c.name: spec.cleared(c) for c in spec.columns}
+        for column in spec.columns:
+            stored = spec.model.__table__.c.get(column.target)
+            length = getattr(stored.type, "length", None) if stored is not None and not column.ref else None
+            if length is not None:
+                self.lengths[column.name] = length
 
     def problem(self, number: int, column: str, zh: str, en: str) -> None:
         self.problems.append((number, Problem({"zh": f"第{number}行", "en": f"row {number}"}, column, zh, en)))
@@ -93,7 +99,9 @@ def _header(spec: TableSpec, cells: list[object], path: Path) -> tuple[list[Colu
     for cell in cells:
         text = "" if is_blank(cell) else str(cell).strip()
         column = accepted.get(text)
-        if text and column is None:
+        if text in spec.retired:
+            problems.append(Problem(where, text, *spec.retired[text]))
+        elif text and column is None:
             problems.append(Problem(where, text, "未知列", "unknown column"))
         if column is not None and column in columns:
             problems.append(Problem(where, text, "列重复", "duplicated column"))
@@ -125,6 +133,11 @@ def _cells(
         except CellError as error:
             job.problem(number, column.zh, error.zh, error.en)
             failed.add(column.name)
+            continue
+        limit = job.lengths.get(column.name)
+        if limit is not None and isinstance(values[column.name], str) and len(values[column.name]) > limit:
+            job.problem(number, column.zh, f"超过 {limit} 个字符", f"longer than {limit} characters")
+            failed.add(column.name)
     for column in job.present_required:
         if values[column.name] is None and column.name not in failed:
             job.problem(number, column.zh, "必填项为空", "is required")
@@ -139,7 +152,9 @@ def _unique(job: _Import, rows: list[_Row], keys: list[tuple[int, Key]]) -> list
         return rows
     for number, key in keys:
         if number in repeated:
-            shown = "、".join(str(k) for k in key)
+            parts = zip(job.spec.key, key, strict=True)
+            named = (job.county_names.get(str(k), k) if job.spec.column(n).kind == "county" else k for n, k in parts)
+            shown = "、".join(str(k) for k in named)
             job.problem(
                 number, job.spec.column(job.spec.key[0]).zh, f"编号重复（{shown}）", f"duplicated key ({shown})"
             )
@@ -199,6 +214,14 @@ def _shown(job: _Import, column: Column, stored: object, refs: ReferenceIndex) -
     return shown(column, stored)
 
 
+def _key_text(job: _Import, values: dict[str, Any]) -> str:
+    """A row's key as the preview shows it: a county by its name, as the file and the API write it."""
+    counties = [c.name for c in job.spec.columns if c.kind == "county" and c.name in job.spec.key]
+    return job.spec.key_text(
+        values | {name: job.county_names.get(str(values[name]), values[name]) for name in counties}
+    )
+
+
 def _row_rules(job: _Import, number: int, values: dict[str, Any]) -> bool:
     """The table's rules across one row's fields, on the row as it will be; whether they hold (each failure
     reported)."""
@@ -223,7 +246,7 @@ def _new(job: _Import, row: _Row, refs: ReferenceIndex) -> dict[str, Any] | None
     record = {c.target: _stored(job, c, row.values.get(c.name), refs) for c in job.spec.columns}
     if not job.problems:
         after = {c.name: _shown(job, c, record[c.target], refs) for c in job.counted}
-        job.report.insert(row.number, job.spec.key_text(row.values), after)
+        job.report.insert(row.number, _key_text(job, row.values), after)
     return record
 
 
@@ -246,7 +269,7 @@ def _changed(job: _Import, row: _Row, current: Any, refs: ReferenceIndex) -> dic
         return None  # the import is refused: counting what it would change is wasted work
     before = {c.name: _shown(job, c, getattr(current, c.target), refs) for c in counted}
     after = {c.name: _shown(job, c, record[c.target], refs) for c in counted}
-    return record if job.report.update(row.number, spec.key_text(row.values), before, after) else None
+    return record if job.report.update(row.number, _key_text(job, row.values), before, after) else None
 
 
 def _write(job: _Import, rows: list[_Row], refs: ReferenceIndex) -> None:
@@ -385,7 +408,7 @@ def import_table(
         where = {"zh": f"文件 {path.name}", "en": f"file {path.name}"}
         raise FileNotImported([Problem(where, "", "文件为空", "the file is empty")])
     columns, header_problems = _header(spec, header, path)
-    if header_problems:
+    if any(problem.field not in spec.retired for problem in header_problems):
         raise FileNotImported(header_problems)
     present = frozenset(c.name for c in columns if c is not None)
     report = ImportReport(spec.name)
@@ -396,6 +419,7 @@ def import_table(
     )
     with seen_keys(session) as seen:
         job = _Import(session, spec, counties, scope, report, seen, present, {c: n for n, c in counties.items()})
+        job.problems += [(1, problem) for problem in header_problems]  # retired columns: the rows are still checked
         try:
             _stream(job, rows, columns, progress)
         except InputError as error:  # the file stops being readable part-way (a damaged xlsx)

@@ -2,9 +2,11 @@
 enterprise's. Pages, the API and the edits all filter through here, so scoping lives in the queries.
 
 A row belongs to a school (its figures, majors, platforms, projects, donations…), to an enterprise (its
-certifications), to a platform (its certifications, hence to the platform's school), or to nobody in
-particular (the city's communities): a scoped user reaches only rows that belong within its scope, so a
-row with no owner is city-wide data that only city-wide roles read.
+certifications), to a platform (its certifications, hence to the platform's school), to a county (a county's
+own figures, such as its salary standards), or to nobody in particular (the city's communities): a scoped user
+reaches only rows that belong within its scope, so a row with no owner is city-wide data that only city-wide
+roles read. A county's figures are reached by that county's officers, and read by its schools' users (the
+standard their funding is computed at).
 """
 
 from __future__ import annotations
@@ -18,15 +20,20 @@ from zhijiao.registry.models import Enterprise, Platform, School
 from zhijiao.registry.spec import TableSpec
 
 _OWNERS = ("schools", "enterprises", "platforms")
+COUNTIES = "counties"  # the owner of a county's own figures: rows keyed by their county column
 
 
 def owner(spec: TableSpec) -> tuple[str, Any] | None:
-    """The kind of record a row of ``spec`` belongs to, and the model attribute holding its id."""
+    """The kind of record a row of ``spec`` belongs to, and the model attribute holding its id (a county's code
+    for a county's own figures)."""
     if spec.name in ("schools", "enterprises"):
         return spec.name, spec.model.id  # type: ignore[attr-defined]
     for column in spec.columns:
         if column.ref in _OWNERS:
             return column.ref, getattr(spec.model, column.target)
+    county = next((c for c in spec.columns if c.kind == "county"), None)
+    if county is not None and county.name in spec.key:
+        return COUNTIES, getattr(spec.model, county.target)
     return None
 
 
@@ -34,6 +41,15 @@ def _schools_of(scope: Scope) -> Any:  # noqa: ANN401 -- a scalar subquery of sc
     if scope.county_code is not None:
         return select(School.id).where(School.county_code == scope.county_code)
     return select(School.id).where(School.id == scope.school_id)
+
+
+def _in_county(county: Any, scope: Scope) -> ColumnElement[bool]:  # noqa: ANN401 -- a model attribute
+    """A county's own figures that ``scope`` reaches: its officers', and its schools' users' to read."""
+    if scope.enterprise_id is not None:
+        return false()
+    if scope.county_code is not None:
+        return county == scope.county_code  # type: ignore[no-any-return]
+    return county.in_(select(School.county_code).where(School.id == scope.school_id))  # type: ignore[no-any-return]
 
 
 def _owned_by(kind: str, ident: Any, scope: Scope) -> ColumnElement[bool]:  # noqa: ANN401 -- a model attribute
@@ -56,7 +72,10 @@ def reach(spec: TableSpec, scope: Scope) -> ColumnElement[bool] | None:
     if scope.citywide:
         return None
     found = owner(spec)
-    return false() if found is None else _owned_by(*found, scope)
+    if found is None:
+        return false()
+    kind, ident = found
+    return _in_county(ident, scope) if kind == COUNTIES else _owned_by(kind, ident, scope)
 
 
 def reached(spec: TableSpec, scope: Scope, query: Any) -> Any:  # noqa: ANN401 -- any Select over spec's model

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.authz import Scope
 from zhijiao.registry.cell_error import CellError
+from zhijiao.registry.counties import county_codes
 from zhijiao.registry.models import County
 from zhijiao.registry.reach import owner, reach
 from zhijiao.registry.spec import Column, TableSpec
@@ -83,17 +84,28 @@ def key_text(spec: TableSpec, values: Mapping[str, object]) -> str:
     return spec.key_text(values)
 
 
+def _key_value(session: Session, column: Column, value: object) -> object:
+    """A key's file value as the table stores it: the id of a referenced code, a county's code for its name, a
+    choice's code for its label; None when there is no such record, county or choice."""
+    if column.ref:
+        model = ref_model(column)
+        return session.scalar(select(model.id).where(model.code == str(value)))
+    if column.kind == "county" or column.options is not None:
+        try:
+            return convert(column, value, county_codes(session) if column.kind == "county" else {})
+        except CellError:
+            return None
+    return value
+
+
 def _key_conditions(session: Session, spec: TableSpec, key: Mapping[str, object]) -> list[ColumnElement[bool]] | None:
-    """Conditions matching the row with ``key`` (file values); None when a referenced code does not exist."""
+    """Conditions matching the row with ``key`` (file values); None when a referenced code (or a county, or a
+    choice) does not exist."""
     conditions = []
     for name in spec.key:
-        column = spec.column(name)
-        value = key.get(name)
-        if column.ref:
-            model = ref_model(column)
-            value = session.scalar(select(model.id).where(model.code == str(value)))
-            if value is None:
-                return None
+        value = _key_value(session, spec.column(name), key.get(name))
+        if value is None:
+            return None
         conditions.append(stored(spec, name) == value)
     return conditions
 
@@ -206,7 +218,7 @@ def parse_key(spec: TableSpec, text: str) -> dict[str, object] | None:
     key: dict[str, object] = {}
     for name, part in zip(spec.key, parts, strict=True):
         column = spec.column(name)
-        if column.ref or column.kind in ("code", "text"):
+        if column.ref or column.kind in ("code", "text", "county"):
             key[name] = part
             continue
         try:

@@ -1,7 +1,8 @@
 """The registry for one year as the engine's input frames: the same engine as ``zhijiao calc``, no second copy.
 
 A certification revoked on or before the calculation date gives no entitlement; revoked later, it
-still counts in the year it was dated (claw-back is the fulfilment's business).
+still counts in the year it was dated (claw-back is the fulfilment's business). A school's local average teacher
+salary (Art. 13) is its county's standard for the year and the school's type: a county figure, not the school's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from zhijiao.registry.models import (
     EnterpriseCertification,
     Platform,
     PlatformCertification,
+    SalaryStandard,
     School,
     SchoolYear,
     StudentStats,
@@ -53,17 +55,33 @@ def _schools(session: Session, year: int, only: Only = None) -> list[dict[str, A
         .subquery()
     )
     query = (
-        select(School, County.name, SchoolYear, TeacherStats, StudentStats, donations.c.capital)
+        select(
+            School,
+            County.name,
+            SchoolYear,
+            TeacherStats,
+            StudentStats,
+            SalaryStandard.avg_teacher_salary_fen,
+            donations.c.capital,
+        )
         .join(County, School.county_code == County.code)
         .outerjoin(SchoolYear, and_(SchoolYear.school_id == School.id, SchoolYear.year == year))
         .outerjoin(TeacherStats, and_(TeacherStats.school_id == School.id, TeacherStats.year == year))
         .outerjoin(StudentStats, and_(StudentStats.school_id == School.id, StudentStats.year == year))
+        .outerjoin(
+            SalaryStandard,
+            and_(
+                SalaryStandard.county_code == School.county_code,
+                SalaryStandard.year == year,
+                SalaryStandard.school_type == School.school_type,
+            ),
+        )
         .outerjoin(donations, donations.c.school_id == School.id)
         .where(_where(only, "school", School.code))
         .order_by(School.code)
     )
     rows = []
-    for school, county, figures, teachers, students, capital in session.execute(query):
+    for school, county, figures, teachers, students, salary, capital in session.execute(query):
         rows.append(
             {
                 "id": school.code,
@@ -79,7 +97,7 @@ def _schools(session: Session, year: int, only: Only = None) -> list[dict[str, A
                 "full_time_teachers": teachers.full_time if teachers else None,
                 "part_time_teachers": teachers.part_time if teachers else None,
                 "part_time_teacher_fte": teachers.part_time_fte_hundredths if teachers else None,
-                "local_avg_teacher_salary": figures.local_avg_teacher_salary_fen if figures else None,
+                "local_avg_teacher_salary": salary,
                 "market_service_income": figures.market_service_income_fen if figures else None,
                 "capital_donations": capital,
             }

@@ -97,6 +97,25 @@ def _certifications(name: str, model: type[Base], label: dict[str, str], owner: 
 SCHOOL_REF = Column("school_code", "学校编号", "code", required=True, ref="schools")
 YEAR = Column("year", "年度", "year", required=True)
 
+
+def _retired(names: tuple[str, ...], zh: str, en: str) -> dict[str, tuple[str, str]]:
+    return dict.fromkeys(names, (zh, en))
+
+
+_LOCAL_SALARY_MOVED = _retired(
+    ("local_avg_teacher_salary", "当地同类学校编制内教师平均工资（元）"),
+    "此列已停用：当地同类学校编制内教师平均工资是县（市、区）按年度和学校类型发布的标准，"
+    "请在“当地教师平均工资标准”表（salary_standards）中填报，并删除此列",
+    "this column is retired: the local average teacher salary is a county's standard by year and school type; "
+    "enter it in the salary standards table (salary_standards) and remove this column",
+)
+_OWN_SALARY_DROPPED = _retired(
+    ("avg_salary", "编制内教师平均工资（元）"),
+    "此列已停用：第十三条按县（市、区）的当地同类学校编制内教师平均工资标准计算，不再填报学校自身的平均工资，请删除此列",
+    "this column is retired: Art. 13 uses the county's standard (the salary standards table), not the school's own "
+    "average salary; remove this column",
+)
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "schools",
@@ -136,13 +155,28 @@ TABLES: tuple[TableSpec, ...] = (
             Column("double_high", "“双高计划”建设单位", "text", options=DOUBLE_HIGH),
             _count("double_high_group_students", "“双高”专业群在校生数"),
             _money("base_appropriation_per_student", "生均财政拨款（元）"),
-            _money("local_avg_teacher_salary", "当地同类学校编制内教师平均工资（元）"),
             _money("market_service_income", "市场委托社会培训和企业服务收入（元）"),
             _count("social_training_person_times", "社会培训人次"),
             Column("meets_national_standard", "达到国家办学条件标准", "bool"),
         ),
         key=("school_code", "year"),
         county_via="school_code",
+        retired=_LOCAL_SALARY_MOVED,
+    ),
+    TableSpec(
+        "salary_standards",
+        m.SalaryStandard,
+        {"zh": "当地教师平均工资标准", "en": "salary standards"},
+        (
+            Column("county", "县（市、区）", "county", required=True),
+            YEAR,
+            Column("school_type", "学校类型", "text", required=True, options=SCHOOL_TYPES),
+            _money("avg_teacher_salary", "当地同类学校编制内教师平均工资（元）", required=True),
+            Column("source", "数据来源", "text", required=True),
+            Column("published_on", "发布（录入）日期", "date", required=True),
+        ),
+        key=("county", "year", "school_type"),
+        county_via="county",
     ),
     TableSpec(
         "teacher_stats",
@@ -156,10 +190,10 @@ TABLES: tuple[TableSpec, ...] = (
             Column("part_time_fte", "兼职教师折合全职数", "fte", maximum=COUNT_MAX),
             _count("double_qualified", "“双师型”教师数"),
             _count("double_qualified_trained", "当年培训“双师型”教师数"),
-            _money("avg_salary", "编制内教师平均工资（元）"),
         ),
         key=("school_code", "year"),
         county_via="school_code",
+        retired=_OWN_SALARY_DROPPED,
     ),
     TableSpec(
         "student_stats",

@@ -4,6 +4,7 @@ from zhijiao.registry.models.enterprises import Community, CommunityMember, Ente
 from zhijiao.registry.models.places import County
 from zhijiao.registry.models.platforms import Platform, PlatformCertification
 from zhijiao.registry.models.projects import Donation, InternationalProgramme, NationalBrand, Project
+from zhijiao.registry.models.salary_standards import SalaryStandard
 from zhijiao.registry.models.schools import Major, School, SchoolShareholder, SchoolYear, StudentStats, TeacherStats
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Platform",
     "PlatformCertification",
     "Project",
+    "SalaryStandard",
     "School",
     "SchoolShareholder",
     "SchoolYear",

@@ -46,7 +46,6 @@ class SchoolYear(Base):
     double_high: Mapped[str] = mapped_column(String(20), default="none")  # none | provincial | national
     double_high_group_students: Mapped[int | None]
     base_appropriation_per_student_fen: Mapped[int | None]
-    local_avg_teacher_salary_fen: Mapped[int | None]
     market_service_income_fen: Mapped[int | None]
     social_training_person_times: Mapped[int | None]
     meets_national_standard: Mapped[bool | None] = mapped_column(Boolean)
@@ -64,7 +63,6 @@ class TeacherStats(Base):
     part_time_fte_hundredths: Mapped[int | None]
     double_qualified: Mapped[int | None]  # "双师型"
     double_qualified_trained: Mapped[int | None]  # trained in the year (T5)
-    avg_salary_fen: Mapped[int | None]  # average in-establishment salary
 
 
 class StudentStats(Base):
