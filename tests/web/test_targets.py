@@ -82,7 +82,12 @@ def test_the_counties_are_listed_side_by_side_for_the_city(client: TestClient):
     row = re.search(rf">{COUNTY}</a></td>(.*?)</tr>", matrix, re.DOTALL)
     assert row
     cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.DOTALL)]
-    assert cells == [measure(mine[t].value, mine[t].unit, Lang.zh) for t in TARGETS]
+    # A county without data for a target (here T8: no higher-vocational college) says so, not "—" or 0.
+    shown = [
+        "无数据" if mine[t].status == "no_data" else measure(mine[t].value, mine[t].unit, Lang.zh) for t in TARGETS
+    ]
+    assert cells == shown
+    assert "无数据" in cells
 
 
 def test_a_county_filter_shows_the_countys_rows_beside_the_city(client: TestClient):

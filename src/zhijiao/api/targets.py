@@ -1,7 +1,9 @@
 """Progress toward T1–T11 (``zhijiao targets --json``): the city's rows, and one county's beside them.
 
 The plan sets its targets for the city, so the city's rows are every user's context; a county's rows are
-its own value and its share of the city's. A county officer gets its own county's rows and no other's.
+its own value and its share of the city's. A county officer gets its own county's rows and no other's. A row
+without data in the registry has ``value``, ``share`` and ``expected`` null and the status ``no_data``, never
+"0" or ``behind`` (the rule per target: ``zhijiao.monitoring.measures``).
 """
 
 from __future__ import annotations

@@ -81,13 +81,23 @@ def targets(
     _print(rows, chosen, lang)
 
 
+NO_DATA_NOTE = (
+    "无数据：登记册中该范围、该年没有这项数字（未填报不按0计，也不判为滞后）",
+    "no data: the registry holds no figure for that scope and year (a blank is not counted as 0, nor judged behind)",
+)
+
+
 def _print(rows: list[Progress], year: int, lang: Lang) -> None:
-    grid = Table(title=say(lang, f"{year}年目标进度", f"Targets, {year}"))
+    caption = say(lang, *NO_DATA_NOTE) if any(r.status == "no_data" for r in rows) else None
+    grid = Table(title=say(lang, f"{year}年目标进度", f"Targets, {year}"), caption=caption)
     for zh, en in COLUMNS:
-        grid.add_column(say(lang, zh, en), overflow="fold", min_width=10 if en == "indicator" else None)
+        # The status is what the table is read for: never wrapped, nor cut at a narrow terminal's edge (crop=False).
+        grid.add_column(say(lang, zh, en), overflow="fold", min_width=10 if en == "indicator" else None,
+                        no_wrap=en == "status")  # fmt: skip
     for r in rows:
         status = STATUS[r.status][0 if lang is Lang.zh else 1]
         share = "—" if r.share is None else fmt(r.share, Unit.RATE, lang.value)
-        grid.add_row(r.target, r.indicator[lang.value], r.county, _shown(r.value, r.unit, lang),
-                     _shown(r.goal, r.unit, lang), share, _shown(r.expected, r.unit, lang), status)  # fmt: skip
-    out.print(grid)
+        goal = say(lang, "逐年提高", "rising each year") if r.goal is None else _shown(r.goal, r.unit, lang)
+        grid.add_row(r.target, r.indicator[lang.value], r.county, _shown(r.value, r.unit, lang), goal, share,
+                     _shown(r.expected, r.unit, lang), status)  # fmt: skip
+    out.print(grid, crop=False)

@@ -21,6 +21,7 @@ from matplotlib.typing import RcKeyType
 from zhijiao.language import Lang, say
 from zhijiao.money import FEN_PER_MILLION, FEN_PER_WAN
 from zhijiao.monitoring.targets import Progress
+from zhijiao.reports import labels
 from zhijiao.reports.content import CostRow
 
 # The platform's chart colours: the pages' charts (web/charts.py) and the reports' use the same.
@@ -94,8 +95,9 @@ def payer_shares(rows: Sequence[CostRow], title: str, lang: Lang) -> Markup:
 
 
 def target_progress(rows: Sequence[Progress], title: str, lang: Lang) -> Markup:
-    """Each target's share achieved, and a tick where the straight path to the deadline stands."""
-    shown = [row for row in rows if row.share is not None]
+    """Each target's share achieved, and a tick where the straight path to the deadline stands; a target without
+    data keeps its line, with no bar and the words "无数据 / no data" where a share would be."""
+    shown = [row for row in rows if row.share is not None or row.status == "no_data"]
     with mpl.rc_context(STYLE):
         figure = Figure(figsize=(WIDTH_INCHES, 0.8 + 0.24 * max(len(shown), 2)))
         axes = figure.subplots()
@@ -103,7 +105,10 @@ def target_progress(rows: Sequence[Progress], title: str, lang: Lang) -> Markup:
         shares = [float(row.share or 0) * 100 for row in shown][::-1]
         colors = [PALETTE[2] if row.status == "achieved" else PALETTE[1] for row in shown][::-1]
         bars = axes.barh(names, shares, color=colors, height=0.6)
-        axes.bar_label(bars, labels=[f"{s:.1f}%" for s in shares], padding=3, fontsize=8)
+        texts = [
+            labels.status(row.status, lang) if row.share is None else f"{float(row.share) * 100:.1f}%" for row in shown
+        ]
+        axes.bar_label(bars, labels=texts[::-1], padding=3, fontsize=8)
         for index, row in enumerate(shown[::-1]):
             path = _path_share(row)
             if path is not None:

@@ -15,7 +15,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.language import Lang
 from zhijiao.money import FEN_PER_WAN, FEN_PER_YUAN, nearest_fen
 from zhijiao.monitoring.measures import CITY
-from zhijiao.monitoring.targets import Progress, progress
+from zhijiao.monitoring.targets import Progress, progress, progress_by_county
 from zhijiao.web import charts, i18n
 from zhijiao.web.i18n import translator
 
@@ -70,7 +70,8 @@ def courses(session: Session, policy: Policy, years: list[int], county: str | No
 
 
 def course_chart(course: Course, years: list[int], lang: Lang) -> dict[str, Any]:
-    """Actual against the straight path to the deadline (the service's ``expected``), year by year."""
+    """Actual against the straight path to the deadline (the service's ``expected``), year by year; a year
+    without data (the service's ``no_data``) is left out of its line, never drawn as 0."""
     _ = translator(lang)
     unit = {"yuan": _("万元"), "rate": "%"}.get(course.unit, "")
     series = {
@@ -82,12 +83,12 @@ def course_chart(course: Course, years: list[int], lang: Lang) -> dict[str, Any]
     if course.county:
         series[course.county[0].county] = [_plotted(r.value, r.unit) for r in course.county]
     title = f"{course.target} {course.indicator.get(lang.value) or course.indicator['zh']}"
-    return charts.line(title, [str(y) for y in years], series, unit=unit)
+    options = charts.line(title, [str(y) for y in years], series, unit=unit)
+    for line in options["series"]:
+        line["connectNulls"] = False  # a year without data is a gap: a line drawn across it would invent a value
+    return options
 
 
 def by_county(session: Session, policy: Policy, year: int, counties: list[str]) -> dict[str, dict[str, Progress]]:
     """county → target → that county's row for ``year`` (its value and its share of the city's)."""
-    out: dict[str, dict[str, Progress]] = {}
-    for county in counties:
-        out[county] = {r.target: r for r in progress(session, policy, year, county) if r.county == county}
-    return out
+    return progress_by_county(session, policy, year, counties)
