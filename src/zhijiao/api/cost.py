@@ -2,7 +2,8 @@
 
 The figures are ``zhijiao.simulation.cost``'s, labelled and scoped as the dashboard does: a county officer
 gets its own county's money only (the engine's cost items of that county), a city-wide user the city's or,
-with ``?county=``, one county's. Money is in yuan, exact to the fen.
+with ``?county=``, one county's. Money is in yuan, exact to the fen. ``missing_inputs`` lists the blank figures
+the cost counted as zero (``zhijiao.simulation.missing_inputs``), in the same scope.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Query
 
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
-from zhijiao.api.schemas import CostOut, CostRow, Number, SimulateIn, dumped, simulate_in
+from zhijiao.api.schemas import CostOut, CostRow, MissingInputOut, Number, SimulateIn, dumped, simulate_in
 from zhijiao.api.scope import figures_county
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.calculate import Comparison
@@ -32,6 +33,7 @@ from zhijiao.refusals import InputRefused
 from zhijiao.registry.queries import years_with_data
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
 from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view
+from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 
 
 class Dimension(StrEnum):
@@ -85,6 +87,23 @@ def data_year(db: Db, policy: Policy, year: int | None) -> int:
         raise YearWithoutData(refused.zh, refused.en) from None
 
 
+def _missing(missing: MissingInputs, lang: Lang) -> list[MissingInputOut]:
+    return [
+        MissingInputOut(
+            entity=row.entity,
+            entity_label=row.entity_label.get(lang.value, row.entity),
+            code=row.code,
+            name=row.name,
+            county=row.county,
+            field=row.field,
+            label=row.label.get(lang.value, row.field),
+            articles=list(row.articles),
+            outputs=list(row.outputs),
+        )
+        for row in missing
+    ]
+
+
 def _answer(comparison: Comparison, county: str | None, dimensions: list[str], lang: Lang) -> CostOut:
     views = {d: cost_view(comparison, d, lang.value, county) for d in dimensions}
     total = next(iter(views.values())).total
@@ -97,6 +116,7 @@ def _answer(comparison: Comparison, county: str | None, dimensions: list[str], l
         reform_id=None if spec is None else f"{spec.name}@{spec.id}",
         total=_row("total", "合计" if lang is Lang.zh else "total", total.baseline, total.reform),
         by={d: _rows(view) for d, view in views.items()},
+        missing_inputs=_missing(missing_in_cost(comparison).within_county(county), lang),
     )
 
 

@@ -112,6 +112,23 @@ class CostRow(Answer):
     difference: Number | None = None
 
 
+class MissingInputOut(Answer):
+    """A figure left blank that the cost counted as zero: the record's money may fall short of what is due."""
+
+    entity: str = Field(description="school | enterprise | platform")
+    entity_label: str = Field(description="学校 / school …, in the request's language")
+    code: str = Field(description="登记册编号 / the record's code in the registry")
+    name: str | None
+    county: str | None
+    field: str = Field(
+        description="空白的输入（英文名，见术语表，与 zhijiao calc 相同）/ the blank input, by its name in the "
+        "glossary and the calculation contract, e.g. part_time_teachers"
+    )
+    label: str = Field(description="该输入的名称，按请求的语言 / the input's label in the request's language")
+    articles: list[str] = Field(description="受影响的条款，如 art13 / the articles whose money it leaves short")
+    outputs: list[str] = Field(description="受影响的计算结果 / the cost outputs it changes")
+
+
 class CostOut(Answer):
     year: int
     rule_set: str
@@ -120,6 +137,12 @@ class CostOut(Answer):
     reform_id: str | None = None
     total: CostRow
     by: dict[str, list[CostRow]] = Field(description="payer | article | county → rows")
+    missing_inputs: list[MissingInputOut] = Field(
+        default_factory=list,
+        description="按零计算的空白数据：每个学校、企业或平台及其空白字段；为空则成本未使用任何空白数据 / the "
+        "blank figures the cost counted as zero, one per record and field (a blank the money could not depend on "
+        "is not listed); empty: the cost used none",
+    )
 
 
 class ProgressOut(Answer):

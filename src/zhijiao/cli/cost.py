@@ -16,6 +16,7 @@ from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
 from zhijiao.money import yuan
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table, write_xlsx
+from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 from zhijiao.storage.database import unit_of_work
 from zhijiao.storage.migrate import ensure_schema
 
@@ -60,6 +61,36 @@ def cost(
             cells += [_money(reformed, lang), _money(reformed - base, lang)]
         grid.add_row(*cells, style="bold" if key == total_label else None)
     out.print(grid)
+    missing = missing_in_cost(comparison)
+    warn_missing(missing, lang)
     if out_path is not None:
-        write_xlsx(comparison, out_path, lang=lang.value)
+        write_xlsx(comparison, out_path, lang=lang.value, missing=missing)
         out.print(say(lang, f"已写入 {out_path}", f"written to {out_path}"))
+
+
+def warn_missing(missing: MissingInputs, lang: Lang) -> None:
+    """On stderr, so the table on stdout stays what scripts read: how many records the cost counted a blank
+    figure of as zero, per article, and each record and field."""
+    if not missing:
+        return
+    err.print(
+        say(
+            lang,
+            "[bold yellow]注意：财政成本使用了缺失数据（空白按零计算），相关金额可能偏低；"
+            f"涉及学校、企业或平台 {missing.entities} 个：[/]",
+            "[bold yellow]Warning: the fiscal cost was computed with missing inputs (a blank counts as zero), so the "
+            f"amounts concerned may fall short. Schools, enterprises or platforms concerned: {missing.entities}.[/]",
+        )
+    )
+    for article, count in missing.by_article().items():
+        name = label("article", article, lang.value)
+        err.print(say(lang, f"  {name}：{count} 个", f"  {name}: {count}"), markup=False, highlight=False)
+    for row in missing:
+        articles = ("、" if lang is Lang.zh else "; ").join(label("article", a, lang.value) for a in row.articles)
+        where = ("，" if lang is Lang.zh else ", ").join(filter(None, (row.name, row.county)))
+        line = say(
+            lang,
+            f"  • {row.entity_label['zh']} {row.code}（{where}）：{row.label['zh']}（{row.field}）→ {articles}",
+            f"  • {row.entity_label['en']} {row.code} ({where}): {row.label['en']} ({row.field}) → {articles}",
+        )
+        err.print(line, markup=False, highlight=False)

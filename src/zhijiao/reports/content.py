@@ -1,10 +1,11 @@
-"""What a report shows: the year's fiscal cost by article, payer and county, and the targets' progress,
-for the whole city or for one county (a county officer's reports cover its county only)."""
+"""What a report shows: the year's fiscal cost by article, payer and county, the blank figures it counted as
+zero, and the targets' progress, for the whole city or for one county (a county officer's reports cover its county
+only)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table
+from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 
 SHARE_PLACES = Decimal("0.0001")
 
@@ -50,6 +52,9 @@ class Report:
     cost: dict[str, list[CostRow]]  # by dimension: article, payer, county
     items: list[CostItem]
     targets: list[Progress]
+    missing: MissingInputs = field(
+        default_factory=MissingInputs
+    )  # the blank figures the cost counted as zero, in the report's scope
 
     @property
     def scope(self) -> dict[str, str]:
@@ -74,6 +79,7 @@ def _share(part: int, whole: int) -> Decimal | None:
 def build(session: Session, policy: Policy, year: int, county: str | None = None) -> Report:
     """The report of ``year`` for the city, or for ``county`` (a county's name) alone."""
     comparison = cost_for_year(session, policy, year)
+    missing = missing_in_cost(comparison).within_county(county)
     if county is not None:
         comparison = _in_county(comparison, county)
     total = comparison.baseline.totals.fiscal_cost
@@ -98,4 +104,5 @@ def build(session: Session, policy: Policy, year: int, county: str | None = None
         cost=cost,
         items=_items(comparison.baseline.totals.items),
         targets=targets,
+        missing=missing,
     )

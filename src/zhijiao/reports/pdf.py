@@ -22,7 +22,7 @@ from zhijiao.monitoring.targets import Progress
 from zhijiao.reports import charts, labels
 from zhijiao.reports.content import CostRow, Report
 from zhijiao.reports.templating import TEMPLATES, env
-from zhijiao.simulation.cost import DIMENSIONS
+from zhijiao.simulation.cost import DIMENSIONS, label
 
 TEMPLATE = "dashboard_pdf.html"
 
@@ -44,6 +44,35 @@ class TargetLine:
     path: str
     status: str
     status_label: str
+
+
+@dataclass(frozen=True)
+class MissingLine:
+    """A blank figure the cost counted as zero: whose, which, and the articles whose money it leaves short."""
+
+    kind: str
+    code: str
+    name: str
+    county: str
+    field: str
+    label: str
+    articles: str
+
+
+def _missing_lines(report: Report, lang: Lang) -> list[MissingLine]:
+    joiner = say(lang, "、", "; ")
+    return [
+        MissingLine(
+            row.entity_label.get(lang.value, row.entity),
+            row.code,
+            row.name or "",
+            row.county or "",
+            row.field,
+            row.label.get(lang.value, row.field),
+            joiner.join(label("article", article, lang.value) for article in row.articles),
+        )
+        for row in report.missing
+    ]
 
 
 def _amount(fen: int, lang: Lang) -> str:
@@ -104,6 +133,11 @@ def context(report: Report, lang: Lang) -> dict[str, Any]:
         "payers": {row.key: row.fen for row in report.cost["payer"]},
         "targets": _target_lines(report.targets, lang),
         "charts": _charts(report, lang),
+        "missing": _missing_lines(report, lang),
+        "missing_count": report.missing.entities,
+        "missing_by_article": [
+            (label("article", article, lang.value), count) for article, count in report.missing.by_article().items()
+        ],
     }
 
 

@@ -102,7 +102,45 @@ def cost_workbook(report: Report, lang: Lang = Lang.zh) -> bytes:
         ]
         sheet.append(line)
     _formatted(sheet, "D", YUAN_FORMAT)
+    _missing(workbook, report, lang)
     return _save(workbook)
+
+
+def _missing(workbook: Workbook, report: Report, lang: Lang) -> None:
+    """The blank figures the cost counted as zero: a line of the About sheet always, and a sheet listing them when
+    there are any, so a reader of the totals knows where they may fall short."""
+    missing = report.missing
+    about = workbook[say(lang, "说明", "About")]
+    if not missing:
+        about.append(
+            [say(lang, "缺失数据", "Missing inputs"), say(lang, "无：计算所用数据完整。", "None: no figure was blank.")]
+        )
+        return
+    named = {label("article", article, lang.value): count for article, count in missing.by_article().items()}
+    counts = say(lang, "、", "; ").join(say(lang, f"{name}：{n}个", f"{name}: {n}") for name, n in named.items())
+    summary = say(
+        lang,
+        f"财政成本使用了缺失数据（空白按零计算），相关金额可能偏低：涉及学校、企业或平台{missing.entities}个（{counts}），"
+        "明细见“缺失数据”表。",
+        "The fiscal cost was computed with missing inputs (a blank counts as zero), so the amounts concerned may fall "
+        f"short. Schools, enterprises or platforms concerned: {missing.entities} ({counts}); see the sheet Missing "
+        "inputs.",
+    )
+    about.append([say(lang, "缺失数据", "Missing inputs"), summary])
+    header = [
+        say(lang, "类型", "Kind"),
+        say(lang, "编号", "Code"),
+        say(lang, "名称", "Name"),
+        say(lang, "县（市、区）", "County"),
+        say(lang, "空白字段", "Blank field"),
+        say(lang, "字段", "Field"),
+        say(lang, "影响条款", "Articles affected"),
+    ]
+    sheet = _sheet(workbook, say(lang, "缺失数据", "Missing inputs"), header, [10, 14, 30, 14, 30, 28, 36])
+    for row in missing:
+        articles = say(lang, "、", "; ").join(label("article", article, lang.value) for article in row.articles)
+        sheet.append([row.entity_label.get(lang.value, row.entity), row.code, row.name, row.county,
+                      row.label.get(lang.value, row.field), row.field, articles])  # fmt: skip
 
 
 def targets_workbook(report: Report, lang: Lang = Lang.zh) -> bytes:
@@ -112,8 +150,11 @@ def targets_workbook(report: Report, lang: Lang = Lang.zh) -> bytes:
     title = say(lang, f"{report.year}年目标进展", f"Targets {report.year}")
     note = say(
         lang,
-        "金额单位：元；比例以百分数显示。县（市、区）的完成比例为其占全市完成值的比重。",
-        "Money in yuan; rates as percentages. A county's share is its part of the city's value.",
+        "金额单位：元；比例以百分数显示。县（市、区）的完成比例为其占全市完成值的比重。"
+        "状态为“无数据”的行，登记册中该范围、该年没有这项数字：完成值留空，未填报不按0计。",
+        "Money in yuan; rates as percentages. A county's share is its part of the city's value. "
+        "A row whose status is “no data” has no figure in the registry for that scope and year: its value is left "
+        "blank, as a blank is not counted as 0.",
     )
     _about(workbook, report, lang, title, note)
     header = [

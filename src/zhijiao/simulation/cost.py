@@ -17,6 +17,7 @@ from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
 from zhijiao.money import yuan
 from zhijiao.registry.snapshot import frames_for_year
+from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 from zhijiao.xlsx_text import keep_text
 
 DIMENSIONS = ("payer", "article", "county")
@@ -65,8 +66,30 @@ def label(dimension: str, key: str, lang: str) -> str:
     return names[0 if lang == "zh" else 1] if names else key
 
 
-def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh") -> None:
-    """One sheet per dimension, then each entity's outputs (baseline), as a bureau meeting reads them."""
+MISSING_SHEET = {"zh": "缺失数据", "en": "missing inputs"}
+MISSING_HEADER = {
+    "zh": ["类型", "编号", "名称", "县（市、区）", "空白字段", "字段", "影响条款"],
+    "en": ["kind", "code", "name", "county", "blank field", "field", "articles affected"],
+}
+
+
+def _missing_sheet(workbook: Workbook, missing: MissingInputs, lang: str) -> None:
+    """Every blank figure the cost used, so the file says where its money may fall short (``missing_inputs``)."""
+    sheet = workbook.create_sheet(MISSING_SHEET["zh" if lang == "zh" else "en"])
+    sheet.append(MISSING_HEADER["zh" if lang == "zh" else "en"])
+    for row in missing:
+        articles = ("、" if lang == "zh" else "; ").join(label("article", a, lang) for a in row.articles)
+        sheet.append(
+            [row.entity_label.get(lang, row.entity), row.code, row.name, row.county, row.label.get(lang, row.field),
+             row.field, articles]
+        )  # fmt: skip
+    if not missing:
+        sheet.append(["无：成本未使用任何空白数据。" if lang == "zh" else "none: the cost used no blank figure."])
+
+
+def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh", missing: MissingInputs | None = None) -> None:
+    """One sheet per dimension, the blank figures the cost used (``missing``, found when not given), then each
+    entity's outputs (baseline), as a bureau meeting reads them."""
     zh = lang == "zh"
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
@@ -86,6 +109,7 @@ def write_xlsx(comparison: Comparison, path: Path, *, lang: str = "zh") -> None:
         for column in ("B", "C", "D"):
             for cell in sheet[column][1:]:
                 cell.number_format = "#,##0.00"
+    _missing_sheet(workbook, missing_in_cost(comparison) if missing is None else missing, lang)
     for entity in comparison.baseline.policy.top_entities():
         frame: pl.DataFrame = comparison.baseline.table(entity.name)
         sheet = workbook.create_sheet(entity.label[lang])

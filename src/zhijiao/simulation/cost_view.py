@@ -19,6 +19,7 @@ from zhijiao.refusals import Forbidden, InputRefused, NotFound
 from zhijiao.registry.models import County
 from zhijiao.registry.queries import years_with_data
 from zhijiao.simulation.cost import label, table
+from zhijiao.simulation.missing_inputs import MissingInputs
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,45 @@ def plan_years_with_data(db: Session, policy: Policy) -> list[int]:
     the years awards are run and applied for."""
     years = years_with_data(db)
     return [y for y in years if y in plan_years(policy)] or years
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    """One blank figure of one record, labelled for a page."""
+
+    plural: str  # the record's registry table: schools, enterprises, platforms
+    kind: str
+    code: str
+    name: str
+    county: str
+    field: str  # the input's name in code
+    label: str
+    articles: list[str]
+
+
+@dataclass(frozen=True)
+class MissingView:
+    """What a year's cost was computed without (``simulation.missing_inputs``), labelled for a page."""
+
+    year: int
+    entities: int  # records with at least one blank figure the cost used
+    by_article: list[tuple[str, str, int]]  # article, its label, how many records
+    rows: list[MissingRow]
+
+
+def missing_view(missing: MissingInputs, policy: Policy, year: int, lang: str) -> MissingView:
+    rows = [
+        MissingRow(
+            policy.entities[row.entity].plural,
+            row.entity_label.get(lang, row.entity),
+            row.code,
+            row.name or "",
+            row.county or "",
+            row.field,
+            row.label.get(lang, row.field),
+            [label("article", article, lang) for article in row.articles],
+        )
+        for row in missing
+    ]
+    counts = [(key, label("article", key, lang), n) for key, n in missing.by_article().items()]
+    return MissingView(year, missing.entities, counts, rows)

@@ -17,7 +17,8 @@ from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress
 from zhijiao.registry.queries import years_with_data
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year
-from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, scope_county, wan
+from zhijiao.simulation.cost_view import CostView, chosen_year, cost_view, missing_view, scope_county, wan
+from zhijiao.simulation.missing_inputs import missing_in_cost
 from zhijiao.web import charts
 from zhijiao.web.i18n import translator
 from zhijiao.web.pages.targets_data import measure_formatter
@@ -73,5 +74,6 @@ def dashboard(
         "targets": progress(db, policy, chosen, county),
         "can_simulate": allows(user.role, Permission.simulate),
         "measure": measure_formatter(lang),
+        "missing": missing_view(missing_in_cost(comparison).within_county(county), policy, chosen, lang.value),
     }
     return render(request, "dashboard.html", context)

@@ -20,7 +20,8 @@ from zhijiao.engine.reform import parse_reform
 from zhijiao.language import Lang
 from zhijiao.money import yuan
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, write_xlsx
-from zhijiao.simulation.cost_view import CostRow, CostView, cost_view, wan
+from zhijiao.simulation.cost_view import CostRow, CostView, MissingView, cost_view, missing_view, wan
+from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 from zhijiao.web import charts
 from zhijiao.web.i18n import translator
 from zhijiao.web.pages.simulation_form import SimulationInput
@@ -55,10 +56,17 @@ class Simulation:
     views: dict[str, CostView]  # the detail year
     by_year: CostView
     outcomes: list[Outcome]
+    missing: dict[int, MissingInputs]  # the blank figures each year's cost used, baseline or reform
+    missing_detail: MissingView  # the detail year's, labelled
 
     @property
     def comparison(self) -> Comparison:
         return self.comparisons[self.chosen.year]
+
+    @property
+    def missing_years(self) -> list[tuple[int, int]]:
+        """Each year whose cost used blank figures, and of how many records."""
+        return [(year, found.entities) for year, found in self.missing.items() if found]
 
 
 def _reform(comparison: Comparison) -> Result:
@@ -92,7 +100,9 @@ def simulate(session: Session, policy: Policy, chosen: SimulationInput, years: l
         base, reformed = comparison.baseline.totals.fiscal_cost, _reform(comparison).totals.fiscal_cost
         rows.append(CostRow(str(year), str(year), base, reformed))
     total = CostRow("total", "", sum(r.baseline for r in rows), sum(r.reform or 0 for r in rows))
-    return Simulation(chosen, comparisons, views, CostView("year", rows, total), _outcomes(detail))
+    missing = {year: missing_in_cost(comparison) for year, comparison in comparisons.items()}
+    labelled = missing_view(missing[chosen.year], policy, chosen.year, lang.value)
+    return Simulation(chosen, comparisons, views, CostView("year", rows, total), _outcomes(detail), missing, labelled)
 
 
 def refused(error: PolicyError) -> Problem:
@@ -126,7 +136,7 @@ def workbook_bytes(simulation: Simulation, policy: Policy, lang: Lang) -> bytes:
     _ = translator(lang)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "simulation.xlsx"
-        write_xlsx(simulation.comparison, path, lang=lang.value)
+        write_xlsx(simulation.comparison, path, lang=lang.value, missing=simulation.missing[simulation.chosen.year])
         workbook = load_workbook(path)
     years = workbook.create_sheet(_("按年度"), 0)
     years.append([_("年度"), _("基线（元）"), _("改革（元）"), _("差额（元）")])
