@@ -6,7 +6,7 @@ set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
 if [ -z "$PGBIN" ]; then
   echo "installing PostgreSQL (apt-get)…" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  bash "$(dirname "$0")/apt-install.sh" postgresql
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 fi
 PGTMP=$(mktemp -d)
