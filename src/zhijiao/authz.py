@@ -46,6 +46,7 @@ class Permission(StrEnum):
     simulate = "simulate"  # reforms: baseline against reform
     manage_users = "manage_users"
     # fulfilment (issue 5)
+    view_awards = "view_awards"  # applications and awards with their amounts, within the scope
     apply = "apply"  # a school or enterprise user, for its own entity
     review = "review"  # the county's review, within its county
     approve = "approve"  # the city's approval
@@ -62,7 +63,7 @@ class Permission(StrEnum):
 
 
 _EVERY_READ = {Permission.view_registry, Permission.export_registry, Permission.view_cost}
-_OWN_ENTITY = frozenset({Permission.view_registry, Permission.apply})
+_OWN_ENTITY = frozenset({Permission.view_registry, Permission.view_awards, Permission.apply})
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     # The city approves and schedules; it never releases (two people for money: finance releases). It confirms
@@ -78,15 +79,25 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.county_officer: frozenset(
-        _EVERY_READ | {Permission.edit_registry, Permission.import_registry, Permission.review, Permission.view_ledger}
+        _EVERY_READ
+        | {
+            Permission.edit_registry,
+            Permission.import_registry,
+            Permission.view_awards,
+            Permission.review,
+            Permission.view_ledger,
+        }
     ),
     Role.finance_officer: frozenset(
-        _EVERY_READ | {Permission.simulate, Permission.release_payment, Permission.view_ledger}
+        _EVERY_READ | {Permission.simulate, Permission.view_awards, Permission.release_payment, Permission.view_ledger}
     ),
     Role.school_user: _OWN_ENTITY,
     Role.enterprise_user: _OWN_ENTITY,
-    Role.analyst: frozenset(_EVERY_READ | {Permission.simulate}),
-    Role.auditor: frozenset(_EVERY_READ | {Permission.view_ledger, Permission.view_audit, Permission.view_drafts}),
+    Role.analyst: frozenset(_EVERY_READ | {Permission.simulate, Permission.view_awards}),
+    # Each role sees what its work needs: drafting staff and consulted units no award, no amount.
+    Role.auditor: frozenset(
+        _EVERY_READ | {Permission.view_awards, Permission.view_ledger, Permission.view_audit, Permission.view_drafts}
+    ),
     Role.drafter: frozenset({Permission.view_drafts, Permission.edit_drafts, Permission.propose_disposition}),
     Role.unit_user: frozenset({Permission.submit_feedback}),
 }

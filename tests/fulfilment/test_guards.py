@@ -113,6 +113,28 @@ def test_no_code_path_can_pay_the_same_award_twice(db, persona, policy):
     assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 1
 
 
+def test_a_second_payment_is_refused_whatever_the_award_keys_text(db, persona, policy):
+    """One payment per decision and per application, declared in the schema: a key with a trailing space, another
+    application's key, or no application at all do not get a second payment past the database."""
+    application_id = approved_application(db, persona, policy)
+    application = db.get(Application, application_id)
+    decision = applications.latest_decision(db, application_id)
+    row = payment_row(application, decision, persona("finance").user_id)
+    db.execute(insert(LedgerEntry).values(**row))
+    db.commit()
+    disguised = [
+        row | {"award_key": application.award_key + " "},  # the same decision and application, the key padded
+        row | {"award_key": application.award_key + " ", "decision_id": None},  # no decision named
+        row | {"award_key": application.award_key + " ", "application_id": None, "decision_id": None},
+        row | {"award_key": "art13.part_time_teacher_funding:school:SCH-9999:2024"},  # not its application's key
+    ]
+    for attempt in disguised:
+        with pytest.raises(IntegrityError):
+            db.execute(insert(LedgerEntry).values(**attempt))
+        db.rollback()
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 1
+
+
 def test_a_batch_that_does_not_add_up_is_refused_whole(db, persona, policy):
     application_id = approved_application(db, persona, policy)
     decision = applications.latest_decision(db, application_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flows import approved_application, batch_of, corrected, payment_row
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from zhijiao.fulfilment import applications, payments
 from zhijiao.fulfilment.models import Application, LedgerEntry
@@ -78,7 +78,12 @@ def test_the_database_refuses_a_second_payment_unless_the_first_was_reversed(db,
     db.rollback()
     corrected(db, persona, policy, first.id, "收款账户有误")
     db.commit()
-    db.execute(insert(LedgerEntry).values(**row))  # now it may stand
+    with pytest.raises(IntegrityError):  # a decision pays once, even after a reversal (migration 0010)
+        db.execute(insert(LedgerEntry).values(**row))
+    db.rollback()
+    decided_again = applications.city_approve(db, persona("admin"), policy, application_id)
+    row = row | {"decision_id": decided_again.id}
+    db.execute(insert(LedgerEntry).values(**row))  # now it may stand: paid again under the new decision
     db.commit()
     with pytest.raises(DBAPIError, match="needs payment n - 1"):  # but not a third beside it
         db.execute(insert(LedgerEntry).values(**(row | {"payment_number": 3})))

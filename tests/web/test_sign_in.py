@@ -34,7 +34,8 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client:
     assert "用户名或密码错误" in client.post("/login", data=data).text
 
 
-def test_repeated_failures_throttle_the_account_even_for_the_right_password(client: TestClient):
+def test_repeated_failures_throttle_the_name_from_that_client_even_for_the_right_password(client: TestClient):
+    # Per user name and client address: other addresses are not refused (tests/web/test_sign_in_throttling.py).
     data = {"username": "finance", "password": "guess", "csrf_token": csrf_token(client)}
     for _ in range(THROTTLE_FAILURES):
         assert client.post("/login", data=data).status_code == 401

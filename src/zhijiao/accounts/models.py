@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhijiao.storage.base import Base
@@ -48,3 +48,21 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(60), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SignInThrottle(Base):
+    """Password checks reserved for one key of the sign-in throttle (decision: issue 14, item 3).
+
+    ``kind`` is ``name`` (one user name from one client address: exponential backoff, so a stranger elsewhere
+    cannot lock the name out) or ``client`` (one client address across names, a looser limit against
+    spraying; ``username`` is empty). A check is reserved here, and committed, before the password is verified,
+    so concurrent attempts in any process cannot exceed the limit; a success gives its reservation back."""
+
+    __tablename__ = "sign_in_throttles"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), primary_key=True)
+    checks: Mapped[int] = mapped_column(Integer)  # reserved checks not answered by a success
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
+from zhijiao.accounts import throttle
 from zhijiao.accounts.models import LoginAttempt, User, UserSession
-from zhijiao.accounts.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from zhijiao.accounts.passwords import MIN_LENGTH, dummy_hash, hash_password, needs_rehash, verify_password
 from zhijiao.authz import Principal, Role, Scope
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.registry.models import County, Enterprise, School
@@ -21,8 +23,8 @@ from zhijiao.storage.base import aware
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)  # a web session unused this long ends
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)  # and any session ends after a working day
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-THROTTLE_FAILURES = 5  # failed sign-ins per user name within the window before sign-in is refused
+# Failed checks of one user name from one client address before each further one waits (accounts.throttle).
+THROTTLE_FAILURES = throttle.NAME_FREE_CHECKS
 
 # The consulted units (drafting) by their table, as the users table's foreign key names it: accounts know the
 # units they scope a user to, not the drafting that keeps them.
@@ -142,31 +144,30 @@ class SignInRefused(Exception):
         self.zh, self.en, self.throttled = zh, en, throttled
 
 
-def _recent_failures(session: Session, username: str, moment: dt.datetime) -> int:
-    query = select(func.count()).where(
-        LoginAttempt.username == username,
-        LoginAttempt.succeeded.is_(False),
-        LoginAttempt.at > moment - THROTTLE_WINDOW,
-    )
-    return session.scalar(query) or 0
+def authenticate(session: Session, username: str, password: str, *, client: str) -> User:
+    """The user, if the name and password match. ``client`` is the request's client address: the throttle counts
+    per user name from that address (so a stranger cannot lock a real user out) and per address across names.
 
-
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The user, if the name and password match and the name is not throttled. Every attempt is recorded,
-    so the caller must commit even when this raises (the failure counts toward the throttle)."""
+    A password check is reserved, and committed in its own transaction, before the password is verified; if none
+    is left, sign-in is refused without verifying. Every attempt is recorded in ``login_attempts`` with the
+    caller's transaction, which the caller commits even when this raises."""
     moment = now()
-    if _recent_failures(session, username, moment) >= THROTTLE_FAILURES:
-        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
+    wait = throttle.reserve(session, username, client, moment)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise SignInRefused(
             f"登录失败次数过多，请{minutes}分钟后再试。",
-            f"Too many failed sign-ins: try again in {minutes} minutes.",
+            f"Too many failed sign-ins: try again in {minutes} minute{'' if minutes == 1 else 's'}.",
             throttled=True,
         )
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    ok = user is not None and verify_password(user.password_hash, password)
-    session.add(LoginAttempt(username=username, at=moment, succeeded=ok))
+    # An unknown or disabled name is verified against a dummy hash: one argon2 verification on either path, so the
+    # time of the answer does not tell a real user name from an unknown one.
+    ok = verify_password(user.password_hash if user is not None else dummy_hash(), password) and user is not None
+    session.add(LoginAttempt(username=username[:60], at=moment, succeeded=ok))
     if user is None or not ok:
         raise SignInRefused("用户名或密码错误。", "Wrong user name or password.")
+    throttle.give_back(session, username, client)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

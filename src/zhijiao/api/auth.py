@@ -41,7 +41,9 @@ class Token(BaseModel):
 )
 def token(request: Request, body: Credentials, db: Db, _: Principal | None = public()) -> Token | Response:
     try:
-        user = authenticate(db, body.username, body.password)
+        # The client address keys the throttle, with the user name (see accounts.throttle).
+        client = request.client.host if request.client else "unknown"
+        user = authenticate(db, body.username, body.password, client=client)
     except SignInRefused as refused:
         # Answered, not raised, so that the transaction commits the failed attempt toward the throttle.
         status, code = (429, "too_many_attempts") if refused.throttled else (401, "wrong_credentials")

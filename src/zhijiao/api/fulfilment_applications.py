@@ -32,7 +32,7 @@ from zhijiao.fulfilment import applications, attachments, proactive, queries
 from zhijiao.fulfilment.figures import check_level
 from zhijiao.fulfilment.queries import visible_application
 from zhijiao.fulfilment.states import Status
-from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import download, signed_in
 from zhijiao.refusals import Invalid
@@ -74,7 +74,7 @@ def list_applications(
     todo: Annotated[bool, Query(description="仅待本角色办理的 / only what the caller's role acts on")] = False,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = queries.PER_PAGE,
-    user: Principal | None = public(),
+    user: Principal = require(Permission.view_awards),
 ) -> ApplicationList:
     me = signed_in(user)
     chosen = queries.AwardFilter(
@@ -98,7 +98,7 @@ def list_applications(
     summary="One application: figures, attachments, frozen decision, history, payments, allowed steps",
 )
 def get_application(
-    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal | None = public()
+    db: Db, policy: PolicyDep, lang: LangDep, application_id: Id, user: Principal = require(Permission.view_awards)
 ) -> ApplicationDetail:
     return _detail(db, policy, signed_in(user), application_id, lang)
 
@@ -165,7 +165,9 @@ def add_attachment(
     response_class=Response,
     summary="Download an attachment",
 )
-def get_attachment(db: Db, application_id: Id, attachment_id: Id, user: Principal | None = public()) -> Response:
+def get_attachment(
+    db: Db, application_id: Id, attachment_id: Id, user: Principal = require(Permission.view_awards)
+) -> Response:
     me = signed_in(user)
     visible_application(db, me, application_id)
     found = next((a for a in attachments.of(db, me, application_id) if a.id == attachment_id), None)
@@ -311,7 +313,7 @@ def run_proactive(
     responses=SIGNED_IN,
     summary="What the caller's school or enterprise was told (proactive awards), newest first",
 )
-def notices(db: Db, lang: LangDep, user: Principal | None = public()) -> list[NoticeOut]:
+def notices(db: Db, lang: LangDep, user: Principal = require(Permission.view_awards)) -> list[NoticeOut]:
     me = signed_in(user)
     return [
         NoticeOut(

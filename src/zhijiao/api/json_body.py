@@ -16,7 +16,9 @@ from fastapi.params import Form
 from fastapi.routing import APIRoute
 
 from zhijiao.api.responses import problem_responses
-from zhijiao.http.errors import AppError
+from zhijiao.engine.errors import Problem
+from zhijiao.http.errors import AppError, InvalidInput
+from zhijiao.http.text import unstorable_in, unstorable_text, why_unstorable
 
 
 class MalformedJson(AppError):
@@ -67,6 +69,14 @@ def is_json(content_type: str | None) -> bool:
     return message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
+def _storable(document: Any) -> None:  # noqa: ANN401 -- a JSON document of any shape
+    """A string the database cannot hold (NUL, a lone surrogate) is refused by name, never left to fail there."""
+    field, text = unstorable_in(document), unstorable_text(document)
+    if field is not None and text is not None:
+        problem = Problem({"zh": "请求", "en": "request"}, field, *why_unstorable(text))
+        raise InvalidInput("请求内容有误。", "The request is not valid.", [problem])
+
+
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
@@ -88,7 +98,7 @@ class JsonRoute(APIRoute):
             if is_json(request.headers.get("content-type")):
                 body = await request.body()
                 if body:
-                    parse_document(body)
+                    _storable(parse_document(body))
             return await handler(request)
 
         return checked

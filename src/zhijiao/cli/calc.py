@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+import polars as pl
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -17,6 +18,7 @@ from zhijiao.engine.reform import parse_reform
 from zhijiao.engine.rules import Period
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.language import Lang, say
+from zhijiao.xlsx_text import CSV_NUMBER, CSV_QUOTE, CSV_TRIGGER
 
 FileOption = Annotated[str | None, typer.Option(help="CSV 或 Parquet 文件 / CSV or Parquet file")]
 
@@ -104,6 +106,19 @@ def _population(
         progress.update(task, advance=2, description=say(lang, f"完成：{out}", f"done: {out}"))
 
 
+def _csv_safe(table: pl.DataFrame) -> pl.DataFrame:
+    """Each text column as ``xlsx_text.csv_cell`` writes it: an id or a name from the input file that a
+    spreadsheet would run as a formula gets a leading quote (issue 14), without a Python call per row."""
+    columns = []
+    for name, dtype in table.schema.items():
+        if dtype != pl.String:
+            continue
+        bare = pl.col(name).str.strip_chars_start(CSV_QUOTE)
+        formula = bare.str.contains(f"^{CSV_TRIGGER}") & ~bare.str.contains(f"^(?:{CSV_NUMBER})$")
+        columns.append(pl.when(formula).then(pl.lit(CSV_QUOTE) + pl.col(name)).otherwise(pl.col(name)).alias(name))
+    return table.with_columns(columns) if columns else table
+
+
 def _write(comparison: Comparison, out: Path, output_format: str) -> None:
     runs = {"baseline": comparison.baseline, "reform": comparison.reform}
     summary: dict[str, Any] = {"year": comparison.baseline.period.year, "rule_set": comparison.baseline.rule_set}
@@ -123,7 +138,7 @@ def _write(comparison: Comparison, out: Path, output_format: str) -> None:
             if output_format == "parquet":
                 table.write_parquet(path)
             else:
-                table.write_csv(path)
+                _csv_safe(table).write_csv(path)
         totals = {"options": {k: str(v) for k, v in result.options.items()}, **yuan_totals(result.totals)}
         summary[label] = totals
     if comparison.reform_spec is not None:

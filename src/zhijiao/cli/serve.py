@@ -26,6 +26,13 @@ def serve(
     ] = False,
     host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="端口 / port")] = 8000,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="信任其 X-Forwarded-Proto/For 头的反向代理地址（逗号分隔）；不设则不信任任何代理 / addresses of the "
+            "TLS proxy whose X-Forwarded-Proto/For headers are trusted (comma-separated); none if unset"
+        ),
+    ] = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """启动平台（网页与 API）/ serve the platform (pages and API)."""
@@ -55,8 +62,15 @@ def serve(
             load_2026_demo(session, wenzhou_today())  # a plan in progress, its actors the demo accounts just made
     err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))
+    # Forwarded headers are believed only from the proxy named here: from anyone else they would let a client
+    # claim HTTPS or another address. Behind a TLS proxy the app then sees https, sets Secure cookies and HSTS.
     uvicorn.run(
-        create_app(engine, demo=demo, policy=policy), host=host, port=port, log_level="info", proxy_headers=False
+        create_app(engine, demo=demo, policy=policy),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips or "",
     )
 
 

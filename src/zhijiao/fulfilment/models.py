@@ -181,6 +181,24 @@ class LedgerEntry(Base):
             sqlite_where=PAYMENT,
             postgresql_where=PAYMENT,
         ),
+        # One payment per decision, and per application and payment number, whatever the award key's text; a
+        # trigger of migration 0010 also refuses a payment without its application and decision, or whose key,
+        # or decision, is not its application's.
+        Index(
+            "uq_ledger_entries_paid_decision",
+            "decision_id",
+            unique=True,
+            sqlite_where=PAYMENT,
+            postgresql_where=PAYMENT,
+        ),
+        Index(
+            "uq_ledger_entries_paid_application",
+            "application_id",
+            "payment_number",
+            unique=True,
+            sqlite_where=PAYMENT,
+            postgresql_where=PAYMENT,
+        ),
         CheckConstraint("kind IN ('payment', 'reversal', 'clawback')", name="kind"),
         CheckConstraint("(kind = 'payment') = (amount_fen > 0)", name="sign_follows_kind"),
         CheckConstraint("(kind = 'payment') = (reverses_id IS NULL)", name="corrections_name_their_entry"),

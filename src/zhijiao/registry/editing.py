@@ -145,6 +145,7 @@ def _in_scope(actor: Principal, checked: _Checked, problems: list[Problem]) -> N
             )
         )
         return
+    _owned_by_no_one(spec, checked, problems)
     county = next((c for c in spec.columns if c.kind == "county"), None)
     if county is not None and checked.values.get(county.name) not in (None, scope.county_code):
         problems.append(
@@ -153,6 +154,25 @@ def _in_scope(actor: Principal, checked: _Checked, problems: list[Problem]) -> N
                 county.name,
                 "不属于本县（市、区），无权修改",
                 "belongs to another county: outside your scope",
+            )
+        )
+
+
+def _owned_by_no_one(spec: TableSpec, checked: _Checked, problems: list[Problem]) -> None:
+    """A row owned through an optional code (a national brand's school) that names none belongs to no county:
+    it is the city's, and a county officer may not write it."""
+    found = owner(spec)
+    if found is None or spec.name in ("schools", "enterprises"):
+        return
+    attribute = getattr(found[1], "key", None)
+    through = next((c for c in spec.columns if c.ref and c.target == attribute), None)
+    if through is not None and checked.values.get(through.name) in (None, ""):
+        problems.append(
+            Problem(
+                checked.where,
+                through.name,
+                f"未填写{through.zh}的{spec.label['zh']}不属于任何县（市、区），为市级数据，只能由市级填报",
+                f"{spec.label['en']} without a {through.name} belong to no county: only the city writes them",
             )
         )
 
@@ -171,13 +191,20 @@ def _check(
     _references(session, actor, checked, problems)
     _in_scope(actor, checked, problems)
     if change.key is None and not failed & set(spec.key) and _exists(session, spec, checked):
-        first = spec.key[0]
-        problems.append(
-            Problem(
-                checked.where, first, f"已存在（{shown_key}），请修改该记录", f"already exists ({shown_key}): edit it"
-            )
-        )
+        problems.append(_taken(session, actor, spec, checked, shown_key))
     return checked, problems
+
+
+def _taken(session: Session, actor: Principal, spec: TableSpec, checked: _Checked, shown_key: str) -> Problem:
+    """A new row whose key is taken: within the user's reach, the row to edit instead; outside it, only that the
+    code cannot be used (whose it is, or where, is not the user's business)."""
+    first = spec.key[0]
+    key = {name: checked.change.values.get(name) for name in spec.key}
+    if find(session, spec, actor.scope, key) is not None:
+        return Problem(
+            checked.where, first, f"已存在（{shown_key}），请修改该记录", f"already exists ({shown_key}): edit it"
+        )
+    return Problem(checked.where, first, "该编号不可用，请换一个编号", "this code cannot be used: choose another")
 
 
 def _exists(session: Session, spec: TableSpec, checked: _Checked) -> bool:

@@ -26,7 +26,7 @@ NAV = (
     NavItem("/simulation", "财政模拟", Permission.simulate),
     NavItem("/targets", "目标进展", Permission.view_cost),
     NavItem("/reports", "报表下载", Permission.view_cost),
-    NavItem("/awards", "奖补兑现", None, signed_in=True),
+    NavItem("/awards", "奖补兑现", Permission.view_awards),
     NavItem("/ledger", "拨付台账", Permission.view_ledger),
     NavItem("/audit", "审计记录", Permission.view_audit),
     NavItem("/drafting", "方案起草", Permission.view_drafts),

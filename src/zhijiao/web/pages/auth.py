@@ -29,6 +29,11 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _client(request: Request) -> str:
+    """The client address the request states (behind a trusted proxy, the forwarded one): the throttle's key."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.get("/")
 def home(user: Principal | None = public()) -> Response:
     if user is not None and allows(user.role, Permission.view_cost):
@@ -60,7 +65,7 @@ def login(
     _: Principal | None = public(),
 ) -> Response:
     try:
-        user = authenticate(db, username.strip(), password)
+        user = authenticate(db, username.strip(), password, client=_client(request))
     except SignInRefused as refused:
         # The failed attempt is committed with this response: it counts toward the throttle.
         message = refused.zh if lang is Lang.zh else refused.en

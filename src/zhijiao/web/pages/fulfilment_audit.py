@@ -26,7 +26,7 @@ from zhijiao.http.params import XLSX, QueryString, blank_to_none, download, one_
 from zhijiao.language import Lang, say
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
-from zhijiao.xlsx_text import literal_row
+from zhijiao.xlsx_text import csv_row, literal_row
 
 router = APIRouter()
 HEADERS = (
@@ -136,7 +136,7 @@ def export_csv(request: Request, db: Db, lang: LangDep, user: Principal = requir
     for row in _all(db, chosen):
         cells = _cells(row, lang)
         cells[1] = row.at.astimezone(dt.UTC).isoformat()
-        writer.writerow(cells)
+        writer.writerow(csv_row(cells))  # a reason typed as =HYPERLINK(…) stays text: see xlsx_text.csv_cell
     # A byte-order mark: Excel (what officials open a CSV with) then reads the Chinese as UTF-8.
     body = ("\ufeff" + buffer.getvalue()).encode()
     return download(body, "text/csv; charset=utf-8", say(lang, "审计记录.csv", "audit-trail.csv"))

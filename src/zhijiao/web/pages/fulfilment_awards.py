@@ -25,7 +25,7 @@ from zhijiao.fulfilment.queries import (
     visible_application,
 )
 from zhijiao.fulfilment.states import Status
-from zhijiao.http.deps import Db, LangDep, PolicyDep, public, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.http.params import (
     PAGE_DIGITS,
@@ -98,7 +98,9 @@ def _awards_filter(user: Principal, db: Db, policy: Policy, request: Request) ->
 
 
 @router.get("/awards")
-def award_list(request: Request, db: Db, policy: PolicyDep, user: Principal | None = public()) -> Response:
+def award_list(
+    request: Request, db: Db, policy: PolicyDep, user: Principal = require(Permission.view_awards)
+) -> Response:
     """Every signed-in user's awards, within its scope; officials start at what waits for them. The filters
     (status, year, article, county, q, view, page) come from the query string, a blank one meaning none."""
     me = signed_in(user)
@@ -163,7 +165,7 @@ def award(
     policy: PolicyDep,
     lang: LangDep,
     application_id: Id,
-    user: Principal | None = public(),
+    user: Principal = require(Permission.view_awards),
 ) -> Response:
     """One award: its figures, attachments, decision with its steps, history, payments, and what may be done."""
     me = signed_in(user)
@@ -205,7 +207,9 @@ def award(
 
 
 @router.get("/awards/{application_id}/attachments/{attachment_id}")
-def attachment(db: Db, application_id: Id, attachment_id: Id, user: Principal | None = public()) -> Response:
+def attachment(
+    db: Db, application_id: Id, attachment_id: Id, user: Principal = require(Permission.view_awards)
+) -> Response:
     me = signed_in(user)
     visible_application(db, me, application_id)
     found = next((a for a in attachments.of(db, me, application_id) if a.id == attachment_id), None)
