@@ -202,8 +202,9 @@ def _check_not_submitter(actor: Principal, application: Application) -> None:
         )
 
 
-def _check_shown(shown_fen: int | None, amount_fen: int) -> None:
-    """The amount the person saw must be the amount the step fixes: data that moved in between refuse it."""
+def check_shown(shown_fen: int | None, amount_fen: int) -> None:
+    """The amount the person saw must be the amount the step fixes (an approval's, a batch's total): data that
+    moved in between refuse it."""
     if shown_fen is not None and shown_fen != amount_fen:
         raise WrongState(
             f"页面显示的金额为{money(shown_fen, Lang.zh)}，按现行数据计算为{money(amount_fen, Lang.zh)}；"
@@ -256,7 +257,7 @@ def county_approve(
             "Keeping the registry's figures needs a reason (the applicant is told it).",
         )
     chosen = found.on_claimed if basis == CLAIMED and found.on_claimed is not None else found.on_registry
-    _check_shown(shown_fen, chosen.amount_fen)
+    check_shown(shown_fen, chosen.amount_fen)
     _check_due(chosen.amount_fen)
     claimed = {line.variable.name: line.claimed for line in found.differences if line.claimed is not None}
     written: dict[str, Any] = {}
@@ -271,7 +272,7 @@ def county_approve(
         entitlement = found.entitlement
         situation = current_situation(session, policy, entitlement, found.payee_code, application.year)
         chosen = compute(policy, situation, entitlement, found.payee_code, application.level)
-        _check_shown(shown_fen, chosen.amount_fen)
+        check_shown(shown_fen, chosen.amount_fen)
     moment = now()
     review = Review(
         application_id=application.id,
@@ -350,7 +351,7 @@ def city_approve(
             "return it to the county for a new review.",
             code="changed_since_review",
         )
-    _check_shown(shown_fen, review.amount_fen)
+    check_shown(shown_fen, review.amount_fen)
     _check_due(review.amount_fen)
     decision = Decision(
         application_id=application.id,

@@ -19,13 +19,11 @@ from zhijiao import audit
 from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
-from zhijiao.formatting import money
-from zhijiao.fulfilment.applications import latest_decision, move, now
+from zhijiao.fulfilment.applications import check_shown, latest_decision, move, now
 from zhijiao.fulfilment.compute import Frames, digest, situation_for
 from zhijiao.fulfilment.entities import payee_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.states import BatchStatus
-from zhijiao.language import Lang
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.snapshot import frames_for_year
 
@@ -210,14 +208,7 @@ def release_batch(
         return _cancel(session, actor, policy, batch, applications, stale)
     decisions = _decisions(session, actor, applications)
     total = sum(d.amount_fen for d in decisions.values())
-    if shown_total_fen is not None and shown_total_fen != total:
-        raise WrongState(
-            f"页面显示的合计为{money(shown_total_fen, Lang.zh)}，批次现合计{money(total, Lang.zh)}；"
-            "请刷新页面核对后再拨付。",
-            f"The page showed {money(shown_total_fen, Lang.en)}; the batch now totals {money(total, Lang.en)}. "
-            "Reload the page and check before releasing.",
-            code="amount_changed",
-        )
+    check_shown(shown_total_fen, total)
     if len(applications) != batch.declared_count or total != batch.declared_total_fen:
         raise Invalid(
             f"批次 {batch.number} 明细（{len(applications)}笔，{total}分）与申报数（{batch.declared_count}笔，"
