@@ -20,7 +20,7 @@ from zhijiao.cli.common import the_policy
 from zhijiao.engine.errors import InputError
 from zhijiao.engine.policy import Policy
 from zhijiao.http import problems
-from zhijiao.http.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, request_lang
+from zhijiao.http.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, csrf_token_of, is_api, request_lang
 from zhijiao.http.errors import AppError
 from zhijiao.http.guard import DEFAULT_MAX_BODY_BYTES, RequestGuard
 from zhijiao.language import parse_lang
@@ -56,11 +56,13 @@ def _signed_in(request: Request) -> bool:
 
 async def _cookies_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """Hands every page a CSRF token (double-submit cookie), remembers ?lang=, sets the security headers."""
-    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    request.state.csrf_token = token
+    request.state.csrf_token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     response = await call_next(request)
     secure = request.url.scheme == "https"
-    if request.cookies.get(CSRF_COOKIE) != token:
+    # The cookie follows the token the page handed out: the session's once signed in (checked against the
+    # session, the cookie only carries it), the anonymous one before.
+    token = csrf_token_of(request)
+    if request.cookies.get(CSRF_COOKIE) != token and not is_api(request):  # the API signs in by bearer token
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
     chosen = parse_lang(request.query_params.get("lang"))
     # Remembered for pages only: an English PDF or workbook downloaded once does not turn the site English.

@@ -88,11 +88,23 @@ def current_user(request: Request, db: Db) -> Principal | None:
 CurrentUser = Annotated[Principal | None, Depends(current_user)]
 
 
-async def check_csrf(request: Request) -> None:
-    """Pages only: an unsafe request must echo the CSRF cookie in its form or an ``X-CSRF-Token`` header."""
+def csrf_token_of(request: Request) -> str:
+    """The CSRF token a page hands out: the signed-in session's own (kept in the database beside the session),
+    else the anonymous double-submit token the headers middleware gave this browser."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is not None and principal.csrf_token:
+        return principal.csrf_token
+    return str(getattr(request.state, "csrf_token", ""))
+
+
+async def check_csrf(request: Request, user: CurrentUser) -> None:
+    """Pages only: an unsafe request must send its CSRF token in the form or an ``X-CSRF-Token`` header.
+
+    Signed in, the token is the session's, so a cookie planted by a neighbouring site or an old token from
+    another session forges nothing; signed out (the sign-in form), it must match the double-submit cookie."""
     if is_api(request) or request.method not in UNSAFE_METHODS:
         return
-    expected = request.cookies.get(CSRF_COOKIE, "")
+    expected = user.csrf_token if user is not None and user.csrf_token else request.cookies.get(CSRF_COOKIE, "")
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from zhijiao.authz import ROLE_LABELS
-from zhijiao.http.deps import CSRF_FIELD, request_lang
+from zhijiao.http.deps import CSRF_FIELD, csrf_token_of, request_lang
 from zhijiao.language import Lang
 from zhijiao.reports.templating import bilingual
 from zhijiao.web.nav import visible
@@ -43,7 +43,7 @@ def render(
         "user": user,
         "nav": visible(user),
         "csrf_field": CSRF_FIELD,
-        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "csrf_token": csrf_token_of(request),
         "demo": request.app.state.demo,
         "path": request.url.path,
         "switch_language": _switch_to(request, Lang.en if lang is Lang.zh else Lang.zh),

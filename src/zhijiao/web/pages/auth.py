@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from zhijiao.accounts.service import SignInRefused, authenticate, close_session, open_session
+from zhijiao.accounts.service import SignInRefused, authenticate, close_session, open_session, principal_of
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.demo.accounts import demo_accounts
 from zhijiao.http.deps import CSRF_COOKIE, SESSION_COOKIE, Db, LangDep, public
@@ -70,11 +70,15 @@ def login(
         # The failed attempt is committed with this response: it counts toward the throttle.
         message = refused.zh if lang is Lang.zh else refused.en
         return _login_page(request, db, _safe_next(next), message, 429 if refused.throttled else 401)
-    token, _record = open_session(db, user)
+    replaced = request.cookies.get(SESSION_COOKIE)
+    if replaced:  # signing in over another session ends it, rather than leaving it to time out
+        close_session(db, replaced)
+    token, record = open_session(db, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure)
-    response.delete_cookie(CSRF_COOKIE)  # a new CSRF token with the new session
+    # From here this response is the new session's: the headers middleware hands the browser its CSRF token.
+    request.state.principal = principal_of(user, record.csrf_token)
     return response
 
 
@@ -85,4 +89,5 @@ def logout(request: Request, db: Db, _: Principal | None = public()) -> Response
         close_session(db, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)  # the next page hands out a new anonymous token
     return response
