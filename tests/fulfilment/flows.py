@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from zhijiao.authz import Principal
@@ -93,3 +93,16 @@ def corrected(
     """A correction as finance makes it: ``finance`` proposes, ``finance2`` confirms."""
     proposal = corrections.propose(db, persona("finance"), payment_id, reason, kind=kind)
     return corrections.confirm(db, persona("finance2"), policy, proposal.id)
+
+
+def tamper(db: Session, statement: str, params: dict[str, object] | list[dict[str, object]]) -> None:
+    """What only someone with the database owner's rights could do: switch the guard off, change rows."""
+    if db.bind is not None and db.bind.dialect.name == "postgresql":
+        db.execute(text("SET session_replication_role = replica"))  # triggers do not fire
+        db.execute(text(statement), params)
+        db.execute(text("SET session_replication_role = origin"))
+    else:
+        db.execute(text("DROP TRIGGER IF EXISTS audit_records_no_update"))
+        db.execute(text("DROP TRIGGER IF EXISTS audit_records_no_delete"))
+        db.execute(text(statement), params)
+    db.commit()

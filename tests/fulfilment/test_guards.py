@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from flows import PART_TIME, YEAR, approved_application, corrected, engine_amount, payment_row, school_code
+from flows import PART_TIME, YEAR, approved_application, corrected, engine_amount, payment_row, school_code, tamper
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -195,19 +195,6 @@ def test_corrections_are_reversals_and_the_ledger_cannot_be_edited(db, persona, 
         db.rollback()
 
 
-def _tamper(db, statement: str, params: dict[str, object]) -> None:
-    """What only someone with the database owner's rights could do: switch the guard off, change a row."""
-    if db.bind.dialect.name == "postgresql":
-        db.execute(text("SET session_replication_role = replica"))  # triggers do not fire
-        db.execute(text(statement), params)
-        db.execute(text("SET session_replication_role = origin"))
-    else:
-        db.execute(text("DROP TRIGGER audit_records_no_update"))
-        db.execute(text("DROP TRIGGER audit_records_no_delete"))
-        db.execute(text(statement), params)
-    db.commit()
-
-
 def _new_records(db, before: int) -> list[int]:
     return list(db.scalars(select(AuditRecord.id).where(AuditRecord.id > before).order_by(AuditRecord.id)))
 
@@ -218,7 +205,7 @@ def test_audit_verify_finds_the_first_changed_or_deleted_record(db, persona, pol
     ids = _new_records(db, before)
     assert len(ids) == 4
     assert audit.verify(db).intact
-    _tamper(db, "UPDATE audit_records SET payload = replace(payload, 'county_reviewed', 'rejected') WHERE id = :id",
+    tamper(db, "UPDATE audit_records SET payload = replace(payload, 'county_reviewed', 'rejected') WHERE id = :id",
             {"id": ids[2]})  # fmt: skip
     result = audit.verify(db)
     assert result.first_break is not None
@@ -230,7 +217,7 @@ def test_audit_verify_finds_a_deleted_record(db, persona, policy):
     before = db.scalar(select(func.max(AuditRecord.id))) or 0
     approved_application(db, persona, policy)
     ids = _new_records(db, before)
-    _tamper(db, "DELETE FROM audit_records WHERE id = :id", {"id": ids[1]})
+    tamper(db, "DELETE FROM audit_records WHERE id = :id", {"id": ids[1]})
     result = audit.verify(db)
     assert result.first_break is not None
     assert result.first_break.record_id == ids[2]

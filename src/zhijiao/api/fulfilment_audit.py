@@ -6,16 +6,34 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
 
 from zhijiao import audit
 from zhijiao.api.dates import Day
-from zhijiao.api.fulfilment_schemas import AuditList, AuditRecordOut, BreakOut, VerifyOut
+from zhijiao.api.fulfilment_schemas import (
+    AuditList,
+    AuditRecordOut,
+    BreakOut,
+    CheckpointOut,
+    FindingOut,
+    VerifyIn,
+    VerifyOut,
+)
 from zhijiao.api.json_body import JsonRoute
 from zhijiao.api.responses import SIGNED_IN
+from zhijiao.audit.anchor import (
+    AnchoredVerification,
+    AnchorError,
+    parse_checkpoints,
+    public_key_from_pem,
+    verify_against,
+)
 from zhijiao.audit.queries import AuditFilter, records
 from zhijiao.authz import Permission, Principal
 from zhijiao.fulfilment import labels
 from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.errors import InvalidInput
+from zhijiao.language import Lang
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
 
@@ -64,15 +82,55 @@ def list_records(
 )
 def verify(db: Db, lang: LangDep, user: Principal = require(Permission.view_audit)) -> VerifyOut:
     del user
-    result = audit.verify(db)
-    broken = result.first_break
+    return _verify_out(db, verify_against(db, None, []), lang)
+
+
+@router.post(
+    "/audit/verify",
+    response_model=VerifyOut,
+    responses=SIGNED_IN,
+    summary="Checks the hash chain and holds it against signed checkpoints kept outside the database",
+)
+def verify_with_checkpoints(
+    db: Db, lang: LangDep, body: VerifyIn, user: Principal = require(Permission.view_audit)
+) -> VerifyOut:
+    """A deleted tail or a chain rewritten and re-hashed from some record onward shows only against checkpoints
+    (``zhijiao audit anchor``); the checkpoints and the public key come with the request and are not stored."""
+    del user
+    try:
+        key = public_key_from_pem(body.public_key.encode(), "public_key")
+        result = verify_against(db, key, parse_checkpoints(body.checkpoints))
+    except AnchorError as error:
+        raise InvalidInput(error.zh, error.en) from None
+    return _verify_out(db, result, lang)
+
+
+def _verify_out(db: Session, result: AnchoredVerification, lang: Lang) -> VerifyOut:
+    zh = lang is Lang.zh
+    latest = result.latest
     return VerifyOut(
         intact=result.intact,
         records=result.records,
         head_hash=audit.head_hash(db),
         first_break=BreakOut(
-            record_id=broken.record_id, reason=broken.reason_zh if lang.value == "zh" else broken.reason_en
+            record_id=result.chain_break_record,
+            reason=(result.chain_break_zh if zh else result.chain_break_en) or "",
         )
-        if broken
+        if result.chain_break_record is not None
         else None,
+        checkpoints=result.checkpoints,
+        findings=[
+            FindingOut(line=f.line, record_id=f.record_id, reason=f.reason_zh if zh else f.reason_en)
+            for f in result.findings
+        ],
+        latest_checkpoint=CheckpointOut(
+            record_id=latest.record_id,
+            records=latest.records,
+            head_hash=latest.head_hash,
+            anchored_at=latest.anchored_at,
+            key_id=latest.key_id,
+        )
+        if latest is not None
+        else None,
+        unanchored=result.unanchored if result.checkpoints else None,
     )

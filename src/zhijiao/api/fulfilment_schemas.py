@@ -391,8 +391,33 @@ class BreakOut(Answer):
     reason: str
 
 
+class FindingOut(Answer):
+    line: int = Field(description="检查点在文件中的序号 / the checkpoint's place in the file")
+    record_id: int
+    reason: str
+
+
+class CheckpointOut(Answer):
+    record_id: int
+    records: int
+    head_hash: str
+    anchored_at: dt.datetime
+    key_id: str
+
+
 class VerifyOut(Answer):
     intact: bool
     records: int
     head_hash: str
     first_break: BreakOut | None
+    checkpoints: int = Field(default=0, description="对照的检查点个数 / checkpoints held against the chain")
+    findings: list[FindingOut] = Field(default_factory=list)
+    latest_checkpoint: CheckpointOut | None = None
+    unanchored: int | None = Field(default=None, description="最近检查点之后的记录数 / records after it")
+
+
+class VerifyIn(Request):
+    checkpoints: str = Field(
+        max_length=1024 * 1024, description="zhijiao audit anchor 写的检查点文件内容 / the checkpoints file's text"
+    )
+    public_key: str = Field(max_length=4096, description="签署检查点的 Ed25519 公钥（PEM）/ the public key (PEM)")

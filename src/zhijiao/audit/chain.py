@@ -1,9 +1,18 @@
 """The audit trail: every state change, approval, payment, reversal, import and parameter change, with
 actor, time, before and after, chained by SHA-256 so that a changed, inserted or deleted record shows.
 
+Every column of a record is in its hash: the payload carries the record's number, time, actor, action and
+object, ``verify`` checks each column against it, and the payload and the previous hash make the hash. A
+record's number is the head's plus one, so the numbers run without gaps and a renumbered record shows.
+(Records written before the number joined the payload, in the first format, carry no ``id``; their other
+columns are checked.)
+
 Appending takes the chain's head under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite serialises
 writers itself), and ``prev_hash`` is unique, so two concurrent appends can never fork the chain: the
 second waits, or fails and its transaction rolls back with the change it recorded.
+
+The chain alone cannot show a cut-off tail or a chain rewritten from some record onward by someone with the
+owner's rights: checkpoints signed outside the database can (zhijiao.audit.anchor).
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Principal
+from zhijiao.storage.base import aware
 
 GENESIS = "0" * 64
 SYSTEM = "system"
@@ -46,9 +56,11 @@ def chain_hash(prev_hash: str, payload: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
 
 
-def _head(session: Session) -> str:
-    query = select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1).with_for_update()
-    return session.scalar(query) or GENESIS
+def _head(session: Session) -> tuple[int, str]:
+    """The newest record's number and hash, locked; (0, GENESIS) before the first."""
+    query = select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1).with_for_update()
+    head = session.execute(query).first()
+    return (head.id, head.hash) if head is not None else (0, GENESIS)
 
 
 def record(
@@ -63,8 +75,11 @@ def record(
 ) -> AuditRecord:
     """Appends one record in the caller's transaction: it commits with the change it describes, or not at all."""
     at = dt.datetime.now(dt.UTC)
+    head_id, prev = _head(session)
+    number = head_id + 1
     payload = canonical(
         {
+            "id": number,
             "at": at,
             "actor_id": actor.user_id if actor else None,
             "actor": actor.username if actor else SYSTEM,
@@ -75,8 +90,8 @@ def record(
             "after": after,
         }
     )
-    prev = _head(session)
     entry = AuditRecord(
+        id=number,
         at=at,
         actor_id=actor.user_id if actor else None,
         actor=actor.username if actor else SYSTEM,
@@ -120,9 +135,15 @@ def _records(session: Session) -> Generator[AuditRecord]:
         records.close()
 
 
+def _stored_at(entry: AuditRecord) -> str:
+    return aware(entry.at).astimezone(dt.UTC).isoformat()
+
+
 def _columns_match(entry: AuditRecord, payload: dict[str, Any]) -> bool:
     return (
-        payload.get("actor") == entry.actor
+        payload.get("id", entry.id) == entry.id  # the first format has no id: see the module docstring
+        and payload.get("at") == _stored_at(entry)
+        and payload.get("actor") == entry.actor
         and payload.get("actor_id") == entry.actor_id
         and payload.get("action") == entry.action
         and payload.get("object_type") == entry.object_type

@@ -1,4 +1,4 @@
-"""``zhijiao awards``, ``zhijiao obligations`` and ``zhijiao audit``: fulfilment from the command line."""
+"""``zhijiao awards`` and ``zhijiao obligations``: fulfilment from the command line."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from zhijiao.storage.database import unit_of_work
 from zhijiao.storage.migrate import ensure_schema
 
 awards_app = typer.Typer(help="奖补兑现 / awards", no_args_is_help=True)
-audit_app = typer.Typer(help="审计记录 / the audit trail", no_args_is_help=True)
 out = Console(soft_wrap=True)
 
 
@@ -71,31 +70,3 @@ def obligations(
             say(lang, *PAYERS[line.payer]), line.article, line.county, *amounts, money(line.outstanding, Lang(lang))
         )
     out.print(table)
-
-
-@audit_app.command("verify")
-def verify(lang: LangOption = Lang.zh) -> None:
-    """校验审计记录的哈希链，报告第一处断裂 / check the audit chain; report the first broken link."""
-    from zhijiao import audit  # noqa: PLC0415
-
-    with unit_of_work(ensure_schema()) as session:
-        result = audit.verify(session)
-        head = audit.head_hash(session)
-    if result.first_break is None:
-        out.print(
-            say(
-                lang,
-                f"审计记录完整：共{result.records}条，链首哈希 {head}",
-                f"Audit trail intact: {result.records} records, head {head}",
-            )
-        )
-        return
-    broken = result.first_break
-    err.print(
-        say(
-            lang,
-            f"[bold red]审计记录被改动：[/]{broken.reason_zh}",
-            f"[bold red]Audit trail broken:[/] {broken.reason_en}",
-        )
-    )
-    raise typer.Exit(1)

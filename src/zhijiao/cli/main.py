@@ -5,10 +5,11 @@ from __future__ import annotations
 import typer
 
 from zhijiao.cli import policy, registry
+from zhijiao.cli.audit import audit_app
 from zhijiao.cli.calc import calc
 from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
-from zhijiao.cli.fulfilment import audit_app, awards_app
+from zhijiao.cli.fulfilment import awards_app
 from zhijiao.cli.report import report
 from zhijiao.cli.serve import serve, users_app
 from zhijiao.cli.targets import targets

@@ -8,14 +8,21 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
+from zhijiao.audit.anchor import (
+    MAX_ANCHOR_FILE_BYTES,
+    AnchorError,
+    parse_checkpoints,
+    public_key_from_pem,
+    verify_against,
+)
 from zhijiao.audit.models import AuditRecord
 from zhijiao.audit.queries import AuditFilter, RecordView, audit_query, record_view, records
 from zhijiao.authz import Permission, Principal
@@ -100,8 +107,39 @@ def audit_trail(request: Request, db: Db, user: Principal = require(Permission.v
 def verify(request: Request, db: Db, user: Principal = require(Permission.view_audit)) -> Response:
     """The whole chain checked from its first record: intact, or where it first breaks."""
     del user
-    result = audit.verify(db)
-    context = {"css": CSS, "result": result, "head": audit.head_hash(db)}
+    result = verify_against(db, None, [])
+    context = {"css": CSS, "result": result, "head": audit.head_hash(db), "anchored": False}
+    return render(request, "fulfilment/audit_verify.html", context)
+
+
+def _uploaded(upload: UploadFile, what: tuple[str, str]) -> bytes:
+    data = upload.file.read(MAX_ANCHOR_FILE_BYTES + 1)
+    if not data or len(data) > MAX_ANCHOR_FILE_BYTES:
+        limit = MAX_ANCHOR_FILE_BYTES // (1024 * 1024)
+        raise InvalidInput(f"{what[0]}为空或超过 {limit} MB。", f"The {what[1]} is empty or larger than {limit} MB.")
+    return data
+
+
+@router.post("/audit/verify")
+def verify_with_checkpoints(
+    request: Request,
+    db: Db,
+    checkpoints: Annotated[UploadFile, File()],
+    public_key: Annotated[UploadFile, File()],
+    user: Principal = require(Permission.view_audit),
+) -> Response:
+    """The chain held against the checkpoints an auditor keeps, checked with the public key they hold: the
+    files are read, never stored, so nothing in the database vouches for itself."""
+    del user
+    try:
+        key = public_key_from_pem(_uploaded(public_key, ("公钥文件", "public key file")), public_key.filename or "")
+        text = _uploaded(checkpoints, ("检查点文件", "checkpoints file")).decode("utf-8")
+        result = verify_against(db, key, parse_checkpoints(text))
+    except UnicodeDecodeError:
+        raise InvalidInput("检查点文件不是 UTF-8 文本。", "The checkpoints file is not UTF-8 text.") from None
+    except AnchorError as error:
+        raise InvalidInput(error.zh, error.en) from None
+    context = {"css": CSS, "result": result, "head": audit.head_hash(db), "anchored": True}
     return render(request, "fulfilment/audit_verify.html", context)
 
 
