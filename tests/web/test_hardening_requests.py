@@ -15,10 +15,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from personas import api_token, problem, sign_in
+from personas import api_token, csrf_token, problem, sign_in
+from sqlalchemy import func, select
+from test_fulfilment_support import database
 from typer.testing import CliRunner
 
+from zhijiao.accounts.models import User
 from zhijiao.cli.main import app as cli
+from zhijiao.fulfilment.models import Application
+from zhijiao.registry.models import School
 
 MB = 1024 * 1024
 APPLICATION = {"entitlement": "x", "entity_code": "x", "year": 2024, "note": "x"}
@@ -173,3 +178,67 @@ def test_serve_believes_forwarded_headers_only_from_the_named_proxy(
     assert result.exit_code == 0, result.output
     assert ran["proxy_headers"] is (trusted is not None)
     assert ran["forwarded_allow_ips"] == (trusted or "")
+
+
+def _applications(client: TestClient) -> int:
+    with database(client) as session:
+        return session.scalar(select(func.count()).select_from(Application)) or 0
+
+
+BOUNDARY = "zhijiao-test-boundary"
+
+
+def _multipart(fields: dict[str, str], file_field: str, filename: str) -> tuple[bytes, dict[str, str]]:
+    """A multipart body written by hand: httpx would percent-encode a NUL in a file name, an attacker need not."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n%PDF-1.7\n%%EOF\n\r\n".encode()
+    )
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode(), {
+        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"
+    }
+
+
+def test_a_nul_byte_in_a_multipart_text_field_or_file_name_is_a_422_naming_it(client: TestClient):
+    """A form with files carries text too; the guard follows it as it streams and nothing reaches the database."""
+    before = _applications(client)
+    sign_in(client, "school")
+    fields = {"entitlement": "art13.part_time_teacher_funding", "year": "2024", "fig.part_time_teachers": "34",
+              "note": "兼职\x00教师", "action": "submit", "csrf_token": csrf_token(client)}  # fmt: skip
+    body, headers = _multipart(fields, "files", "合同.pdf")
+    page = client.post("/awards/new", content=body, headers=headers, follow_redirects=False)
+    assert page.status_code == 422
+    assert "note" in page.text
+    assert "NUL" in page.text
+    body, headers = _multipart(fields | {"note": "兼职教师"}, "files", "合\x00同.pdf")
+    assert client.post("/awards/new", content=body, headers=headers, follow_redirects=False).status_code == 422
+    assert _applications(client) == before
+    body, headers = _multipart(fields | {"note": "兼职教师"}, "files", "合同.pdf")
+    assert client.post("/awards/new", content=body, headers=headers, follow_redirects=False).status_code == 303
+    assert _applications(client) == before + 1  # the same form without the NUL goes through
+    school = api_token(client, "school")
+    draft = {"entitlement": "art13.part_time_teacher_funding", "entity_code": _own_school(client), "year": 2023}
+    created = client.post("/api/v1/applications", json=draft, headers=school).json()
+    body, headers = _multipart({}, "file", "a\x00.pdf")
+    found = problem(
+        client.post(
+            f"/api/v1/applications/{created['id']}/attachments?lang=en", content=body, headers=school | headers
+        ),
+        422,
+        "invalid_input",
+    )
+    assert [(p["field"], p["message"]) for p in found["problems"]] == [("file", "must not contain the NUL character")]
+    assert client.get(f"/api/v1/applications/{created['id']}", headers=school).json()["attachments"] == []
+
+
+def _own_school(client: TestClient) -> str:
+    with database(client) as session:
+        user = session.scalar(select(User).where(User.username == "school"))
+        assert user is not None
+        code = session.scalar(select(School.code).where(School.id == user.school_id))
+    assert code is not None
+    return code

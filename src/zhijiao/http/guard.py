@@ -5,7 +5,8 @@ none, cut off while it streams in, and a route that needs sign-in refuses an ano
 dependencies, so without this an anonymous client could make the server read and parse any amount of JSON.
 
 A pure ASGI middleware: it sees the body as ``http.request`` chunks and never buffers more than the limit
-(only a url-encoded form, which it must read whole to check its fields for text the database cannot hold)."""
+(only a url-encoded form, which it must read whole to check its fields for text the database cannot hold; a
+multipart form's text fields are checked as they stream past, zhijiao.http.form_text)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zhijiao.engine.errors import Problem
 from zhijiao.http.deps import AccessRule, current_user
 from zhijiao.http.errors import AppError
+from zhijiao.http.form_text import FormTextWatch
 from zhijiao.http.problems import problem_response
 from zhijiao.http.text import storable, why_unstorable
 from zhijiao.storage.database import unit_of_work
@@ -181,7 +183,8 @@ class RequestGuard:
         if content_type.startswith(URLENCODED):
             await self._form(scope, receive, send, request, limit)
             return
-        await self._counted(scope, receive, send, request, limit)
+        watch = FormTextWatch(content_type) if content_type.startswith(MULTIPART) else None
+        await self._counted(scope, receive, send, request, limit, watch)
 
     async def _form(self, scope: Scope, receive: Receive, send: Send, request: Request, limit: int) -> None:
         """A url-encoded form is read whole (within the limit) and its fields checked before the route parses it."""
@@ -213,17 +216,24 @@ class RequestGuard:
 
         await self.app(scope, replay, send)
 
-    async def _counted(self, scope: Scope, receive: Receive, send: Send, request: Request, limit: int) -> None:
+    async def _counted(
+        self, scope: Scope, receive: Receive, send: Send, request: Request, limit: int, watch: FormTextWatch | None
+    ) -> None:
         """Any other body is passed on as it streams, and cut off at the limit: once it is, whatever the route
-        answers (FastAPI turns a failed read into 400) is replaced by 413."""
+        answers (FastAPI turns a failed read into 400) is replaced by 413. A multipart form's text fields are
+        followed on the way (``watch``): one the database cannot hold cuts the body off too, answered 422."""
         size, over, started = 0, False, False
+        bad: tuple[str, str] | None = None
 
         async def counting() -> Message:
-            nonlocal size, over
+            nonlocal size, over, bad
             message = await receive()
             if message["type"] == "http.request":
                 size += len(message.get("body", b""))
                 if size > limit:
+                    over = True
+                    raise BodyTooLarge
+                if watch is not None and (bad := watch.feed(message.get("body", b""))) is not None:
                     over = True
                     raise BodyTooLarge
             return message
@@ -241,4 +251,5 @@ class RequestGuard:
             if not over:
                 raise
         if over and not started:
-            await too_large(request, limit)(scope, receive, send)
+            refusal = too_large(request, limit) if bad is None else invalid_text(request, *bad)
+            await refusal(scope, receive, send)
