@@ -180,3 +180,17 @@ def test_the_command_line_anchors_and_verifies(db, persona, policy, demo_engine,
         assert runner.invoke(app, ["audit", "verify", "--checkpoints", str(kept)]).exit_code == 2
     finally:
         engine_for(url).dispose()
+
+
+def test_many_changes_recorded_in_one_statement_chain_as_one_at_a_time(db, persona):
+    before = db.scalar(select(func.max(AuditRecord.id))) or 0
+    changes = [audit.Change("ledger.payment", "ledger_entry", n, after={"amount_fen": n * 100}) for n in (1, 2, 3)]
+    assert audit.record_many(db, persona("finance"), changes) == 3
+    audit.record(db, persona("finance"), "batch.release", "payment_batch", 7)
+    db.commit()
+    assert audit.verify(db).intact
+    added = db.scalars(select(AuditRecord).where(AuditRecord.id > before).order_by(AuditRecord.id)).all()
+    assert [entry.id for entry in added] == [before + 1, before + 2, before + 3, before + 4]
+    assert [json.loads(entry.payload)["after"] for entry in added[:3]] == [{"amount_fen": n * 100} for n in (1, 2, 3)]
+    assert {entry.actor for entry in added} == {"finance"}
+    assert audit.record_many(db, None, []) == 0
