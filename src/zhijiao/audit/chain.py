@@ -7,9 +7,10 @@ record's number is the head's plus one, so the numbers run without gaps and a re
 (Records written before the number joined the payload, in the first format, carry no ``id``; their other
 columns are checked.)
 
-Appending takes the chain's head under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite serialises
-writers itself), and ``prev_hash`` is unique, so two concurrent appends can never fork the chain: the
-second waits, or fails and its transaction rolls back with the change it recorded.
+Appending holds the chain for the rest of the transaction (an advisory lock on PostgreSQL, zhijiao.storage.locks;
+SQLite serialises writers itself) before it reads the head, and ``prev_hash`` is unique, so two concurrent
+appends can never fork the chain: the second waits and follows the first, or fails and its transaction rolls back
+with the change it recorded.
 
 The chain alone cannot show a cut-off tail or a chain rewritten from some record onward by someone with the
 owner's rights: checkpoints signed outside the database can (zhijiao.audit.anchor).
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Principal
 from zhijiao.storage.base import aware
+from zhijiao.storage.locks import serialize
 
 GENESIS = "0" * 64
 SYSTEM = "system"
@@ -57,8 +59,10 @@ def chain_hash(prev_hash: str, payload: str) -> str:
 
 
 def _head(session: Session) -> tuple[int, str]:
-    """The newest record's number and hash, locked; (0, GENESIS) before the first."""
-    query = select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1).with_for_update()
+    """The newest record's number and hash, with the chain held for this transaction; (0, GENESIS) before the
+    first. Read after the lock, so a writer that waited sees the record the one before it appended."""
+    serialize(session, AuditRecord.__tablename__)
+    query = select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
     head = session.execute(query).first()
     return (head.id, head.hash) if head is not None else (0, GENESIS)
 

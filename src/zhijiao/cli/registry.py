@@ -1,7 +1,9 @@
-"""Registry commands: ``zhijiao db upgrade``, ``tables``, ``import``, ``export``, ``template``."""
+"""Registry commands: ``zhijiao db upgrade``, ``db roles``, ``tables``, ``import``, ``export``, ``template``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import make_url
 
 from zhijiao import audit
 from zhijiao.cli.common import LangOption, err, user_errors
@@ -21,8 +24,9 @@ from zhijiao.registry.importer import import_table
 from zhijiao.registry.spec import TableSpec
 from zhijiao.registry.tables import BY_NAME, TABLES
 from zhijiao.registry.values import as_text
-from zhijiao.storage.database import database_url, unit_of_work
-from zhijiao.storage.migrate import ensure_schema, upgrade
+from zhijiao.storage.database import database_url, engine_for, get_engine, owner_database_url, unit_of_work
+from zhijiao.storage.migrate import ensure_schema, upgrade_as_owner
+from zhijiao.storage.roles import Grants, RoleReport, RoleSetupError, role_report
 
 out = Console()
 db_app = typer.Typer(help="数据库 / the database", no_args_is_help=True)
@@ -30,11 +34,97 @@ db_app = typer.Typer(help="数据库 / the database", no_args_is_help=True)
 CountyOption = Annotated[str | None, typer.Option(help="仅限本县（市、区）/ limit to one county")]
 
 
+def _shown(url: str) -> str:
+    """A database URL as printed: never its password, which would stay in a terminal's or a job's log."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def _role_errors(lang: Lang) -> Iterator[None]:
+    try:
+        yield
+    except RoleSetupError as error:
+        err.print(say(lang, f"[bold red]无法授权：[/]{error.zh}", f"[bold red]Cannot grant:[/] {error.en}"))
+        raise typer.Exit(2) from None
+
+
 @db_app.command("upgrade")
 def db_upgrade(lang: LangOption = Lang.zh) -> None:
-    """迁移到最新结构 / migrate the database to the newest schema."""
-    upgrade()
-    out.print(say(lang, f"数据库已是最新结构：{database_url()}", f"database at the newest schema: {database_url()}"))
+    """迁移到最新结构；设置了 ZHIJIAO_OWNER_DATABASE_URL 时以表的所有者迁移，并授予应用角色所需权限 / migrate the
+    database to the newest schema; with ZHIJIAO_OWNER_DATABASE_URL set, as the tables' owner, then grant the app's
+    role (DATABASE_URL) what it needs."""
+    owner_url = owner_database_url()
+    if owner_url is None:  # the app's own login migrates, or says who must
+        ensure_schema()
+        url = _shown(database_url())
+        out.print(say(lang, f"数据库已是最新结构：{url}", f"database at the newest schema: {url}"))
+        return
+    with _role_errors(lang):
+        grants = upgrade_as_owner(engine_for(owner_url), database_url())
+    url = _shown(owner_url)
+    out.print(say(lang, f"已以表的所有者迁移到最新结构：{url}", f"migrated to the newest schema as the owner: {url}"))
+    _print_grants(grants, lang)
+
+
+def _print_grants(grants: Grants, lang: Lang) -> None:
+    role, ordinary, guarded = grants.app_role, len(grants.ordinary), ", ".join(grants.append_only)
+    out.print(
+        say(
+            lang,
+            f"已授权应用角色 {role}：{ordinary} 张表可查询、新增、修改、删除；"
+            f"只追加的表（{guarded}）只能查询、新增和锁定行；{grants.sequences} 个序列可取号",
+            f"granted the app role {role}: read and write on {ordinary} tables; read, insert and lock rows only on "
+            f"the append-only tables ({guarded}); {grants.sequences} sequences",
+        )
+    )
+
+
+@db_app.command("roles")
+def db_roles(lang: LangOption = Lang.zh) -> None:
+    """检查应用角色能否停用触发器（部署后运行；能则退出码为1）/ check, as the app's login, who owns the tables and
+    whether the app could disable a trigger (run after deployment; exit code 1 if it could)."""
+    report = role_report(get_engine())
+    if report is None:
+        out.print(say(lang, "SQLite 没有数据库角色，无需检查", "SQLite has no database roles: nothing to check"))
+        return
+    _print_roles(report, lang)
+    if not report.owners:  # an empty schema passes no check: the deployment is not finished
+        failed = say(lang, "尚无数据表：请先运行 zhijiao db upgrade", "No tables yet: run zhijiao db upgrade first")
+    elif report.could_disable_triggers:
+        failed = say(lang, "应用角色可以停用只追加表的触发器", "The app role could disable the append-only triggers")
+    else:
+        out.print(
+            say(lang, "应用角色不拥有任何表，无法停用触发器", "The app role owns no table: it cannot disable a trigger")
+        )
+        return
+    out.print(f"[bold red]{failed}[/]")
+    raise typer.Exit(1)
+
+
+def _names(tables: list[str], lang: Lang) -> str:
+    return ", ".join(tables) if tables else say(lang, "无", "none")
+
+
+def _print_roles(report: RoleReport, lang: Lang) -> None:
+    owners = "; ".join(f"{owner} ({len(tables)})" for owner, tables in sorted(report.owners.items()))
+    superuser = say(lang, "是", "yes") if report.superuser else say(lang, "否", "no")
+    lines = [
+        (f"应用连接的角色：{report.app_role}", f"the app connects as: {report.app_role}"),
+        (f"表的所有者（表数）：{owners or '无'}", f"tables owned by (tables): {owners or 'none'}"),
+        (f"应用角色是超级用户：{superuser}", f"the app role is a superuser: {superuser}"),
+        (f"应用角色拥有的表：{_names(report.app_owns, lang)}", f"tables the app owns: {_names(report.app_owns, lang)}"),
+        (f"只追加的表：{_names(report.append_only, lang)}", f"append-only tables: {_names(report.append_only, lang)}"),
+    ]
+    if report.append_only_changeable:  # still guarded by the triggers, but by one refusal instead of two
+        changeable = ", ".join(report.append_only_changeable)
+        zh = f"注意：应用角色可修改或删除只追加的表 {changeable}（仅由触发器拦截）；请运行 zhijiao db upgrade 重新授权"
+        en = (
+            f"note: the app role may update or delete the append-only tables {changeable} (only the trigger "
+            "refuses); run zhijiao db upgrade to grant again"
+        )
+        lines.append((zh, en))
+    for zh, en in lines:
+        out.print(say(lang, zh, en), markup=False)
 
 
 def _spec(name: str, lang: Lang) -> TableSpec:

@@ -28,6 +28,7 @@ from zhijiao.fulfilment.applications import move, now
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.states import CorrectionStatus, Status
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
+from zhijiao.storage.locks import serialize
 
 KINDS = ("reversal", "clawback")
 _DONE_ZH = {
@@ -74,7 +75,8 @@ def _flush(session: Session, refusal: Callable[[], WrongState]) -> None:
 
 
 def _payment(session: Session, payment_id: int) -> LedgerEntry:
-    payment = session.scalar(select(LedgerEntry).where(LedgerEntry.id == payment_id).with_for_update())
+    serialize(session, LedgerEntry.__tablename__, payment_id)  # no row lock: the ledger is append-only
+    payment = session.scalar(select(LedgerEntry).where(LedgerEntry.id == payment_id))
     if payment is None:
         raise OutOfScope("台账记录", "ledger entry")
     if payment.kind != "payment":

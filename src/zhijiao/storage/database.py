@@ -1,5 +1,7 @@
 """The database every command uses: ``DATABASE_URL`` (any SQLAlchemy URL; PostgreSQL in production),
-or a SQLite file created on first use with no set-up."""
+or a SQLite file created on first use with no set-up. In production a second URL,
+``ZHIJIAO_OWNER_DATABASE_URL``, names the role that owns the tables; only ``zhijiao db upgrade`` logs in with it
+(decision 0013)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_PATH = Path("var") / "zhijiao.sqlite3"
+OWNER_URL_VARIABLE = "ZHIJIAO_OWNER_DATABASE_URL"
 
 
 def database_url() -> str:
@@ -22,6 +25,11 @@ def database_url() -> str:
         return url
     DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_PATH}"
+
+
+def owner_database_url() -> str | None:
+    """The login that owns the tables and migrates them, if the app's own login is not it (unset: it is)."""
+    return os.environ.get(OWNER_URL_VARIABLE) or None
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
