@@ -207,7 +207,8 @@ def read_rows(path: Path) -> Iterator[list[object]]:
         kind = _kind(path)
         if kind == "xlsx":
             _check_package(path, limits)
-            yield from _bounded(path, read_xlsx(path), limits, csv_fields=False)
+            cells = read_xlsx(path, max_cell_chars=limits.cell_chars, setting=CELL_SETTING)  # refused as it is read
+            yield from _bounded(path, cells, limits, csv_fields=False)
         elif kind == "xls":
             yield from _bounded(path, read_xls(path), limits, csv_fields=False)
         elif kind == "csv":

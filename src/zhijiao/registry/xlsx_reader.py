@@ -3,8 +3,11 @@
 openpyxl's read-only mode was the import's largest memory cost after the duplicate check: it leaves every
 parsed ``<row>`` attached to ``<sheetData>`` until the sheet ends, keeps the shared-string table as Python
 strings, and parses a sheet without ``<dimension>`` (every file openpyxl writes, so every zhijiao export)
-twice. Here each row leaves the XML tree as soon as it has been read, the sheet is parsed once and the file
-is read no further than ``</sheetData>``.
+twice. Here the sheet is parsed once, with expat's handlers and no tree at all, each row handed on at its
+``</row>``, and the file is read no further than ``</sheetData>``. The shared strings and the sheet are parsed
+that way, not with iterparse, because ElementTree holds all of an element's text before it shows it: a hostile
+file's one string of 150 MB cost that much before any check ran. Here a string is refused once it passes the
+cell-length limit (xlsx_text_stream), and text that becomes no value (formulas, padding) is never kept.
 
 A cell's value is what openpyxl's ``iter_rows(values_only=True)`` gives for it (int, float, str, bool,
 datetime, time, timedelta or None), because the importer's parsing (registry/values.py) is written against
@@ -26,10 +29,14 @@ from array import array
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import IO
-from xml.etree.ElementTree import Element, ParseError, iterparse
+from typing import IO, NamedTuple
+from xml.etree.ElementTree import ParseError, iterparse
+from xml.parsers import expat
+from xml.parsers.expat import ExpatError
 
-# Python's expat (≥ 2.4) refuses entity-expansion bombs and ElementTree never fetches external entities,
+from zhijiao.registry.xlsx_text_stream import End, Text, TooLong, chunks, parser
+
+# Python's expat (≥ 2.4) refuses entity-expansion bombs and neither it nor ElementTree fetches external entities,
 # which is what defusedxml would add here.
 
 _OFFICE_DOCUMENT = "/officeDocument"  # relationship types end in these, in transitional and in strict OOXML
@@ -57,8 +64,9 @@ _MILLISECONDS_A_DAY = 86_400_000
 _MAX_COLUMN_LETTERS = 3  # XFD, column 16,384, is the last Excel has
 _MAX_ROW = 1_048_576  # Excel's last row: a larger number would make the reader yield empty rows for a long time
 _LETTERS = 26
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_SURROGATES = (0xD800, 0xDFFF)
+MAX_CELL_CHARS = 10_000  # the default of the setting that read_rows passes in (sheets.Limits)
+_ITEM = 2  # an <si>'s depth in the shared-string table
+_ROW, _CELL = 1, 2  # depths under <sheetData>
 
 
 class XlsxError(ValueError):
@@ -109,9 +117,10 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _namespace(element: Element) -> str:
-    """The element's "{namespace}": transitional and strict OOXML name the same elements in different ones."""
-    return element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+def _namespace(name: str) -> str:
+    """The "namespace}" of an element's name as expat gives it ("namespace}local"): transitional and strict OOXML
+    name the same elements in different ones."""
+    return name[: name.index("}") + 1] if "}" in name else ""
 
 
 def _of_type(relationships: list[tuple[str, str, str]], kind: str) -> str | None:
@@ -137,29 +146,37 @@ def _workbook(package: _Package) -> tuple[str, str, bool]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Shared strings and styles
+# Parsing: the string and sheet parts are parsed with expat's handlers, which see text as it is read
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _unescaped(match: re.Match[str]) -> str:
-    code = int(match[1], 16)
-    return match[0] if _SURROGATES[0] <= code <= _SURROGATES[1] else chr(code)  # half a character is not text
+class _Limit(NamedTuple):
+    chars: int  # of one string: a shared string, an inline string, a <v>
+    setting: str  # what changes it, named in the refusal ("" if nothing does)
+
+    def refusal(self, zh: str, en: str) -> XlsxError:
+        if not self.setting:
+            return XlsxError(f"{zh}超过 {self.chars:,} 个字符", f"{en} is longer than {self.chars:,} characters")
+        return XlsxError(
+            f"{zh}超过 {self.chars:,} 个字符（{self.setting}）",
+            f"{en} is longer than {self.chars:,} characters ({self.setting})",
+        )
 
 
-def _unescape(text: str) -> str:
-    """Excel writes characters XML cannot carry as _xHHHH_ (and a literal "_x" as _x005F_x)."""
-    return _ESCAPE.sub(_unescaped, text) if "_x" in text else text
+def _parser(part: str, reader: _StringsReader | _SheetReader) -> expat.XMLParserType:
+    def no_dtd(*_: object) -> None:
+        # Entities a DTD declares could multiply a part's text far beyond its unpacked size, which is what the
+        # size limit bounds; OPC (ECMA-376 Part 2) allows no DTD in a package, so no office program writes one.
+        raise XlsxError(
+            f"{part} 含有 DTD（<!DOCTYPE>），xlsx 不允许", f"{part} has a DTD (<!DOCTYPE>), which xlsx forbids"
+        )
+
+    return parser(reader.start, reader.end, reader.data, no_dtd)
 
 
-def _string(element: Element, t_tag: str, r_tag: str) -> str:
-    """The text of an ``<si>`` or ``<is>``: plain, or rich-text runs joined; phonetic guides left out."""
-    parts = []
-    for child in element:
-        if child.tag == t_tag:
-            parts.append(child.text or "")
-        elif child.tag == r_tag:
-            parts.extend(t.text or "" for t in child.iter(t_tag))
-    return _unescape("".join(parts))
+# ---------------------------------------------------------------------------------------------------------------
+# Shared strings and styles
+# ---------------------------------------------------------------------------------------------------------------
 
 
 class _SharedStrings:
@@ -174,6 +191,9 @@ class _SharedStrings:
         self._data = bytearray()
         self._ends = array("Q")
 
+    def __len__(self) -> int:
+        return len(self._ends)
+
     def append(self, text: str) -> None:
         self._data += text.encode()
         self._ends.append(len(self._data))
@@ -185,19 +205,60 @@ class _SharedStrings:
         return self._data[start : self._ends[index]].decode()
 
 
-def _shared_strings(package: _Package, part: str | None) -> _SharedStrings:
+class _StringsReader:
+    """Expat's handlers for the shared-string table: an <si>'s text is its <t> and its rich-text runs' <t> joined
+    (phonetic guides left out), decoded and stored at its </si>."""
+
+    def __init__(self, strings: _SharedStrings, limit: _Limit) -> None:
+        self.strings, self.limit = strings, limit
+        self.depth = 0
+        self.item = self.t_tag = self.r_tag = ""
+        self.text: Text | None = None  # the <si> being read
+        self.run = False  # within a rich-text run, whose <t> at any depth are text
+        self.collecting = False  # in a <t>'s own text: before its first child, as ElementTree's .text is
+
+    def start(self, name: str, _: dict[str, str]) -> None:
+        self.depth += 1
+        self.collecting = False
+        if self.depth == 1:
+            namespace = _namespace(name)
+            self.item, self.t_tag, self.r_tag = namespace + "si", namespace + "t", namespace + "r"
+        elif self.depth == _ITEM:
+            self.text = Text(self.limit.chars, escaped=True) if name == self.item else None
+        elif self.text is not None:
+            if self.depth == _ITEM + 1:
+                self.run = name == self.r_tag
+            self.collecting = name == self.t_tag and (self.depth == _ITEM + 1 or self.run)
+
+    def end(self, _: str) -> None:
+        self.collecting = False
+        if self.depth == _ITEM and self.text is not None:
+            try:
+                self.strings.append(self.text.value())
+            except TooLong:
+                raise self.too_long() from None
+            self.text = None
+        self.depth -= 1
+
+    def data(self, data: str) -> None:
+        if self.collecting and self.text is not None:
+            try:
+                self.text.add(data)
+            except TooLong:
+                raise self.too_long() from None
+
+    def too_long(self) -> XlsxError:
+        index = len(self.strings)  # as a cell refers to it
+        return self.limit.refusal(f"共享字符串 {index} ", f"shared string {index}")
+
+
+def _shared_strings(package: _Package, part: str | None, limit: _Limit) -> _SharedStrings:
     strings = _SharedStrings()
     if part is None or package.name(part) is None:
         return strings
     with package.open(part) as stream:
-        events = iterparse(stream, events=("start", "end"))  # noqa: S314
-        _, table = next(events)
-        namespace = _namespace(table)
-        item, t_tag, r_tag = namespace + "si", namespace + "t", namespace + "r"
-        for event, element in events:
-            if event == "end" and element.tag == item:
-                strings.append(_string(element, t_tag, r_tag))
-                table.remove(element)  # detached, not just cleared: an emptied element still costs ~100 bytes
+        for _ in chunks(_parser(part, _StringsReader(strings, limit)), stream):
+            pass  # a shared string too long is refused as it is read; the table is kept whole (see _SharedStrings)
     return strings
 
 
@@ -286,29 +347,154 @@ def _bool(text: str) -> bool:
     return text.strip() in {"1", "true"}
 
 
-_TYPED: dict[str, Callable[[str], object]] = {"b": _bool, "str": _unescape, "d": _iso}  # str: a formula's text
+_TYPED: dict[str, Callable[[str], object]] = {"b": _bool, "d": _iso}
 
 
-class _Sheet:
-    """What a cell needs to become a value, the tag names of the sheet's namespace included."""
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, _LETTERS)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
-    def __init__(self, namespace: str, strings: _SharedStrings, dates: dict[str, bool], epoch: dt.datetime) -> None:
-        self.row_tag, self.cell_tag, self.value_tag = namespace + "row", namespace + "c", namespace + "v"
-        self.inline_tag, self.t_tag, self.r_tag = namespace + "is", namespace + "t", namespace + "r"
-        self.strings, self.dates, self.epoch = strings, dates, epoch
 
-    def value(self, cell: Element) -> object:
-        kind = cell.get("t")
+class _Cell:
+    __slots__ = ("inline", "kind", "position", "ref", "style", "value")
+
+    def __init__(self, attributes: dict[str, str], position: int) -> None:
+        self.kind, self.ref, self.style = attributes.get("t"), attributes.get("r"), attributes.get("s", "")
+        self.position = position  # its column if it has no reference
+        self.value: Text | None = None  # its first <v>'s text
+        self.inline: Text | None = None  # its first <is>'s text, for an inline string
+
+
+class _SheetReader:
+    """Expat's handlers for a worksheet: each row's values, complete at its </row>, wait in ``rows`` to be handed on.
+
+    Levels count from <sheetData>: 1 <row>, 2 <c>, 3 <v> or <is>, 4 and deeper an inline string's <t> and runs.
+    Only the text that becomes a value is kept: a formula's, or the padding of a hostile file, never is.
+    """
+
+    def __init__(self, strings: _SharedStrings, dates: dict[str, bool], epoch: dt.datetime, limit: _Limit) -> None:
+        self.strings, self.dates, self.epoch, self.limit = strings, dates, epoch, limit
+        self.rows: list[list[object]] = []
+        self.depth = 0
+        self.data_depth = 0  # <sheetData>'s, once it has begun
+        self.row_tag = self.cell_tag = self.value_tag = self.inline_tag = self.t_tag = self.r_tag = ""
+        self.expected = 1  # the number of a row that does not say its own
+        self.row = 0
+        self.values: list[object] | None = None  # the row being read
+        self.cell: _Cell | None = None
+        self.text: Text | None = None  # where a <t>'s or <v>'s text goes
+        self.inline = False  # within the cell's first <is>
+        self.run = False  # within a rich-text run of it
+        self.collecting = False  # in a <t>'s or <v>'s own text, as ElementTree's .text is
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        self.collecting = False
+        if not self.data_depth:
+            self.find_data(name)
+            return
+        level = self.depth - self.data_depth
+        if level == _ROW:
+            if name == self.row_tag:
+                self.start_row(attributes.get("r"))
+        elif level == _CELL:
+            if self.values is not None and name == self.cell_tag:
+                self.cell = _Cell(attributes, len(self.values) + 1)
+        elif self.cell is None:
+            return
+        elif level == _CELL + 1:
+            self.cell_child(self.cell, name)
+        elif self.inline:
+            if level == _CELL + 2:
+                self.run = name == self.r_tag
+            self.collecting = name == self.t_tag and (level == _CELL + 2 or self.run)
+
+    def find_data(self, name: str) -> None:
+        if _local(name) == "sheetData":
+            namespace = _namespace(name)
+            self.row_tag, self.cell_tag, self.value_tag = namespace + "row", namespace + "c", namespace + "v"
+            self.inline_tag, self.t_tag, self.r_tag = namespace + "is", namespace + "t", namespace + "r"
+            self.data_depth = self.depth
+
+    def start_row(self, number: str | None) -> None:
+        self.row = _row_number(number, self.expected)
+        self.rows.extend([] for _ in range(self.expected, self.row))  # rows the file does not store are empty
+        self.expected = self.row + 1
+        self.values = []
+
+    def cell_child(self, cell: _Cell, name: str) -> None:
+        if cell.kind == "inlineStr":
+            if name == self.inline_tag and cell.inline is None:
+                cell.inline = self.text = Text(self.limit.chars, escaped=True)
+                self.inline = True
+        elif name == self.value_tag and cell.value is None:
+            cell.value = self.text = Text(self.limit.chars, escaped=cell.kind == "str")  # str: a formula's text
+            self.collecting = True
+
+    def end(self, _: str) -> None:
+        self.collecting = False
+        level = self.depth - self.data_depth
+        self.depth -= 1
+        if not self.data_depth or level > _CELL + 1:
+            return
+        if level == _CELL + 1:
+            self.inline = False
+        elif level == _CELL:
+            if self.cell is not None:
+                self.end_cell(self.cell)
+                self.cell = None
+        elif level == _ROW:
+            if self.values is not None:
+                self.rows.append(self.values)
+                self.values = None
+        else:
+            raise End
+
+    def end_cell(self, cell: _Cell) -> None:
+        values = self.values
+        assert values is not None  # noqa: S101 -- a cell is read only within a row
+        column = _column_of_letters(cell.ref.rstrip("0123456789")) if cell.ref else len(values) + 1
+        try:
+            value = self.value(cell)
+        except TooLong:
+            raise self.too_long(cell) from None
+        if column > len(values):
+            values.extend([None] * (column - 1 - len(values)))
+            values.append(value)
+        else:
+            values[column - 1] = value
+
+    def data(self, data: str) -> None:
+        if self.collecting and self.text is not None:
+            try:
+                self.text.add(data)
+            except TooLong:
+                assert self.cell is not None  # noqa: S101 -- text is kept only within a cell
+                raise self.too_long(self.cell) from None
+
+    def too_long(self, cell: _Cell) -> XlsxError:
+        letters = cell.ref.rstrip("0123456789") if cell.ref else _letters(cell.position)
+        _column_of_letters(letters)  # a reference that is no cell is refused as such
+        return self.limit.refusal(
+            f"第{self.row}行 {letters} 列的单元格", f"the cell in row {self.row} column {letters}"
+        )
+
+    def value(self, cell: _Cell) -> object:
+        kind = cell.kind
         if kind == "inlineStr":
-            inline = cell.find(self.inline_tag)
-            return None if inline is None else _string(inline, self.t_tag, self.r_tag)
-        text = cell.findtext(self.value_tag)
+            return None if cell.inline is None else cell.inline.value()
+        text = None if cell.value is None else cell.value.value()
         if not text:
             return None  # a formula never calculated, or a cell with only a style
         if kind is None or kind == "n":
-            return self.number(text, cell.get("s", ""))
+            return self.number(text, cell.style)
         if kind == "s":
             return self.strings[int(text)]
+        if kind == "str":
+            return text  # its escapes decoded as it was read
         typed = _TYPED.get(kind)
         # no type left but "e": the error Excel shows (#N/A, #DIV/0!, …), which no number or date column accepts
         return text if typed is None else typed(text)
@@ -323,21 +509,6 @@ class _Sheet:
         except (OverflowError, ValueError):
             return number  # before year 1 or after 9999: the import names it as not a date
 
-    def row(self, element: Element) -> list[object]:
-        values: list[object] = []
-        for cell in element:
-            if cell.tag != self.cell_tag:
-                continue
-            ref = cell.get("r")
-            column = _column_of_letters(ref.rstrip("0123456789")) if ref else len(values) + 1
-            value = self.value(cell)
-            if column > len(values):
-                values.extend([None] * (column - 1 - len(values)))
-                values.append(value)
-            else:
-                values[column - 1] = value
-        return values
-
 
 def _row_number(text: str | None, expected: int) -> int:
     if text is None:
@@ -350,46 +521,43 @@ def _row_number(text: str | None, expected: int) -> int:
     return number
 
 
-def _rows(
-    stream: IO[bytes], strings: _SharedStrings, dates: dict[str, bool], epoch: dt.datetime
-) -> Iterator[list[object]]:
-    events = iterparse(stream, events=("start", "end"))  # noqa: S314
-    sheet_data = next((e for event, e in events if event == "start" and _local(e.tag) == "sheetData"), None)
-    if sheet_data is None:
-        return
-    sheet = _Sheet(_namespace(sheet_data), strings, dates, epoch)
-    row_tag, end_tag = sheet.row_tag, sheet_data.tag
-    expected = 1
-    for event, element in events:
-        if event == "start":
-            continue
-        if element.tag == row_tag:
-            number = _row_number(element.get("r"), expected)
-            for _ in range(expected, number):
-                yield []  # a row the file does not store is empty, and the next row keeps its number
-            values = sheet.row(element)
-            sheet_data.remove(element)  # detached, not just cleared: see the module docstring
-            expected = number + 1
-            yield values
-        elif element.tag == end_tag:
-            return  # nothing after </sheetData> holds cell values
+def _rows(stream: IO[bytes], part: str, reader: _SheetReader) -> Iterator[list[object]]:
+    parse = chunks(_parser(part, reader), stream)
+    while True:
+        error: ExpatError | ValueError | None = None
+        try:
+            ended = next(parse)
+        except (ExpatError, ValueError) as caught:
+            ended, error = True, caught
+        # The rows read before a refusal are handed on before it, as ElementTree handed them: the row limit, which
+        # the caller checks, may come first.
+        rows, reader.rows = reader.rows, []
+        yield from rows
+        if error is not None:
+            raise error
+        if ended:
+            return
 
 
-def read_xlsx(path: Path) -> Iterator[list[object]]:
+def read_xlsx(path: Path, *, max_cell_chars: int = MAX_CELL_CHARS, setting: str = "") -> Iterator[list[object]]:
     """Row 1, 2, … of the first worksheet as lists of values (as long as the row's last stored cell); a row the
-    file does not store is an empty list, so the n-th list is always row n."""
+    file does not store is an empty list, so the n-th list is always row n. A string (shared, inline or a <v>)
+    longer than ``max_cell_chars`` is refused as soon as it is, naming ``setting`` as what changes the limit."""
+    limit = _Limit(max_cell_chars, setting)
     try:
         with zipfile.ZipFile(path) as archive:
             package = _Package(archive)
             sheet, workbook, date1904 = _workbook(package)
             related = package.relationships(workbook)
-            strings = _shared_strings(package, _of_type(related, _SHARED_STRINGS) or _FALLBACK_SHARED_STRINGS)
+            shared = _of_type(related, _SHARED_STRINGS) or _FALLBACK_SHARED_STRINGS
+            strings = _shared_strings(package, shared, limit)
             dates = _date_styles(package, _of_type(related, _STYLES) or _FALLBACK_STYLES)
+            reader = _SheetReader(strings, dates, _EPOCH_1904 if date1904 else _EPOCH_1900, limit)
             with package.open(sheet) as stream:
-                yield from _rows(stream, strings, dates, _EPOCH_1904 if date1904 else _EPOCH_1900)
+                yield from _rows(stream, sheet, reader)
     except zipfile.BadZipFile:
         raise XlsxError("不是 xlsx 文件（不是 zip 压缩包）", "not an xlsx file (not a zip archive)") from None
-    except ParseError as error:
+    except (ParseError, ExpatError) as error:
         raise XlsxError(f"XML 格式错误：{error}", f"malformed XML: {error}") from None
     except (zlib.error, EOFError, RuntimeError) as error:  # RuntimeError: zipfile's unknown compression, encryption
         raise XlsxError(f"文件已损坏：{error}", f"the file is damaged: {error}") from None
@@ -399,4 +567,4 @@ def read_xlsx(path: Path) -> Iterator[list[object]]:
         raise XlsxError(f"内容无效：{error}", f"invalid content: {error}") from None
 
 
-__all__ = ["XlsxError", "from_serial", "is_date_format", "read_xlsx"]
+__all__ = ["MAX_CELL_CHARS", "XlsxError", "from_serial", "is_date_format", "read_xlsx"]
