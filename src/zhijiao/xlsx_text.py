@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+if TYPE_CHECKING:  # openpyxl (and the numpy it loads) only when a workbook is written: a CSV needs neither
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 TEXT, FORMULA = "s", "f"
 
 
 def literal_row(sheet: WriteOnlyWorksheet, row: Iterable[object]) -> list[object]:
     """A row for a write-only sheet's ``append``, each string that would be a formula wrapped as text."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- see the imports
+
     out: list[object] = []
     for value in row:
         if isinstance(value, str) and value.startswith("="):

@@ -8,6 +8,7 @@ from zhijiao.cli import policy, registry
 from zhijiao.cli.audit import audit_app
 from zhijiao.cli.calc import calc
 from zhijiao.cli.cost import cost
+from zhijiao.cli.entry import HELP
 from zhijiao.cli.examples import examples
 from zhijiao.cli.fulfilment import awards_app
 from zhijiao.cli.report import report
@@ -16,7 +17,7 @@ from zhijiao.cli.targets import targets
 
 app = typer.Typer(
     name="zhijiao",
-    help="职教政策落实平台 / zhijiao — Wenzhou vocational-education plan 2023–2025 (温政办〔2023〕32号)",
+    help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
