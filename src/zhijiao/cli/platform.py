@@ -125,3 +125,12 @@ def create_app(
     mount_api(app, policy)
     app.include_router(docs_router)
     return app
+
+
+DEMO_VARIABLE = "ZHIJIAO_SERVE_DEMO"  # set by ``zhijiao serve --demo --workers N`` for the worker processes
+
+
+def served_app() -> FastAPI:
+    """The app each worker process of ``zhijiao serve --workers N`` builds for itself (its own engine and pool,
+    from ``DATABASE_URL``); the demo data were loaded once, by the command, before the workers started."""
+    return create_app(demo=os.environ.get(DEMO_VARIABLE) == "1")

@@ -33,12 +33,20 @@ def serve(
             "TLS proxy whose X-Forwarded-Proto/For headers are trusted (comma-separated); none if unset"
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="工作进程数；生产环境用 PostgreSQL / worker processes (use PostgreSQL in production)",
+        ),
+    ] = 1,
     lang: LangOption = Lang.zh,
 ) -> None:
     """启动平台（网页与 API）/ serve the platform (pages and API)."""
     import uvicorn  # noqa: PLC0415 -- only this command needs the server
 
-    from zhijiao.cli.platform import create_app  # noqa: PLC0415 -- nor the web application
+    from zhijiao.cli.platform import DEMO_VARIABLE, create_app  # noqa: PLC0415 -- nor the web application
 
     engine = ensure_schema()
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
@@ -64,14 +72,28 @@ def serve(
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))
     # Forwarded headers are believed only from the proxy named here: from anyone else they would let a client
     # claim HTTPS or another address. Behind a TLS proxy the app then sees https, sets Secure cookies and HSTS.
-    uvicorn.run(
-        create_app(engine, demo=demo, policy=policy),
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=forwarded_allow_ips is not None,
-        forwarded_allow_ips=forwarded_allow_ips or "",
-    )
+    served: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": forwarded_allow_ips is not None,
+        "forwarded_allow_ips": forwarded_allow_ips or "",
+    }
+    if workers == 1:
+        uvicorn.run(create_app(engine, demo=demo, policy=policy), **served)  # type: ignore[arg-type]
+        return
+    if engine.dialect.name == "sqlite":
+        err.print(
+            say(
+                lang,
+                "提示：多个工作进程共用一个 SQLite 文件时写入逐个排队；生产环境请用 PostgreSQL。",
+                "Note: worker processes sharing one SQLite file queue their writes; use PostgreSQL in production.",
+            )
+        )
+    # Each worker builds its own app and connection pool: a pool must not cross a fork.
+    os.environ[DEMO_VARIABLE] = "1" if demo else "0"
+    engine.dispose()
+    uvicorn.run("zhijiao.cli.platform:served_app", factory=True, workers=workers, **served)  # type: ignore[arg-type]
 
 
 @users_app.command("add")
