@@ -185,7 +185,9 @@ def _pattern(unit: Unit) -> str:
 
 
 def _converted(variable: Variable) -> pl.Expr:
-    column = pl.col(variable.name).str.strip_chars()
+    """The column as the engine reads it: trimmed, a blank cell missing, numbers scaled to integers."""
+    trimmed = pl.col(variable.name).str.strip_chars()
+    column = pl.when(trimmed == "").then(None).otherwise(trimmed)
     if variable.unit.numeric:
         places = max(len(str(variable.unit.scale)) - 1, 0)
         return (
@@ -198,8 +200,8 @@ def _converted(variable: Variable) -> pl.Expr:
     return column.alias(variable.name)
 
 
-def _invalid(variable: Variable) -> tuple[pl.Expr, str, str]:
-    """An expression true where a present value is malformed, and the message for it."""
+def _invalid(variable: Variable) -> tuple[pl.Expr, str, str] | None:
+    """An expression true where a present value is malformed, and the message for it; None for free text."""
     column = pl.col(variable.name).str.strip_chars()
     if variable.unit.numeric:
         places = len(str(variable.unit.scale)) - 1
@@ -221,11 +223,53 @@ def _invalid(variable: Variable) -> tuple[pl.Expr, str, str]:
             f"不是可选值（{'、'.join(allowed)}）",
             f"is not one of {', '.join(allowed)}",
         )
-    return pl.lit(value=False), "", ""
+    return None
+
+
+def _checks(entity: Entity, columns: Sequence[str]) -> list[tuple[Variable, pl.Expr, str, str]]:
+    """Every check of a population table: a condition true on each bad row, with its message, in the order
+    the problems are reported (by column, then required, malformed, over the maximum)."""
+    checks = []
+    for variable in entity.inputs:
+        if variable.name not in columns:
+            continue
+        column = pl.col(variable.name).str.strip_chars()
+        missing = column.is_null() | (column == "")
+        if variable.required:
+            checks.append((variable, missing, "必填项缺失", "is required"))
+        invalid = _invalid(variable)
+        if invalid is None:
+            continue
+        malformed, zh, en = invalid
+        checks.append((variable, ~missing & malformed, zh, en))
+        if variable.maximum is not None and variable.unit.numeric:
+            over = ~missing & ~malformed & (_converted(variable) > variable.maximum * variable.unit.scale)
+            checks.append(
+                (variable, over, f"超过上限 {variable.maximum:,}", f"exceeds the maximum of {variable.maximum:,}")
+            )
+    return checks
+
+
+def _problems_of(
+    entity: Entity, table: pl.DataFrame, source: str, check: tuple[Variable, pl.Expr, str, str]
+) -> list[Problem]:
+    """The first rows a failed check found, each named by its row number and key."""
+    variable, condition, text_zh, text_en = check
+    key = pl.col(entity.key) if entity.key in table.columns else pl.col("__row").cast(pl.String)
+    numbered = table.with_row_index("__row", 1)
+    bad = numbered.filter(condition).select("__row", key.alias("__key"), pl.col(variable.name).alias("__value"))
+    problems = []
+    for row_number, ident, value in bad.head(MAX_REPORTED).iter_rows():
+        where = {"zh": f"{source} 第{row_number}行（{ident}）", "en": f"{source} row {row_number} ({ident})"}
+        problems.append(Problem(where, variable.name, f"{text_zh}：{value!r}", f"{text_en}: {value!r}"))
+    return problems
 
 
 def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.DataFrame:
-    """A frame from a population table (all columns read as text); raises InputError on any bad row."""
+    """A frame from a population table (all columns read as text); raises InputError on any bad row.
+
+    Every check is one column of a single pass that says whether any row fails it; rows are looked at only for
+    a check that failed, so a valid file is read twice (checked, converted), whatever the number of checks."""
     file_where = {"zh": f"文件 {source}", "en": f"file {source}"}
     unknown = sorted(set(table.columns) - set(entity.input_names))
     problems = [Problem(file_where, name, "未知列", "unknown column") for name in unknown]
@@ -236,65 +280,65 @@ def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.Dat
     )
     if problems:
         raise InputError(problems)
-    table = table.with_columns(pl.col(c).cast(pl.String) for c in table.columns).with_row_index("__row", 1)
-    for variable in entity.inputs:
-        if variable.name not in table.columns:
-            continue
-        column = pl.col(variable.name).str.strip_chars()
-        missing = column.is_null() | (column == "")
-        checks = [(missing, "必填项缺失", "is required")] if variable.required else []
-        malformed, zh, en = _invalid(variable)
-        checks.append((~missing & malformed, zh, en))
-        if variable.maximum is not None and variable.unit.numeric:
-            over = ~missing & ~malformed & (_converted(variable) > variable.maximum * variable.unit.scale)
-            checks.append((over, f"超过上限 {variable.maximum:,}", f"exceeds the maximum of {variable.maximum:,}"))
-        for condition, text_zh, text_en in checks:
-            key = pl.col(entity.key) if entity.key in table.columns else pl.col("__row").cast(pl.String)
-            bad = table.filter(condition).select("__row", key.alias("__key"), pl.col(variable.name).alias("__value"))
-            bad = bad.head(MAX_REPORTED)
-            for row_number, ident, value in bad.iter_rows():
-                where = {"zh": f"{source} 第{row_number}行（{ident}）", "en": f"{source} row {row_number} ({ident})"}
-                problems.append(Problem(where, variable.name, f"{text_zh}：{value!r}", f"{text_en}: {value!r}"))
+    table = table.with_columns(pl.col(c).cast(pl.String) for c, t in table.schema.items() if t != pl.String)
+    checks = _checks(entity, table.columns)
+    if checks:
+        failed = table.select(condition.any().alias(str(i)) for i, (_, condition, _, _) in enumerate(checks)).row(0)
+        for check, found in zip(checks, failed, strict=True):
+            if found:
+                problems.extend(_problems_of(entity, table, source, check))
     if problems:
         raise InputError(problems[:MAX_REPORTED])
     present = [v for v in entity.inputs if v.name in table.columns]
     absent = [pl.lit(v.default, dtype=dtype(v.unit)).alias(v.name) for v in entity.inputs if v not in present]
-    blanks = [
-        pl.when(pl.col(v.name).str.strip_chars() == "").then(None).otherwise(pl.col(v.name)).alias(v.name)
-        for v in present
-    ]
-    return table.with_columns(blanks).select([_converted(v) for v in present] + absent).select(entity.input_names)
+    return table.select([_converted(v) for v in present] + absent).select(entity.input_names)
 
 
 # --- checks across records -------------------------------------------------------------------------
 
 
+def _duplicates(entity: Entity, frame: pl.DataFrame) -> list[Problem]:
+    duplicated = frame.filter(pl.col(entity.key).is_duplicated())[entity.key].unique(maintain_order=True)
+    return [
+        Problem(record_name(entity, ident), entity.key, "编号重复", "duplicated id")
+        for ident in duplicated.head(MAX_REPORTED)
+    ]
+
+
+def _orphans(entity: Entity, frame: pl.DataFrame, column: str, target: Entity, orphan: pl.Expr) -> list[Problem]:
+    return [
+        Problem(
+            record_name(entity, ident),
+            column,
+            f"引用的{target.label['zh']} {value} 不存在",
+            f"refers to {target.label['en']} {value}, which is not in the input",
+        )
+        for ident, value in frame.filter(orphan).select(entity.key, column).head(MAX_REPORTED).iter_rows()
+    ]
+
+
 def check_frames(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:
-    """Unique keys and references that resolve, for every entity; raises InputError."""
+    """Unique keys and references that resolve, for every entity; raises InputError. Each entity's checks are
+    one pass that says which of them fail; only a failed one looks at rows."""
     problems: list[Problem] = []
     for entity in entities.values():
         frame = frames[entity.name]
-        if entity.parent is None:
-            duplicated = frame.filter(pl.col(entity.key).is_duplicated())[entity.key].unique(maintain_order=True)
-            problems.extend(
-                Problem(record_name(entity, ident), entity.key, "编号重复", "duplicated id")
-                for ident in duplicated.head(MAX_REPORTED)
-            )
         references = [(v.name, v.references) for v in entity.inputs if v.references]
         if entity.link and entity.parent:
             references.append((entity.link, entity.parent))
-        for column, target in references:
-            known = frames[target][entities[target].key]
-            orphans = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
-            for ident, value in orphans.select(entity.key, column).head(MAX_REPORTED).iter_rows():
-                problems.append(
-                    Problem(
-                        record_name(entity, ident),
-                        column,
-                        f"引用的{entities[target].label['zh']} {value} 不存在",
-                        f"refers to {entities[target].label['en']} {value}, which is not in the input",
-                    )
-                )
+        orphans = [
+            pl.col(column).is_not_null() & ~pl.col(column).is_in(frames[target][entities[target].key].implode())
+            for column, target in references
+        ]
+        duplicated = [pl.col(entity.key).is_duplicated()] if entity.parent is None else []
+        if frame.is_empty() or not (duplicated or orphans):
+            continue
+        failed = frame.select(c.any().alias(str(i)) for i, c in enumerate([*duplicated, *orphans])).row(0)
+        if duplicated and failed[0]:
+            problems.extend(_duplicates(entity, frame))
+        for (column, target), orphan, found in zip(references, orphans, failed[len(duplicated) :], strict=True):
+            if found:
+                problems.extend(_orphans(entity, frame, column, entities[target], orphan))
     if problems:
         raise InputError(problems)
 
