@@ -40,11 +40,14 @@ class Totals:
 def _grouped(items: Sequence[CostItem], frame: pl.DataFrame) -> list[dict[str, object]]:
     """The entity's cost outputs summed by county and payer columns: a handful of rows."""
     keys = sorted({item.county for item in items} | {i.payer for i in items if not i.payer.startswith("=")})
-    _check_no_wraparound(items, frame)
     sums = [pl.col(item.output).cast(pl.Int64).sum().alias(item.output) for item in items]
-    grouped = frame.group_by(keys).agg(sums).with_columns(pl.col(k).cast(pl.String).fill_null("") for k in keys)
+    largest = [pl.col(item.output).max().alias(f"__max_{item.output}") for item in items]
+    grouped = (
+        frame.group_by(keys).agg(*sums, *largest).with_columns(pl.col(k).cast(pl.String).fill_null("") for k in keys)
+    )
     rows = []
     for row in grouped.iter_rows(named=True):
+        _check_no_wraparound(items, row, frame.height)
         for item in items:
             payer = item.payer[1:] if item.payer.startswith("=") else str(row[item.payer])
             rows.append(
@@ -54,21 +57,25 @@ def _grouped(items: Sequence[CostItem], frame: pl.DataFrame) -> list[dict[str, o
     return rows
 
 
-def _check_no_wraparound(items: Sequence[CostItem], frame: pl.DataFrame) -> None:
+def _check_no_wraparound(items: Sequence[CostItem], row: dict[str, object], height: int) -> None:
     """A 64-bit sum wraps around silently; the largest value times the number of rows bounds every sum, and
-    costs one scan, far less than summing in 128 bits. Past it the calculation stops rather than lie."""
-    limits = frame.select(pl.col(item.output).max().alias(item.output) for item in items).row(0, named=True)
-    for output, largest in limits.items():
-        if isinstance(largest, int) and largest * frame.height >= 2**63:
+    costs one more aggregate in the same pass, far less than summing in 128 bits. Past it the calculation stops
+    rather than lie."""
+    for item in items:
+        largest = row[f"__max_{item.output}"]
+        if isinstance(largest, int) and largest * height >= 2**63:
             where = {"zh": "合计", "en": "totals"}
-            zh = f"{frame.height:,} 条记录、单条最高 {largest:,}，合计可能超出精确计算范围，计算中止"
-            en = f"{frame.height:,} rows of up to {largest:,} may not add up exactly in 64 bits: nothing was computed"
-            raise InputError([Problem(where, output, zh, en)])
+            zh = f"{height:,} 条记录、单条最高 {largest:,}，合计可能超出精确计算范围，计算中止"
+            en = f"{height:,} rows of up to {largest:,} may not add up exactly in 64 bits: nothing was computed"
+            raise InputError([Problem(where, item.output, zh, en)])
 
 
 def _by(items: pl.DataFrame, column: str) -> dict[str, int]:
-    grouped = items.group_by(column).agg(pl.col("amount").sum()).sort(column)
-    return {str(k): int(v) for k, v in grouped.iter_rows()}
+    """The items' amounts summed by one column (a few dozen rows: summed here, not by a query)."""
+    summed: dict[str, int] = defaultdict(int)
+    for key, amount in items.select(column, "amount").iter_rows():
+        summed[str(key)] += int(amount)
+    return dict(sorted(summed.items()))
 
 
 def fiscal_totals(cost_items: Sequence[CostItem], frames: Mapping[str, pl.DataFrame]) -> Totals:
