@@ -63,17 +63,40 @@ def _order(entity: Entity) -> list[pl.Expr]:
     return columns
 
 
+def _links(entity: Entity) -> list[tuple[str, str, str]]:
+    """(column, entity it points at, the row-number column it gets), references first, the parent last."""
+    links = [(v.name, v.references, ref_row(v.name)) for v in entity.inputs if v.references]
+    if entity.parent and entity.link:
+        links.append((entity.link, entity.parent, PARENT_ROW))
+    return links
+
+
+def _empty(entity: Entity, frame: pl.DataFrame) -> pl.DataFrame:
+    """An entity without records, prepared by its schema alone: the same columns and types as the joins and
+    sorts below would give, without running them (a single situation leaves most entities empty)."""
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {ROW: pl.Int64}
+    for name, dtype in frame.schema.items():
+        variable = entity.input(name)
+        enum = variable is not None and variable.choices and dtype == pl.String
+        schema[name] = pl.Enum(list(variable.choices)) if enum and variable is not None else dtype
+    schema.update((alias, pl.Int64) for _column, _target, alias in _links(entity))
+    return pl.DataFrame(schema=schema)
+
+
 def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """The frames with row numbers resolved; references were checked before (check_frames)."""
     if is_prepared(frames):
         return dict(frames)
-    out = {name: _coded(entities[name], frames[name]) for name in entities}
+    empty = {name for name in entities if frames[name].is_empty()}
+    out = {
+        name: _empty(entities[name], frames[name]) if name in empty else _coded(entities[name], frames[name])
+        for name in entities
+    }
     for entity in entities.values():
+        if entity.name in empty:
+            continue
         frame = out[entity.name]
-        links = [(v.name, v.references, ref_row(v.name)) for v in entity.inputs if v.references]
-        if entity.parent and entity.link:
-            links.append((entity.link, entity.parent, PARENT_ROW))
-        for column, target, alias in links:
+        for column, target, alias in _links(entity):
             rows = _rows_of(out[target], entities[target].key).rename({"__target_row": alias})
             frame = frame.join(rows, left_on=column, right_on="__key", how="left", maintain_order="left")
         if entity.parent:
@@ -87,4 +110,4 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
             out[entity.parent] = out[entity.parent].with_columns(ends.alias(children_end(entity.name)))
     # Columns in one piece each: a file read in row groups arrives in several, and every running total,
     # gather and shift over a column in pieces costs up to twice as much, on every calculation.
-    return {name: frame.rechunk() for name, frame in out.items()}
+    return {name: frame if name in empty else frame.rechunk() for name, frame in out.items()}
