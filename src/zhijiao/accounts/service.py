@@ -23,6 +23,8 @@ from zhijiao.storage.base import aware
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)  # a web session unused this long ends
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)  # and any session ends after a working day
+# The idle clock restarts at most once a minute: a page of a few requests writes the session once, not each time.
+SEEN_GRANULARITY = dt.timedelta(minutes=1)
 # Failed checks of one user name from one client address before each further one waits (accounts.throttle).
 THROTTLE_FAILURES = throttle.NAME_FREE_CHECKS
 
@@ -207,7 +209,8 @@ def resume_session(session: Session, token: str, kind: str = "web") -> Principal
     user = session.get(User, record.user_id)
     if user is None or not user.active:
         return None
-    record.last_seen_at = moment
+    if moment - aware(record.last_seen_at) >= SEEN_GRANULARITY:
+        record.last_seen_at = moment
     return principal_of(user, record.csrf_token)
 
 

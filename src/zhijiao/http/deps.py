@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from zhijiao.accounts.service import resume_session
 from zhijiao.authz import Permission, Principal, allows
@@ -39,7 +40,7 @@ def get_db(request: Request) -> Iterator[Session]:
 Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def current_policy(request: Request) -> Policy:
+async def current_policy(request: Request) -> Policy:
     """The policy the composition root loaded for this app: routes receive it rather than import a plan, so the
     same pages and endpoints can serve another plan beside it."""
     policy: Policy = request.app.state.policy
@@ -61,7 +62,11 @@ def request_lang(request: Request) -> Lang:
     return chosen or from_accept_language(request.headers.get("accept-language"))
 
 
-LangDep = Annotated[Lang, Depends(request_lang)]
+async def _lang(request: Request) -> Lang:
+    return request_lang(request)  # on the event loop: a dependency this cheap is not worth a thread
+
+
+LangDep = Annotated[Lang, Depends(_lang)]
 
 
 def _bearer(request: Request) -> str | None:
@@ -70,19 +75,31 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def current_user(request: Request, db: Db) -> Principal | None:
-    """Pages sign in with the session cookie; the API with a bearer token (no cookie, so no CSRF to forge)."""
+def _token(request: Request) -> str | None:
+    return _bearer(request) if is_api(request) else request.cookies.get(SESSION_COOKIE)
+
+
+def resolve_user(request: Request) -> Principal | None:
+    """The signed-in user, found once per request and kept on it: pages sign in with the session cookie, the API
+    with a bearer token (no cookie, so no CSRF to forge). The session is resumed in a short transaction of its
+    own, so an anonymous request touches no database at all."""
     if hasattr(request.state, "principal"):
         principal: Principal | None = request.state.principal
         return principal
-    if is_api(request):
-        token = _bearer(request)
-        principal = resume_session(db, token, kind="api") if token else None
-    else:
-        cookie = request.cookies.get(SESSION_COOKIE)
-        principal = resume_session(db, cookie, kind="web") if cookie else None
+    token = _token(request)
+    principal = None
+    if token:
+        with unit_of_work(request.app.state.engine) as session:
+            principal = resume_session(session, token, kind="api" if is_api(request) else "web")
     request.state.principal = principal
     return principal
+
+
+async def current_user(request: Request) -> Principal | None:
+    """``resolve_user`` as a dependency: in a worker thread only when there is a session to look up."""
+    if hasattr(request.state, "principal") or not _token(request):
+        return resolve_user(request)
+    return await run_in_threadpool(resolve_user, request)
 
 
 CurrentUser = Annotated[Principal | None, Depends(current_user)]
@@ -120,7 +137,11 @@ class AccessRule:
     def __init__(self, permission: Permission | None) -> None:
         self.permission = permission
 
-    def __call__(self, request: Request, user: CurrentUser) -> Principal | None:
+    async def __call__(self, request: Request, user: CurrentUser) -> Principal | None:
+        return self.check(request, user)
+
+    def check(self, request: Request, user: Principal | None) -> Principal | None:
+        """The user if the rule admits them; NotSignedIn or Forbidden otherwise."""
         request.state.access_rule = self
         if self.permission is None:
             return user

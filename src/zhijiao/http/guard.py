@@ -19,18 +19,16 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhijiao.engine.errors import Problem
-from zhijiao.http.deps import AccessRule, current_user
+from zhijiao.http.deps import AccessRule, resolve_user
 from zhijiao.http.errors import AppError
 from zhijiao.http.form_text import FormTextWatch
 from zhijiao.http.problems import problem_response
 from zhijiao.http.text import storable, why_unstorable
-from zhijiao.storage.database import unit_of_work
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # a JSON document or a form: a few records, far below this
 MULTIPART = "multipart/form-data"
@@ -145,9 +143,7 @@ class RequestGuard:
     @staticmethod
     def _authorize(request: Request, rule: AccessRule) -> None:
         """The route's own access rule, run ahead of it; the user it finds stays on the request for the route."""
-        session: Session
-        with unit_of_work(request.app.state.engine) as session:
-            rule(request, current_user(request, session))
+        rule.check(request, resolve_user(request))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
