@@ -82,7 +82,12 @@ def fiscal_totals(cost_items: Sequence[CostItem], frames: Mapping[str, pl.DataFr
     by_entity: dict[str, list[CostItem]] = defaultdict(list)
     for item in cost_items:
         by_entity[item.entity].append(item)
-    rows = [row for entity, items in by_entity.items() for row in _grouped(items, frames[entity])]
+    rows = [
+        row
+        for entity, items in by_entity.items()
+        if not frames[entity].is_empty()  # nothing to add up: no query
+        for row in _grouped(items, frames[entity])
+    ]
     schema = {"article": pl.String, "output": pl.String, "payer": pl.String, "county": pl.String, "amount": pl.Int64}
     return _from_items(pl.DataFrame(rows, schema=schema))
 
