@@ -14,7 +14,7 @@ from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Scope
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import labels
-from zhijiao.fulfilment.entities import payee_of, payer_of
+from zhijiao.fulfilment.entities import payees_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.queries import EntityName, batch_scope, counties, entity_names, latest_decisions
 from zhijiao.fulfilment.scope import application_scope
@@ -67,9 +67,10 @@ def candidates(session: Session, policy: Policy, scope: Scope) -> list[Candidate
     decided = decided_amounts(session, [a.id for a in found])
     names = entity_names(session, [(a.school_id, a.enterprise_id, a.platform_id) for a in found])
     county = counties(session)
+    payees = payees_of(session, [(a.school_id, a.enterprise_id, a.platform_id) for a in found])
     out = []
     for a in found:
-        payee = payee_of(session, a.school_id, a.enterprise_id, a.platform_id)
+        payee = payees[a.school_id, a.enterprise_id, a.platform_id]
         payer, payer_county = payer_of(policy, payee, policy.entitlements_by_id[a.entitlement])
         out.append(
             Candidate(
