@@ -17,9 +17,8 @@ from zhijiao.audit.models import AuditRecord
 from zhijiao.engine.rules import Period
 from zhijiao.fulfilment import applications, notices, payments, proactive
 from zhijiao.fulfilment.bulk_notices import Told, notice_row
-from zhijiao.fulfilment.compute import situation_for
 from zhijiao.fulfilment.models import Application, LedgerEntry, Notice
-from zhijiao.fulfilment.situations import Situations
+from zhijiao.fulfilment.situations import Situations, situation_for
 from zhijiao.fulfilment.states import Status
 from zhijiao.registry.models import Enterprise, Platform, School
 from zhijiao.registry.snapshot import frames_for_year

@@ -8,7 +8,7 @@ from flows import YEAR
 from sqlalchemy import select
 
 from zhijiao.engine.rules import Period
-from zhijiao.fulfilment.compute import situation_for
+from zhijiao.fulfilment.situations import situation_for
 from zhijiao.registry.models import Enterprise, EnterpriseCertification, Platform, PlatformCertification, School
 from zhijiao.registry.snapshot import frames_for_entity, frames_for_year
 

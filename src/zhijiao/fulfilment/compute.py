@@ -17,14 +17,12 @@ from sqlalchemy.orm import Session
 
 from zhijiao.audit.chain import canonical
 from zhijiao.engine.calculate import Result, run
-from zhijiao.engine.explain import shown
-from zhijiao.engine.inputs import decode, frames_from_situation
-from zhijiao.engine.model import Entitlement, Entity
+from zhijiao.engine.inputs import frames_from_situation
+from zhijiao.engine.model import Entitlement
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
+from zhijiao.fulfilment.situations import situation_for
 from zhijiao.registry.snapshot import frames_for_entity, frames_for_year
-
-Frames = Mapping[str, pl.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -73,51 +71,6 @@ def registry_result(session: Session, policy: Policy, year: int, options: Mappin
 
 
 # --- the situation of one entity ---------------------------------------------------------------------
-
-
-def _plain_row(entity: Entity, row: Mapping[str, Any], skip: set[str]) -> dict[str, Any]:
-    """Input values as the situation contract writes them: yuan and rates as JSON numbers, whose shortest
-    decimal form reads back exactly (the engine reads numbers through their text, never as binary floats)."""
-    out: dict[str, Any] = {}
-    for variable in entity.inputs:
-        if variable.name in skip:
-            continue
-        value = row.get(variable.name)
-        value = decode(value, variable.unit)
-        if value is not None:
-            out[variable.name] = shown(value)
-    return out
-
-
-def _entity_with_children(policy: Policy, frames: Frames, entity_name: str, code: str) -> dict[str, Any]:
-    entity = policy.entities[entity_name]
-    rows = frames[entity_name].filter(pl.col(entity.key).cast(pl.String) == code).to_dicts()
-    if not rows:
-        raise LookupError(f"{entity_name} {code} is not in the registry")
-    item = _plain_row(entity, rows[0], set())
-    for child in policy.children(entity_name):
-        link = child.link or ""
-        child_rows = frames[child.name].filter(pl.col(link).cast(pl.String) == code).to_dicts()
-        item[child.nested_key or child.plural] = [_plain_row(child, r, {link, child.key}) for r in child_rows]
-    return item
-
-
-def situation_for(
-    policy: Policy, frames: Frames, entity_name: str, code: str, year: int, options: Mapping[str, object]
-) -> dict[str, Any]:
-    """The ``zhijiao calc`` situation of one entity, with whatever it references (a platform's school)."""
-    entity = policy.entities[entity_name]
-    situation: dict[str, Any] = {"year": year, "options": {k: str(v) for k, v in options.items()}}
-    item = _entity_with_children(policy, frames, entity_name, code)
-    situation[entity.plural] = [item]
-    for variable in entity.inputs:
-        if variable.references and variable.name in item:
-            target = policy.entities[variable.references]
-            referenced = _entity_with_children(policy, frames, target.name, str(item[variable.name]))
-            situation.setdefault(target.plural, []).append(referenced)
-    for top in policy.top_entities():
-        situation.setdefault(top.plural, [])
-    return situation
 
 
 def digest(situation: Mapping[str, Any]) -> str:

@@ -24,10 +24,10 @@ from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
 from zhijiao.fulfilment.applications import check_shown, now
 from zhijiao.fulfilment.bulk_moves import move_all
-from zhijiao.fulfilment.compute import Frames, digest
+from zhijiao.fulfilment.compute import digest
 from zhijiao.fulfilment.entities import CHUNK, EntityIds, Payee, chunks, payees_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
-from zhijiao.fulfilment.situations import Situations
+from zhijiao.fulfilment.situations import Frames, Situations
 from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.models import Platform, School

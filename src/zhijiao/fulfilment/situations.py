@@ -1,6 +1,6 @@
-"""Many entities' situations from one read of the registry, as ``compute.situation_for`` builds each: what a
-release compares with every decision of its batch. ``situation_for`` filters the year's frames once per entity
-(and per child table), a millisecond an award; here each frame is filtered once for all the batch's codes."""
+"""The ``zhijiao calc`` situation of an entity, as the registry holds it: what a decision freezes and what a
+release compares with every decision of its batch. One way to build it, for one entity or many: each of the
+year's frames is filtered once for all the codes asked for (filtering per award cost a millisecond each)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,27 @@ from typing import Any
 
 import polars as pl
 
+from zhijiao.engine.explain import shown
+from zhijiao.engine.inputs import decode
+from zhijiao.engine.model import Entity
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment.compute import Frames, _plain_row
+
+Frames = Mapping[str, pl.DataFrame]
+
+
+def _plain_row(entity: Entity, row: Mapping[str, Any], skip: set[str]) -> dict[str, Any]:
+    """Input values as the situation contract writes them: yuan and rates as JSON numbers, whose shortest
+    decimal form reads back exactly (the engine reads numbers through their text, never as binary floats)."""
+    out: dict[str, Any] = {}
+    for variable in entity.inputs:
+        if variable.name in skip:
+            continue
+        value = row.get(variable.name)
+        value = decode(value, variable.unit)
+        if value is not None:
+            out[variable.name] = shown(value)
+    return out
+
 
 _CODE = "__situation_code"  # the key as text, compared as situation_for compares it (a cast to String)
 
@@ -64,7 +83,7 @@ class Situations:
         return item
 
     def of(self, code: str, year: int, options: Mapping[str, object]) -> dict[str, Any]:
-        """``situation_for(policy, frames, entity_name, code, year, options)``, without filtering the frames."""
+        """The situation of ``code`` (one of the codes these situations were read for) in ``year``."""
         entity = self._entity
         situation: dict[str, Any] = {"year": year, "options": {k: str(v) for k, v in options.items()}}
         item = self._item(entity.name, code)
@@ -76,3 +95,10 @@ class Situations:
         for top in self._policy.top_entities():
             situation.setdefault(top.plural, [])
         return situation
+
+
+def situation_for(
+    policy: Policy, frames: Frames, entity_name: str, code: str, year: int, options: Mapping[str, object]
+) -> dict[str, Any]:
+    """The ``zhijiao calc`` situation of one entity, with whatever it references (a platform's school)."""
+    return Situations(policy, frames, entity_name, [code]).of(code, year, options)
