@@ -20,6 +20,7 @@ from zhijiao.engine.explain import shown
 from zhijiao.engine.policy import Policy
 from zhijiao.language import Lang, say
 
+HELP = "职教政策落实平台 / zhijiao — Wenzhou vocational-education plan 2023–2025 (温政办〔2023〕32号)"
 err = Console(stderr=True, soft_wrap=True)
 LangOption = Annotated[Lang, typer.Option(help="语言 / language")]
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import sys
 
-HELP = "职教政策落实平台 / zhijiao — Wenzhou vocational-education plan 2023–2025 (温政办〔2023〕32号)"
-
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "calc":
         import typer  # noqa: PLC0415 -- see the module's description
 
         from zhijiao.cli.calc import calc  # noqa: PLC0415
+        from zhijiao.cli.common import HELP  # noqa: PLC0415
 
         alone = typer.Typer(name="zhijiao", help=HELP, pretty_exceptions_enable=False)
         alone.callback()(lambda: None)  # a group, so "calc" stays a subcommand as in the whole command line

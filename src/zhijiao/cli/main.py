@@ -7,8 +7,8 @@ import typer
 from zhijiao.cli import policy, registry
 from zhijiao.cli.audit import audit_app
 from zhijiao.cli.calc import calc
+from zhijiao.cli.common import HELP
 from zhijiao.cli.cost import cost
-from zhijiao.cli.entry import HELP
 from zhijiao.cli.examples import examples
 from zhijiao.cli.fulfilment import awards_app
 from zhijiao.cli.report import report
