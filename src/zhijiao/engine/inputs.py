@@ -184,25 +184,27 @@ def _pattern(unit: Unit) -> str:
     return rf"^\d+{fraction}$"
 
 
+_TRIMMED, _VALUE = "__text_", "__value_"  # a table's columns trimmed, and converted, beside the raw ones
+
+
+def _trimmed(variable: Variable) -> pl.Expr:
+    return pl.col(_TRIMMED + variable.name)
+
+
 def _converted(variable: Variable) -> pl.Expr:
     """The column as the engine reads it: trimmed, a blank cell missing, numbers scaled to integers."""
-    trimmed = pl.col(variable.name).str.strip_chars()
-    column = pl.when(trimmed == "").then(None).otherwise(trimmed)
+    column = pl.when(_trimmed(variable) == "").then(None).otherwise(_trimmed(variable))
     if variable.unit.numeric:
         places = max(len(str(variable.unit.scale)) - 1, 0)
-        return (
-            (column.cast(pl.Decimal(38, places), strict=False) * variable.unit.scale)
-            .cast(pl.Int64)
-            .alias(variable.name)
-        )
+        return (column.cast(pl.Decimal(38, places), strict=False) * variable.unit.scale).cast(pl.Int64)
     if variable.unit is Unit.DATE:
-        return column.str.to_date("%Y-%m-%d", strict=False).alias(variable.name)
-    return column.alias(variable.name)
+        return column.str.to_date("%Y-%m-%d", strict=False)
+    return column
 
 
 def _invalid(variable: Variable) -> tuple[pl.Expr, str, str] | None:
     """An expression true where a present value is malformed, and the message for it; None for free text."""
-    column = pl.col(variable.name).str.strip_chars()
+    column = _trimmed(variable)
     if variable.unit.numeric:
         places = len(str(variable.unit.scale)) - 1
         return (
@@ -212,7 +214,7 @@ def _invalid(variable: Variable) -> tuple[pl.Expr, str, str] | None:
         )
     if variable.unit is Unit.DATE:
         return (
-            column.str.to_date("%Y-%m-%d", strict=False).is_null(),
+            pl.col(_VALUE + variable.name).is_null(),  # a present text that did not convert
             "不是日期（应为 YYYY-MM-DD）",
             "is not a date (YYYY-MM-DD)",
         )
@@ -233,7 +235,7 @@ def _checks(entity: Entity, columns: Sequence[str]) -> list[tuple[Variable, pl.E
     for variable in entity.inputs:
         if variable.name not in columns:
             continue
-        column = pl.col(variable.name).str.strip_chars()
+        column = _trimmed(variable)
         missing = column.is_null() | (column == "")
         if variable.required:
             checks.append((variable, missing, "必填项缺失", "is required"))
@@ -243,7 +245,7 @@ def _checks(entity: Entity, columns: Sequence[str]) -> list[tuple[Variable, pl.E
         malformed, zh, en = invalid
         checks.append((variable, ~missing & malformed, zh, en))
         if variable.maximum is not None and variable.unit.numeric:
-            over = ~missing & ~malformed & (_converted(variable) > variable.maximum * variable.unit.scale)
+            over = ~missing & ~malformed & (pl.col(_VALUE + variable.name) > variable.maximum * variable.unit.scale)
             checks.append(
                 (variable, over, f"超过上限 {variable.maximum:,}", f"exceeds the maximum of {variable.maximum:,}")
             )
@@ -268,8 +270,9 @@ def _problems_of(
 def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.DataFrame:
     """A frame from a population table (all columns read as text); raises InputError on any bad row.
 
-    Every check is one column of a single pass that says whether any row fails it; rows are looked at only for
-    a check that failed, so a valid file is read twice (checked, converted), whatever the number of checks."""
+    Each column is trimmed and converted once; every check is then one column of a single pass that says
+    whether any row fails it (reading the trimmed and converted columns), and rows are looked at only for a
+    check that failed, with their values as the file has them."""
     file_where = {"zh": f"文件 {source}", "en": f"file {source}"}
     unknown = sorted(set(table.columns) - set(entity.input_names))
     problems = [Problem(file_where, name, "未知列", "unknown column") for name in unknown]
@@ -281,17 +284,20 @@ def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.Dat
     if problems:
         raise InputError(problems)
     table = table.with_columns(pl.col(c).cast(pl.String) for c, t in table.schema.items() if t != pl.String)
+    present = [v for v in entity.inputs if v.name in table.columns]
+    work = table.with_columns(pl.col(v.name).str.strip_chars().alias(_TRIMMED + v.name) for v in present)
+    work = work.with_columns(_converted(v).alias(_VALUE + v.name) for v in present)
     checks = _checks(entity, table.columns)
     if checks:
-        failed = table.select(condition.any().alias(str(i)) for i, (_, condition, _, _) in enumerate(checks)).row(0)
+        failed = work.select(condition.any().alias(str(i)) for i, (_, condition, _, _) in enumerate(checks)).row(0)
         for check, found in zip(checks, failed, strict=True):
             if found:
-                problems.extend(_problems_of(entity, table, source, check))
+                problems.extend(_problems_of(entity, work, source, check))
     if problems:
         raise InputError(problems[:MAX_REPORTED])
-    present = [v for v in entity.inputs if v.name in table.columns]
+    values = [pl.col(_VALUE + v.name).alias(v.name) for v in present]
     absent = [pl.lit(v.default, dtype=dtype(v.unit)).alias(v.name) for v in entity.inputs if v not in present]
-    return table.select([_converted(v) for v in present] + absent).select(entity.input_names)
+    return work.select(values + absent).select(entity.input_names)
 
 
 # --- checks across records -------------------------------------------------------------------------
