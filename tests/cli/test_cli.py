@@ -200,3 +200,17 @@ def test_a_number_json_does_not_allow_is_refused_not_a_traceback(tmp_path):
     assert "1e999 is not a finite number" in result.stderr
     path.write_text('{"year": 2024, "schools": [{"id": "S1", "students": NaN}]}', encoding="utf-8")
     assert "NaN is not a finite number" in runner.invoke(app, ["calc", str(path), "--lang", "en"]).stderr
+
+
+def test_population_tables_write_formula_looking_ids_as_text(tmp_path):
+    """Issue 14: an id a spreadsheet would run gets a leading quote in the CSV written; plain ids and numbers do not."""
+    (tmp_path / "ents.csv").write_text(
+        'id,county\nE1,鹿城区\n"=HYPERLINK(""http://x"",""y"")",鹿城区\n-5,鹿城区\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["calc", "--enterprises", str(tmp_path / "ents.csv"), "--year", "2024", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    ids = pl.read_csv(out / "enterprises.csv", infer_schema=False)["id"].to_list()
+    assert ids == ["E1", '\'=HYPERLINK("http://x","y")', "-5"]

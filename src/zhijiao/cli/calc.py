@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -109,9 +110,16 @@ def _population(
 def _csv_safe(table: pl.DataFrame) -> pl.DataFrame:
     """Each text column as ``xlsx_text.csv_cell`` writes it: an id or a name from the input file that a
     spreadsheet would run as a formula gets a leading quote (issue 14), without a Python call per row."""
+    text = [name for name, dtype in table.schema.items() if dtype == pl.String]
+    if not text:
+        return table
+    # One cheap anchored scan says which columns hold anything a spreadsheet could take for a formula at all
+    # (ids such as S0001 never do); only those get the full test.
+    starts = f"^{re.escape(CSV_QUOTE)}*{CSV_TRIGGER}"
+    suspect = table.select(pl.col(name).str.contains(starts).any() for name in text).row(0)
     columns = []
-    for name, dtype in table.schema.items():
-        if dtype != pl.String:
+    for name, found in zip(text, suspect, strict=True):
+        if not found:
             continue
         bare = pl.col(name).str.strip_chars_start(CSV_QUOTE)
         formula = bare.str.contains(f"^{CSV_TRIGGER}") & ~bare.str.contains(f"^(?:{CSV_NUMBER})$")
