@@ -18,7 +18,7 @@ import polars as pl
 
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.model import Entity, Variable
-from zhijiao.engine.prepare import prepare
+from zhijiao.engine.prepare import links, prepare
 from zhijiao.engine.units import PrecisionError, Unit, from_scaled, to_scaled
 
 MAX_REPORTED = 50
@@ -171,8 +171,7 @@ def frames_from_situation(entities: Mapping[str, Entity], situation: Mapping[str
         else empty_frame(entities[name])
         for name in entities
     }
-    check_frames(entities, frames)
-    return prepare(entities, frames)  # once, at load: run() then works on integer links
+    return checked(entities, frames)  # prepared once, at load: run() then works on integer links
 
 
 # --- population files ------------------------------------------------------------------------------
@@ -323,30 +322,45 @@ def _orphans(entity: Entity, frame: pl.DataFrame, column: str, target: Entity, o
     ]
 
 
-def check_frames(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:
-    """Unique keys and references that resolve, for every entity; raises InputError. Each entity's checks are
-    one pass that says which of them fail; only a failed one looks at rows."""
+def _check_keys(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:
+    """Every record's key is its own (one pass per entity; rows only when some key repeats)."""
     problems: list[Problem] = []
     for entity in entities.values():
         frame = frames[entity.name]
-        references = [(v.name, v.references) for v in entity.inputs if v.references]
-        if entity.link and entity.parent:
-            references.append((entity.link, entity.parent))
-        orphans = [
-            pl.col(column).is_not_null() & ~pl.col(column).is_in(frames[target][entities[target].key].implode())
-            for column, target in references
-        ]
-        duplicated = [pl.col(entity.key).is_duplicated()] if entity.parent is None else []
-        if frame.is_empty() or not (duplicated or orphans):
-            continue
-        failed = frame.select(c.any().alias(str(i)) for i, c in enumerate([*duplicated, *orphans])).row(0)
-        if duplicated and failed[0]:
+        if (
+            entity.parent is None
+            and not frame.is_empty()
+            and frame.select(pl.col(entity.key).is_duplicated().any()).item()
+        ):
             problems.extend(_duplicates(entity, frame))
-        for (column, target), orphan, found in zip(references, orphans, failed[len(duplicated) :], strict=True):
-            if found:
+    if problems:
+        raise InputError(problems)
+
+
+def _check_references(entities: Mapping[str, Entity], prepared: Mapping[str, pl.DataFrame]) -> None:
+    """Every reference resolves: read from the joins ``prepare`` made anyway, where a reference that did not
+    resolve left its target's row number missing."""
+    problems: list[Problem] = []
+    for entity in entities.values():
+        frame, found = prepared[entity.name], links(entity)
+        if frame.is_empty() or not found:
+            continue
+        orphans = [pl.col(column).is_not_null() & pl.col(alias).is_null() for column, _target, alias in found]
+        failed = frame.select(o.any().alias(str(i)) for i, o in enumerate(orphans)).row(0)
+        for (column, target, _alias), orphan, bad in zip(found, orphans, failed, strict=True):
+            if bad:
                 problems.extend(_orphans(entity, frame, column, entities[target], orphan))
     if problems:
         raise InputError(problems)
+
+
+def checked(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The frames prepared for the engine, once every key is unique and every reference resolves; raises
+    InputError naming every problem. Keys first: a repeated key would multiply the rows that join it."""
+    _check_keys(entities, frames)
+    prepared = prepare(entities, frames)
+    _check_references(entities, prepared)
+    return prepared
 
 
 def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) -> dict[str, pl.DataFrame]:
@@ -377,8 +391,7 @@ def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) 
         frames[name] = frame
     if problems:
         raise InputError(problems[:MAX_REPORTED])
-    check_frames(entities, frames)
-    return prepare(entities, frames)  # once, at load: run() then works on integer links
+    return checked(entities, frames)  # prepared once, at load: run() then works on integer links
 
 
 def check_bounds(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:

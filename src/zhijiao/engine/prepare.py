@@ -63,7 +63,7 @@ def _order(entity: Entity) -> list[pl.Expr]:
     return columns
 
 
-def _links(entity: Entity) -> list[tuple[str, str, str]]:
+def links(entity: Entity) -> list[tuple[str, str, str]]:
     """(column, entity it points at, the row-number column it gets), references first, the parent last."""
     links = [(v.name, v.references, ref_row(v.name)) for v in entity.inputs if v.references]
     if entity.parent and entity.link:
@@ -79,12 +79,13 @@ def _empty(entity: Entity, frame: pl.DataFrame) -> pl.DataFrame:
         variable = entity.input(name)
         enum = variable is not None and variable.choices and dtype == pl.String
         schema[name] = pl.Enum(list(variable.choices)) if enum and variable is not None else dtype
-    schema.update((alias, pl.Int64) for _column, _target, alias in _links(entity))
+    schema.update((alias, pl.Int64) for _column, _target, alias in links(entity))
     return pl.DataFrame(schema=schema)
 
 
 def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The frames with row numbers resolved; references were checked before (check_frames)."""
+    """The frames with row numbers resolved (engine.inputs.checked checks the keys before and the references
+    after: a reference that does not resolve leaves its row number missing)."""
     if is_prepared(frames):
         return dict(frames)
     empty = {name for name in entities if frames[name].is_empty()}
@@ -96,7 +97,7 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
         if entity.name in empty:
             continue
         frame = out[entity.name]
-        for column, target, alias in _links(entity):
+        for column, target, alias in links(entity):
             rows = _rows_of(out[target], entities[target].key).rename({"__target_row": alias})
             frame = frame.join(rows, left_on=column, right_on="__key", how="left", maintain_order="left")
         if entity.parent:

@@ -15,9 +15,8 @@ import polars as pl
 from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
-from zhijiao.engine.inputs import check_bounds, check_frames, dtype
+from zhijiao.engine.inputs import check_bounds, checked, dtype
 from zhijiao.engine.policy import Policy
-from zhijiao.engine.prepare import prepare
 from zhijiao.engine.rules import Period
 from zhijiao.registry.models import (
     County,
@@ -158,9 +157,8 @@ def frames_for_year(session: Session, policy: Policy, period: Period, only: Only
         "platform": _frame(policy, "platform", platforms),
         "platform_certification": _frame(policy, "platform_certification", platform_certifications),
     }
-    check_frames(policy.entities, frames)
     check_bounds(policy.entities, frames)
-    return prepare(policy.entities, frames)
+    return checked(policy.entities, frames)
 
 
 def frames_for_entity(
