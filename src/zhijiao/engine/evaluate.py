@@ -25,6 +25,8 @@ def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
     """Each parent's children are one run of rows (engine.prepare), ending where the parent records: the
     running total at the end of its run less the one at the end of the previous run is the parent's sum."""
     parent, child = frames[f.entity], frames[f.source_entity]
+    if child.is_empty():  # no children: every parent's sum is 0, with no running total to take
+        return parent.with_columns(pl.lit(0, dtype=pl.Int64).alias(f.output))
     ends = parent[children_end(f.source_entity)]
     running = child[f.reads[0]].cast(pl.Int64).fill_null(0).cum_sum()
     # The running total through each parent's last child, which is also the total before the next

@@ -35,8 +35,16 @@ def record_name(entity: Entity, ident: object) -> dict[str, str]:
     return {"zh": f"{entity.label['zh']} {ident}", "en": f"{entity.label['en']} {ident}"}
 
 
+_empty_frames: dict[int, tuple[Entity, pl.DataFrame]] = {}  # immutable, so built once per entity and shared
+
+
 def empty_frame(entity: Entity) -> pl.DataFrame:
-    return pl.DataFrame(schema={v.name: dtype(v.unit) for v in entity.inputs})
+    kept = _empty_frames.get(id(entity))
+    if kept is not None and kept[0] is entity:
+        return kept[1]
+    built = pl.DataFrame(schema={v.name: dtype(v.unit) for v in entity.inputs})
+    _empty_frames[id(entity)] = (entity, built)
+    return built
 
 
 # --- JSON situations -------------------------------------------------------------------------------

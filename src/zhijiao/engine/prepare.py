@@ -71,16 +71,27 @@ def links(entity: Entity) -> list[tuple[str, str, str]]:
     return links
 
 
+# An empty frame never changes, so each entity's is built once per shape of input (a frame is immutable: shared
+# safely). Kept with its entity, whose id then stays its own.
+_empties: dict[int, tuple[Entity, tuple[tuple[str, object], ...], pl.DataFrame]] = {}
+
+
 def _empty(entity: Entity, frame: pl.DataFrame) -> pl.DataFrame:
     """An entity without records, prepared by its schema alone: the same columns and types as the joins and
     sorts below would give, without running them (a single situation leaves most entities empty)."""
+    shape = tuple(frame.schema.items())
+    kept = _empties.get(id(entity))
+    if kept is not None and kept[0] is entity and kept[1] == shape:
+        return kept[2]
     schema: dict[str, pl.DataType | type[pl.DataType]] = {ROW: pl.Int64}
     for name, dtype in frame.schema.items():
         variable = entity.input(name)
         enum = variable is not None and variable.choices and dtype == pl.String
         schema[name] = pl.Enum(list(variable.choices)) if enum and variable is not None else dtype
     schema.update((alias, pl.Int64) for _column, _target, alias in links(entity))
-    return pl.DataFrame(schema=schema)
+    built = pl.DataFrame(schema=schema)
+    _empties[id(entity)] = (entity, shape, built)
+    return built
 
 
 def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
