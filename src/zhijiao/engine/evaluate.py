@@ -7,18 +7,17 @@ difference of running totals at the ends of the children's runs, a lookup a gath
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
-from threading import Lock
 
 import polars as pl
 
+from zhijiao.engine.compiled import compiled
 from zhijiao.engine.graph import RuleGraph
 from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import ParameterSet
 from zhijiao.engine.prepare import children_end, prepare, ref_row
-from zhijiao.engine.rules import Aggregate, Lookup, Period, Rule, RuleContext
+from zhijiao.engine.rules import Aggregate, Lookup, Period
 
 
 def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
@@ -54,44 +53,6 @@ def _lookup(frames: dict[str, pl.DataFrame], f: Lookup) -> pl.DataFrame:
     return frame
 
 
-_COMPILED_KEPT = 64  # policies × options × years × run lengths a server sees in a day, with room
-_compiled_cache: OrderedDict[tuple[object, ...], tuple[RuleGraph, ParameterSet, list[dict[str, list[pl.Expr]]]]]
-_compiled_cache = OrderedDict()
-_compiled_lock = Lock()  # the API calculates in a thread pool
-
-
-def _compiled(
-    graph: RuleGraph,
-    parameters: ParameterSet,
-    options: Mapping[str, OptionValue],
-    period: Period,
-    longest: Mapping[str, int],
-) -> list[dict[str, list[pl.Expr]]]:
-    """Each layer's rule expressions by entity. They depend on the rules, the parameters, the options, the period
-    and the children's longest runs, not on the rows, so a server builds them once and every calculation of the
-    same kind reuses them (a single situation spends as long building them as computing them)."""
-    key = (id(graph), id(parameters), tuple(sorted(options.items())), period, tuple(sorted(longest.items())))
-    with _compiled_lock:
-        kept = _compiled_cache.get(key)
-        if kept is not None and kept[0] is graph and kept[1] is parameters:  # the ids are still these objects'
-            _compiled_cache.move_to_end(key)
-            return kept[2]
-    layers = []
-    for layer in graph.layers:
-        expressions: dict[str, list[pl.Expr]] = defaultdict(list)
-        for formula in layer:
-            if isinstance(formula, Rule):
-                ctx = RuleContext(formula, parameters, options, period, longest.get(formula.entity))
-                expressions[formula.entity].append(formula.build(ctx))
-        layers.append(dict(expressions))
-    # Kept with the graph and parameters themselves: while an entry lives, no other object can take their ids.
-    with _compiled_lock:
-        _compiled_cache[key] = (graph, parameters, layers)
-        if len(_compiled_cache) > _COMPILED_KEPT:
-            _compiled_cache.popitem(last=False)
-    return layers
-
-
 def evaluate(
     entities: Mapping[str, Entity],
     graph: RuleGraph,
@@ -103,15 +64,23 @@ def evaluate(
     """Every output of every entity, as columns added to the (prepared) input frames."""
     data = prepare(entities, frames)
     longest = {e.name: _longest_run(data[e.parent], e.name) for e in entities.values() if e.parent}
-    compiled = _compiled(graph, parameters, options, period, longest)
-    for layer, expressions in zip(graph.layers, compiled, strict=True):
+    plan = compiled(graph, parameters, options, period, longest)
+    empty = {name: frame.schema for name, frame in data.items() if frame.is_empty()}
+    done = plan.known_empty(data)  # entities without records, evaluated before: their outputs are known
+    data.update(done)
+    for layer, expressions in zip(graph.layers, plan.layers, strict=True):
         for formula in layer:
+            if formula.entity in done:
+                continue
             if isinstance(formula, Aggregate):
                 data[formula.entity] = _aggregate(data, formula)
             elif isinstance(formula, Lookup):
                 data[formula.entity] = _lookup(data, formula)
         for entity, exprs in expressions.items():
+            if entity in done:
+                continue
             # A shift leaves its column in two pieces; joined again (only those columns are copied), the
             # layers above and the sums over children read it at full speed.
             data[entity] = data[entity].with_columns(exprs).rechunk()
+    plan.remember_empty(empty, data)
     return data
