@@ -214,3 +214,56 @@ def test_population_tables_write_formula_looking_ids_as_text(tmp_path):
     assert result.exit_code == 0, result.output
     ids = pl.read_csv(out / "enterprises.csv", infer_schema=False)["id"].to_list()
     assert ids == ["E1", '\'=HYPERLINK("http://x","y")', "-5"]
+
+
+def test_parquet_columns_are_checked_as_the_types_they_are(tmp_path):
+    """Issue 15: typed Parquet columns are taken as they are — exact integers and decimals, with the same
+    refusals as text (negative, too many places, too large) — and give what the same values as text give."""
+    values = {
+        "id": ["S1", "S2"],
+        "county": ["瑞安市", "市直属"],
+        "school_type": ["secondary", "higher"],
+        "ownership": ["public", "public"],
+        "sponsor": ["county", "city"],
+        "double_high": ["provincial", "national"],
+    }
+    typed = pl.DataFrame(values | {"students": [1200, 5000]}).with_columns(
+        pl.Series("base_appropriation_per_student", ["10000", "20000.50"]).cast(pl.Decimal(38, 2))
+    )
+    typed.write_parquet(tmp_path / "typed.parquet")
+    pl.DataFrame(
+        values | {"students": ["1200", "5000"], "base_appropriation_per_student": ["10000", "20000.5"]}
+    ).write_csv(tmp_path / "text.csv")
+    for name in ("typed.parquet", "text.csv"):
+        result = runner.invoke(
+            app, ["calc", "--schools", str(tmp_path / name), "--year", "2024", "--out", str(tmp_path / name[:4])]
+        )
+        assert result.exit_code == 0, result.output
+    assert pl.read_csv(tmp_path / "type" / "schools.csv").equals(pl.read_csv(tmp_path / "text" / "schools.csv"))
+    bad = typed.with_columns(
+        pl.Series("students", [-1, 2**62]),
+        pl.Series("base_appropriation_per_student", ["1.005", "2"]).cast(pl.Decimal(38, 3)),
+    )
+    bad.write_parquet(tmp_path / "bad.parquet")
+    refused = runner.invoke(
+        app,
+        [
+            "calc",
+            "--schools",
+            str(tmp_path / "bad.parquet"),
+            "--year",
+            "2024",
+            "--out",
+            str(tmp_path / "bad"),
+            "--lang",
+            "en",
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "row 1 (S1) students: expected a non-negative number" in refused.stderr
+    assert "row 2 (S2) students" in refused.stderr
+    assert (
+        "row 1 (S1) base_appropriation_per_student: expected a non-negative number with at most 2 decimal places"
+        in refused.stderr
+    )
+    assert not (tmp_path / "bad").exists()

@@ -235,18 +235,54 @@ def _invalid(variable: Variable) -> tuple[pl.Expr, str, str] | None:
     return None
 
 
-def _checks(entity: Entity, columns: Sequence[str]) -> list[tuple[Variable, pl.Expr, str, str]]:
+def _typed(variable: Variable, column_type: pl.DataType) -> bool:
+    """Whether a typed (Parquet) column already holds what the variable needs, exactly: integers or decimals
+    of no more places for a number, dates for a date. Any other column is read as its text."""
+    if variable.unit.numeric:
+        places = len(str(variable.unit.scale)) - 1
+        decimal = isinstance(column_type, pl.Decimal) and (column_type.scale or 0) <= places
+        return column_type.is_integer() or decimal
+    return variable.unit is Unit.DATE and column_type == pl.Date
+
+
+def _typed_value(variable: Variable, column_type: pl.DataType) -> pl.Expr:
+    column = pl.col(variable.name)
+    if not variable.unit.numeric:
+        return column
+    if column_type.is_integer():  # 64-bit integers wrap silently: a value too large to scale is missing
+        too_large = column > (2**63 - 1) // variable.unit.scale
+        return pl.when(too_large).then(None).otherwise(column.cast(pl.Int64, strict=False) * variable.unit.scale)
+    return (column * variable.unit.scale).cast(pl.Int64, strict=False)  # exact: no more places than the unit
+
+
+def _typed_invalid(variable: Variable) -> tuple[pl.Expr, str, str] | None:
+    if not variable.unit.numeric:
+        return None  # a date column holds only dates
+    places = len(str(variable.unit.scale)) - 1
+    value = pl.col(_VALUE + variable.name)
+    return (
+        value.is_null() | (value < 0),  # negative, or too large for 64 bits once scaled
+        f"应为不小于0、最多{places}位小数的数字",
+        f"expected a non-negative number with at most {places} decimal places",
+    )
+
+
+def _checks(entity: Entity, typed: set[str], columns: Sequence[str]) -> list[tuple[Variable, pl.Expr, str, str]]:
     """Every check of a population table: a condition true on each bad row, with its message, in the order
     the problems are reported (by column, then required, malformed, over the maximum)."""
     checks = []
     for variable in entity.inputs:
         if variable.name not in columns:
             continue
-        column = _trimmed(variable)
-        missing = column.is_null() | (column == "")
+        if variable.name in typed:
+            missing = pl.col(variable.name).is_null()
+            invalid = _typed_invalid(variable)
+        else:
+            column = _trimmed(variable)
+            missing = column.is_null() | (column == "")
+            invalid = _invalid(variable)
         if variable.required:
             checks.append((variable, missing, "必填项缺失", "is required"))
-        invalid = _invalid(variable)
         if invalid is None:
             continue
         malformed, zh, en = invalid
@@ -275,7 +311,8 @@ def _problems_of(
 
 
 def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.DataFrame:
-    """A frame from a population table (all columns read as text); raises InputError on any bad row.
+    """A frame from a population table (text columns, or a Parquet file's typed ones); raises InputError on any
+    bad row.
 
     Each column is trimmed and converted once; every check is then one column of a single pass that says
     whether any row fails it (reading the trimmed and converted columns), and rows are looked at only for a
@@ -290,11 +327,20 @@ def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.Dat
     )
     if problems:
         raise InputError(problems)
-    table = table.with_columns(pl.col(c).cast(pl.String) for c, t in table.schema.items() if t != pl.String)
     present = [v for v in entity.inputs if v.name in table.columns]
-    work = table.with_columns(pl.col(v.name).str.strip_chars().alias(_TRIMMED + v.name) for v in present)
-    work = work.with_columns(_converted(v).alias(_VALUE + v.name) for v in present)
-    checks = _checks(entity, table.columns)
+    typed = {v.name for v in present if _typed(v, table.schema[v.name])}
+    # A typed column the variable cannot take as it is (a float, a decimal with more places) is read as text,
+    # so one set of checks speaks for every format.
+    table = table.with_columns(
+        pl.col(c).cast(pl.String) for c, t in table.schema.items() if t != pl.String and c not in typed
+    )
+    text = [v for v in present if v.name not in typed]
+    work = table.with_columns(pl.col(v.name).str.strip_chars().alias(_TRIMMED + v.name) for v in text)
+    work = work.with_columns(
+        (_typed_value(v, table.schema[v.name]) if v.name in typed else _converted(v)).alias(_VALUE + v.name)
+        for v in present
+    )
+    checks = _checks(entity, typed, table.columns)
     if checks:
         failed = work.select(condition.any().alias(str(i)) for i, (_, condition, _, _) in enumerate(checks)).row(0)
         for check, found in zip(checks, failed, strict=True):
@@ -419,7 +465,7 @@ def check_bounds(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFra
 
 
 def read_table(path: str) -> pl.DataFrame:
-    """A CSV or Parquet file with every column as text, so one validation path serves both."""
+    """A CSV file with every column as text, or a Parquet file with its own column types."""
     try:
         return _read(path)
     except (OSError, pl.exceptions.ComputeError) as error:
@@ -429,8 +475,7 @@ def read_table(path: str) -> pl.DataFrame:
 
 def _read(path: str) -> pl.DataFrame:
     if path.endswith(".parquet"):
-        table = pl.read_parquet(path)
-        return table.with_columns(pl.col(c).cast(pl.String) for c in table.columns)
+        return pl.read_parquet(path)  # typed columns are checked as they are (frame_from_table)
     return pl.read_csv(path, infer_schema=False)
 
 
