@@ -11,9 +11,12 @@ import ctypes
 import hashlib
 import json
 import os
+import subprocess
 import sys
+import time
 from array import array
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +147,73 @@ def others_cpu_share(before: tuple[float, float], after: tuple[float, float], se
     """Share of the machine's CPUs that other processes kept busy during ``seconds`` (noise indicator)."""
     busy = (after[0] - before[0]) - (after[1] - before[1])
     return max(busy, 0.0) / (seconds * (os.cpu_count() or 1)) if seconds > 0 else 0.0
+
+
+def wait_for_quiet(max_noise: float, timeout: float = 300.0) -> None:
+    """Wait (up to ``timeout`` s) until other processes use at most ``max_noise`` of the CPUs for 2 s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        before = cpu_counters()
+        time.sleep(2)
+        others = others_cpu_share(before, cpu_counters(), 2.0)
+        if others <= max_noise or time.monotonic() > deadline:
+            return
+        print(f"  waiting: other processes use {others:.0%} of the CPUs", flush=True)
+        time.sleep(8)
+
+
+@dataclass(frozen=True)
+class Spawned:
+    stdout: str
+    peak_rss: int  # bytes: the child's own peak RSS (``os.wait4``), as /usr/bin/time reports it
+    wall: float  # seconds from start to exit, as /usr/bin/time reports them
+    cpu: float  # the child's user + system CPU seconds
+    code: int
+
+
+def spawn(command: list[str], env: Mapping[str, str] | None = None, cwd: Path = HERE, *, check: bool = True) -> Spawned:
+    """Run a child to its end and measure it as a whole process."""
+    environment = {**os.environ, **(env or {})}
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=cwd, text=True, env=environment)
+    assert child.stdout is not None
+    stdout = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if check and child.returncode:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {child.returncode}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Spawned(stdout, usage.ru_maxrss * 1024, wall, cpu, child.returncode)
+
+
+def others_cpu_during(
+    before: tuple[float, float], after: tuple[float, float], seconds: float, child_cpu: float
+) -> float:
+    """Share of the CPUs that processes other than this one and its measured child kept busy."""
+    return others_cpu_share(before, (after[0] - child_cpu, after[1]), seconds)
+
+
+RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def write_section(path: Path, name: str, text: str, header: str) -> None:
+    """Put ``text`` between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` inside the results markers of
+    ``path`` (created with ``header`` when missing), leaving the other sections as they are."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    document = path.read_text(encoding="utf-8") if path.exists() else f"{header}\n{RESULTS_START}\n{RESULTS_END}\n"
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in document and end in document:
+        document = document[: document.index(start)] + block + document[document.index(end) + len(end) :]
+    else:
+        document = document.replace(RESULTS_END, f"{block}\n\n{RESULTS_END}")
+    path.write_text(document, encoding="utf-8")
+
+
+def git(*args: str) -> str:
+    """Read-only git queries (the commit of the engine measured)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return done.stdout.strip()

@@ -3,9 +3,11 @@
 Written once per size as Parquet files in benchmarks/data/<N>/, one per entity of the policy package,
 with exactly the entity's input columns and the engine's dtypes (money as Int64 fen, FTE as Int64
 hundredths, counts as Int64, dates as Date, codes and ids as String). Every method reads these files,
-so all three compute on the same population. Runs in the benchmark venv (needs numpy):
+so all three compute on the same population. With ``--files``, the same population also as the input
+files of ``zhijiao calc`` (money in yuan with two decimals): benchmarks/data/<N>/files-csv/<plural>.csv
+and files-parquet/<plural>.parquet (process_bench.py). Runs in the benchmark venv (needs numpy):
 
-    benchmarks/.venv-openfisca/bin/python benchmarks/generate.py --sizes 10000 100000 1000000
+    benchmarks/.venv-openfisca/bin/python benchmarks/generate.py --sizes 10000 100000 1000000 [--files]
 """
 
 from __future__ import annotations
@@ -154,13 +156,54 @@ def ensure(size: int, *, force: bool = False) -> Path:
     return folder
 
 
+FILE_FORMATS = ("csv", "parquet")
+
+
+def file_path(size: int, file_format: str, entity: str) -> Path:
+    """The population as a user hands it to ``zhijiao calc``: benchmarks/data/<N>/files-<fmt>/<plural>.<fmt>."""
+    return data_dir(size) / f"files-{file_format}" / f"{_PLURALS[entity]}.{file_format}"
+
+
+_PLURALS = {e.name: e.plural for e in ENTITIES}
+
+
+def user_frame(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """One entity's frame in the units people write: money in yuan with two decimals (Decimal), FTE in
+    full-time equivalents with two decimals, counts as integers, dates as dates, codes and ids as text."""
+    entity = next(e for e in ENTITIES if e.name == name)
+    scaled = {v.name: v.unit.scale for v in entity.inputs if v.unit.value in {"yuan", "rate", "fte"}}
+    return frame.with_columns(
+        pl.col(c).cast(pl.Decimal(38, len(str(k)) - 1)) / pl.lit(k, dtype=pl.Decimal(38, 0)) for c, k in scaled.items()
+    )
+
+
+def ensure_files(size: int, *, force: bool = False) -> None:
+    """The same population as the Parquet frames, in the units of the input files: CSV and Parquet."""
+    folder = ensure(size, force=force)
+    paths = [file_path(size, fmt, name) for fmt in FILE_FORMATS for name in ENTITY_NAMES]
+    if not force and all(p.exists() for p in paths):
+        return
+    started = time.perf_counter()
+    for name in ENTITY_NAMES:
+        frame = user_frame(name, pl.read_parquet(folder / f"{name}.parquet"))
+        for fmt in FILE_FORMATS:
+            path = file_path(size, fmt, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "csv":
+                frame.write_csv(path)
+            else:
+                frame.write_parquet(path)
+    print(f"wrote the input files for N={size:,} in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--force", action="store_true", help="regenerate even if the files exist")
+    parser.add_argument("--files", action="store_true", help="also the input files of zhijiao calc (CSV, Parquet)")
     args = parser.parse_args()
     for size in args.sizes:
-        ensure(size, force=args.force)
+        (ensure_files if args.files else ensure)(size, force=args.force)
 
 
 if __name__ == "__main__":

@@ -75,17 +75,23 @@ def _rows(keys: pl.Series, ids: pl.Series) -> Array:
     return joined["row"].to_numpy()
 
 
-def _certs(frame: pl.DataFrame, owners: pl.Series, link: str) -> dict[str, Array]:
+def _certs(frame: pl.DataFrame, owners: pl.Series, link: str, rows: Array | None = None) -> dict[str, Array]:
     return {
-        "owner": _rows(frame[link], owners),
+        "owner": _rows(frame[link], owners) if rows is None else rows,
         "level": _coded(frame, "level", LEVELS).astype(np.int64),
         "date": frame["date"].cast(pl.Int32).to_numpy().astype(np.int64),
     }
 
 
 def load(folder: Path) -> Population:
-    frames = {name: pl.read_parquet(folder / f"{name}.parquet") for name in _FILES}
+    return from_frames({name: pl.read_parquet(folder / f"{name}.parquet") for name in _FILES})
+
+
+def from_frames(frames: dict[str, pl.DataFrame], links: dict[str, Array] | None = None) -> Population:
+    """Arrays from one frame per entity in the engine's dtypes (Int64 fen, Date, String codes and ids);
+    ``links``: the rows of each entity's link target when the caller resolved them already."""
     school = frames["school"]
+    links = links or {}
     arrays: dict[str, Array] = {c: _coded(school, c, CODES[c]) for c in _SCHOOL_CODES}
     for column in _SCHOOL_NUMBERS:
         arrays[column] = school[column].fill_null(0).to_numpy().astype(np.int64)
@@ -93,9 +99,21 @@ def load(folder: Path) -> Population:
     return Population(
         school=arrays,
         enterprise_county=_coded(frames["enterprise"], "county", CODES["county"]),
-        enterprise_cert=_certs(frames["enterprise_certification"], frames["enterprise"]["id"], "enterprise_id"),
-        platform_school=_rows(frames["platform"]["school_id"], school["id"]),
-        platform_cert=_certs(frames["platform_certification"], frames["platform"]["id"], "platform_id"),
+        enterprise_cert=_certs(
+            frames["enterprise_certification"],
+            frames["enterprise"]["id"],
+            "enterprise_id",
+            links.get("enterprise_certification"),
+        ),
+        platform_school=links["platform"]
+        if "platform" in links
+        else _rows(frames["platform"]["school_id"], school["id"]),
+        platform_cert=_certs(
+            frames["platform_certification"],
+            frames["platform"]["id"],
+            "platform_id",
+            links.get("platform_certification"),
+        ),
     )
 
 

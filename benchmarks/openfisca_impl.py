@@ -60,7 +60,11 @@ def _slots(cert: dict[str, Array], owners: int, slots: int, prefix: str) -> dict
 
 
 def load(folder: Path) -> Prepared:
-    pop = numpy_impl.load(folder)
+    return from_population(numpy_impl.load(folder))
+
+
+def from_population(pop: numpy_impl.Population) -> Prepared:
+    """The arrays ``set_input`` takes, from the population as integer arrays."""
     s = pop.school
     n = int(s["n"])
     if not len(pop.enterprise_county) == len(pop.platform_school) == n:

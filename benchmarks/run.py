@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import BENCH_PYTHON, HERE, OUTPUTS, PROJECT_PYTHON, TOTALS, YEAR, cpu_counters, others_cpu_share
+from common import BENCH_PYTHON, HERE, OUTPUTS, PROJECT_PYTHON, TOTALS, YEAR, git, spawn, wait_for_quiet
 
 METHODS = ("zhijiao", "zhijiao-prepared", "numpy", "openfisca")
 FULL_SIZES = (10_000, 100_000, 1_000_000)
@@ -39,16 +39,9 @@ EAGER_JEMALLOC = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 
 def _spawn(command: list[str], env: dict[str, str] | None = None) -> tuple[str, int]:
-    """Run a child; its stdout and its own peak RSS in bytes (wait4 reports it for that child alone)."""
-    environment = {**os.environ, **(env or {})}
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=HERE, text=True, env=environment)
-    assert child.stdout is not None
-    stdout = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"{' '.join(command)} failed with exit code {child.returncode}")
-    return stdout, usage.ru_maxrss * 1024
+    """Run a child; its stdout and its own peak RSS in bytes (common.spawn)."""
+    done = spawn(command, env)
+    return done.stdout, done.peak_rss
 
 
 def measure(method: str, size: int, repeats: int, max_noise: float = 1.0, retries: int = 0) -> dict[str, Any]:
@@ -78,19 +71,6 @@ def measure(method: str, size: int, repeats: int, max_noise: float = 1.0, retrie
     times = ", ".join(f"{t:.3f}" for t in result["times"])
     print(f"  {method:<9} N={size:>9,}  best {result['best']:.4f} s  (runs: {times})", flush=True)
     return result
-
-
-def wait_for_quiet(max_noise: float, timeout: float = 300.0) -> None:
-    """Wait (up to ``timeout`` s) until other processes use at most ``max_noise`` of the CPUs for 2 s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        before = cpu_counters()
-        time.sleep(2)
-        others = others_cpu_share(before, cpu_counters(), 2.0)
-        if others <= max_noise or time.monotonic() > deadline:
-            return
-        print(f"  waiting: other processes use {others:.0%} of the CPUs", flush=True)
-        time.sleep(8)
 
 
 def _seconds(value: float) -> str:
@@ -223,8 +203,8 @@ def environment(results: list[dict[str, Any]]) -> list[str]:
     threads = next((r["threads"] for r in results if "threads" in r), "?")
     listed = ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
     loads = [x for r in results for x in r["load_average"]]
-    commit = _git("rev-parse", "--short", "HEAD")
-    dirty = " (+ uncommitted changes under src/)" if _git("status", "--porcelain", "--", "src") else ""
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = " (+ uncommitted changes under src/)" if git("status", "--porcelain", "--", "src") else ""
     today = dt.datetime.now(dt.UTC).date().isoformat()
     return [
         (
@@ -235,15 +215,6 @@ def environment(results: list[dict[str, Any]]) -> list[str]:
         ),
         "",
     ]
-
-
-def _git(*args: str) -> str:
-    """Read-only git queries (commit of the engine measured)."""
-    try:
-        done = subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return done.stdout.strip()
 
 
 def report(results: list[dict[str, Any]]) -> tuple[str, bool]:

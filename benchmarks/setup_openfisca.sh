@@ -12,5 +12,5 @@ if ! command -v "$PYTHON" >/dev/null; then PYTHON=python3; fi
     || { echo "needs Python 3.11 (set PYTHON=...)" >&2; exit 1; }
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    openfisca-core==46.0.1 numpy==2.4.6 polars==2.1.0 pyyaml==6.0.4
+    "openfisca-core[web-api]==46.0.1" numpy==2.4.6 polars==2.1.0 pyyaml==6.0.4
 "$VENV/bin/python" -c 'import openfisca_core, numpy, polars; print("benchmark venv ready:", numpy.__version__, polars.__version__)'
