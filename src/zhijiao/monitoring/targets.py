@@ -29,6 +29,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.money import yuan
 from zhijiao.monitoring.measures import CITY, MEASURES, Figure, Figures
 from zhijiao.registry.models import SchoolYear
+from zhijiao.registry.snapshot import cached
 
 FIRST_YEAR = 2023
 SHARE_PLACES = Decimal("0.0001")
@@ -116,13 +117,28 @@ def _share(value: Decimal | None, whole: Decimal | None) -> Decimal | None:
 
 
 def _rows(session: Session, policy: Policy, year: int, counties: list[str]) -> list[Progress]:
-    """Every target for the city and each of ``counties``: per target, the city's row, then the counties'."""
+    """Every target for the city and each of ``counties``: per target, the city's row, then the counties'.
+
+    Each target reads the whole registry for the year and the years before it, so the rows are kept per version
+    of the data (``registry.snapshot.cached``); the targets and dashboard pages ask for them several times."""
+    key = ("targets", year, tuple(counties))
+    return list(cached(session, key, policy, lambda: _computed_rows(session, policy, year, counties)))
+
+
+def _figures(session: Session, policy: Policy, target: str, year: int) -> Figures:
+    """One target's measure in one year, kept as well: a page's years, counties and histories ask again."""
+    return cached(session, ("measure", target, year), policy, lambda: MEASURES[target](session, year))
+
+
+def _computed_rows(session: Session, policy: Policy, year: int, counties: list[str]) -> list[Progress]:
     out: list[Progress] = []
     for spec in policy.metadata["targets"]:
-        measure = MEASURES[spec["id"]]
+        target = spec["id"]
         unit, goal, label = spec["unit"], _goal(spec), dict(spec["indicator"])
-        now: Figures = measure(session, year)
-        history = {y: measure(session, y) for y in range(FIRST_YEAR, year)} if _needs_history(spec) else {}
+        now = _figures(session, policy, target, year)
+        history = (
+            {y: _figures(session, policy, target, y) for y in range(FIRST_YEAR, year)} if _needs_history(spec) else {}
+        )
         city_value = _value(unit, now.city)
         for scope in [CITY, *counties]:
             value = _value(unit, now.of(scope))

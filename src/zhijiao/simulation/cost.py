@@ -16,7 +16,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.engine.reform import Reform
 from zhijiao.engine.rules import Period
 from zhijiao.money import yuan
-from zhijiao.registry.snapshot import frames_for_year
+from zhijiao.registry.snapshot import cached, frames_for_year
 from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 from zhijiao.xlsx_text import keep_text
 
@@ -45,8 +45,15 @@ def cost_for_year(
     session: Session, policy: Policy, year: int, *, options: Mapping[str, object] | None = None,
     reform: Reform | None = None,
 ) -> Comparison:  # fmt: skip
-    frames = frames_for_year(session, policy, Period(year))
-    return compare(policy, frames, Period(year), options, reform)
+    if reform is None and not options:  # the year's baseline: what the dashboard, reports and API show
+        return cached(session, ("cost", year), policy, lambda: _compared(session, policy, year, None, None))
+    return _compared(session, policy, year, options, reform)
+
+
+def _compared(
+    session: Session, policy: Policy, year: int, options: Mapping[str, object] | None, reform: Reform | None
+) -> Comparison:
+    return compare(policy, frames_for_year(session, policy, Period(year)), Period(year), options, reform)
 
 
 def table(comparison: Comparison, dimension: str) -> CostTable:

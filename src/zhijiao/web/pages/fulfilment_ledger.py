@@ -20,7 +20,7 @@ from zhijiao.fulfilment import clawback, corrections, labels, queries
 from zhijiao.fulfilment.clawback import clawback_choice
 from zhijiao.fulfilment.correction_queries import correction_rows, waiting_by_payment
 from zhijiao.fulfilment.ledger_workbook import ledger_workbook
-from zhijiao.fulfilment.obligations import MEASURES, obligations, statement, totals
+from zhijiao.fulfilment.obligations import MEASURES, Line, obligations, statement, totals
 from zhijiao.fulfilment.obligations_xlsx import write_obligations
 from zhijiao.fulfilment.statements import obligations_year, reachable_payee
 from zhijiao.fulfilment.states import CorrectionStatus
@@ -39,6 +39,7 @@ from zhijiao.http.params import (
 )
 from zhijiao.language import Lang, say
 from zhijiao.registry.queries import years_with_data
+from zhijiao.registry.snapshot import cached
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
 
@@ -61,12 +62,19 @@ def ledger_filter(db: Session, policy: Policy, user: Principal, request: Request
     )
 
 
+def _obligations(db: Session, policy: Policy, year: int, county_code: str | None) -> list[Line]:
+    """The year's obligations, kept per version of the data: they run the engine over the whole registry and
+    look up each entitlement's payee, far more than one page view should pay each time."""
+    key = ("obligations", year, county_code)
+    return cached(db, key, policy, lambda: obligations(db, policy, year, county_code=county_code))
+
+
 @router.get("/ledger")
 def ledger(request: Request, db: Db, policy: PolicyDep, user: Principal = require(Permission.view_ledger)) -> Response:
     chosen = ledger_filter(db, policy, user, request)
     found = queries.ledger(db, user.scope, chosen)
     year = obligations_year(db, policy, chosen.year)
-    lines = obligations(db, policy, year, county_code=user.scope.county_code) if year else []
+    lines = _obligations(db, policy, year, user.scope.county_code) if year else []
     rows = found.rows
     pending = correction_rows(db, user.scope)
     option = policy.options.options[clawback.OPTION]
