@@ -149,20 +149,25 @@ class Verification:
         return self.first_break is None
 
 
-def _records(session: Session) -> Generator[AuditRecord]:
-    """Every record in order, streamed; the cursor is closed even when the walk stops at a break."""
-    records = session.scalars(select(AuditRecord).order_by(AuditRecord.id).execution_options(yield_per=1000))
+_COLUMNS = list(AuditRecord.__table__.columns)  # every column: each is checked against the hash
+
+
+def _records(session: Session) -> Generator[Any]:
+    """Every record in order as plain rows (an object per record was half the walk's time), streamed; the cursor
+    is closed even when the walk stops at a break."""
+    query = select(*_COLUMNS).order_by(AuditRecord.id).execution_options(yield_per=1000)
+    records = session.execute(query)
     try:
         yield from records
     finally:
         records.close()
 
 
-def _stored_at(entry: AuditRecord) -> str:
+def _stored_at(entry: Any) -> str:  # noqa: ANN401 -- a record or its row
     return aware(entry.at).astimezone(dt.UTC).isoformat()
 
 
-def _columns_match(entry: AuditRecord, payload: dict[str, Any]) -> bool:
+def _columns_match(entry: Any, payload: dict[str, Any]) -> bool:  # noqa: ANN401 -- a record or its row
     return (
         payload.get("id", entry.id) == entry.id  # the first format has no id: see the module docstring
         and payload.get("at") == _stored_at(entry)
@@ -183,7 +188,7 @@ def verify(session: Session) -> Verification:
         walk.close()
 
 
-def _walk(walk: Iterator[AuditRecord]) -> Verification:
+def _walk(walk: Iterator[Any]) -> Verification:
     expected_prev = GENESIS
     count = 0
     for entry in walk:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment.compute import entitlements_of, registry_result
-from zhijiao.fulfilment.entities import find_payee, payee_of, payer_of
+from zhijiao.fulfilment.compute import Entitled, entitlements_of, registry_result
+from zhijiao.fulfilment.entities import Payee, find_payees, payees_of, payer_of
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry
 from zhijiao.fulfilment.states import CLOSED
 from zhijiao.registry.models import County
@@ -39,6 +39,15 @@ def _county_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(County.code, County.name)).all())
 
 
+def _payees_by_code(session: Session, items: list[Entitled]) -> dict[str, dict[str, Payee]]:
+    """The payee of every entitlement, by kind and code: one query per kind, not one per entitlement (tens of
+    thousands a year at scale)."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        wanted[item.entitlement.entity].append(item.entity_code)
+    return {kind: find_payees(session, kind, codes) for kind, codes in wanted.items()}
+
+
 def obligations(session: Session, policy: Policy, year: int, *, county_code: str | None = None) -> list[Line]:
     """One line per (payer, article, county) of ``year``; ``county_code`` limits to one county's entities."""
     names = _county_names(session)
@@ -50,8 +59,10 @@ def obligations(session: Session, policy: Policy, year: int, *, county_code: str
             lines[key] = Line(payer, article, names.get(code, code), year)
         return lines[key]
 
-    for item in entitlements_of(registry_result(session, policy, year)):
-        payee = find_payee(session, item.entitlement.entity, item.entity_code)
+    items = entitlements_of(registry_result(session, policy, year))
+    payees_by_code = _payees_by_code(session, items)
+    for item in items:
+        payee = payees_by_code[item.entitlement.entity][item.entity_code]
         if county_code and payee.county_code != county_code:
             continue
         payer, _ = payer_of(policy, payee, item.entitlement)
@@ -65,8 +76,10 @@ def obligations(session: Session, policy: Policy, year: int, *, county_code: str
     )
     if county_code:
         approved = approved.where(Application.county_code == county_code)
-    for application, amount in session.execute(approved):
-        payee = payee_of(session, application.school_id, application.enterprise_id, application.platform_id)
+    rows = session.execute(approved).all()
+    payees = payees_of(session, [(a.school_id, a.enterprise_id, a.platform_id) for a, _amount in rows])
+    for application, amount in rows:
+        payee = payees[application.school_id, application.enterprise_id, application.platform_id]
         payer, _ = payer_of(policy, payee, policy.entitlements_by_id[application.entitlement])
         line(payer, application.article, application.county_code).amounts["approved"] += amount
 
