@@ -29,22 +29,25 @@ class Compiled:
     graph: RuleGraph
     parameters: ParameterSet
     layers: list[dict[str, list[pl.Expr]]]
-    empty: dict[str, tuple[pl.Schema, pl.DataFrame]] = field(default_factory=dict)  # input schema, outputs
+    # An empty entity's prepared frame (engine.prepare shares one per entity) and its evaluated frame.
+    empty: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = field(default_factory=dict)
 
     def known_empty(self, prepared: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-        """The evaluated frames of the entities without records whose outputs an earlier calculation found."""
+        """The evaluated frames of the entities without records whose outputs an earlier calculation found: for
+        the very frame it was given (an identity test costs nothing; comparing schemas cost a third of a
+        calculation)."""
         known = {}
         for name, frame in prepared.items():
             kept = self.empty.get(name)
-            if frame.is_empty() and kept is not None and kept[0] == frame.schema:
+            if kept is not None and kept[0] is frame:
                 known[name] = kept[1]
         return known
 
-    def remember_empty(self, inputs: Mapping[str, pl.Schema], evaluated: Mapping[str, pl.DataFrame]) -> None:
-        """Keeps the outputs of the entities that had no records (``inputs``: their prepared schemas)."""
+    def remember_empty(self, inputs: Mapping[str, pl.DataFrame], evaluated: Mapping[str, pl.DataFrame]) -> None:
+        """Keeps the outputs of the entities that had no records (``inputs``: their prepared frames)."""
         with _lock:
-            for name, schema in inputs.items():
-                self.empty.setdefault(name, (schema, evaluated[name]))
+            for name, frame in inputs.items():
+                self.empty[name] = (frame, evaluated[name])
 
 
 _cache: OrderedDict[tuple[object, ...], Compiled] = OrderedDict()

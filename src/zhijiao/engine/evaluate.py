@@ -39,6 +39,8 @@ def _aggregate(frames: dict[str, pl.DataFrame], f: Aggregate) -> pl.DataFrame:
 
 def _longest_run(parent: pl.DataFrame, child: str) -> int:
     """The most children any one parent has."""
+    if parent.is_empty():
+        return 0
     ends = parent[children_end(child)]
     longest = (ends - ends.shift(1, fill_value=0)).max()
     return longest if isinstance(longest, int) else 0
@@ -65,7 +67,7 @@ def evaluate(
     data = prepare(entities, frames)
     longest = {e.name: _longest_run(data[e.parent], e.name) for e in entities.values() if e.parent}
     plan = compiled(graph, parameters, options, period, longest)
-    empty = {name: frame.schema for name, frame in data.items() if frame.is_empty()}
+    empty = {name: frame for name, frame in data.items() if frame.is_empty()}
     done = plan.known_empty(data)  # entities without records, evaluated before: their outputs are known
     data.update(done)
     for layer, expressions in zip(graph.layers, plan.layers, strict=True):

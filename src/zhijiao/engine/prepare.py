@@ -10,7 +10,7 @@ parent without sorting again. A parent then records where its children's run of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
@@ -76,7 +76,7 @@ def links(entity: Entity) -> list[tuple[str, str, str]]:
 _empties: dict[int, tuple[Entity, tuple[tuple[str, object], ...], pl.DataFrame]] = {}
 
 
-def _empty(entity: Entity, frame: pl.DataFrame) -> pl.DataFrame:
+def _empty(entity: Entity, frame: pl.DataFrame, children: Sequence[str]) -> pl.DataFrame:
     """An entity without records, prepared by its schema alone: the same columns and types as the joins and
     sorts below would give, without running them (a single situation leaves most entities empty)."""
     shape = tuple(frame.schema.items())
@@ -89,6 +89,7 @@ def _empty(entity: Entity, frame: pl.DataFrame) -> pl.DataFrame:
         enum = variable is not None and variable.choices and dtype == pl.String
         schema[name] = pl.Enum(list(variable.choices)) if enum and variable is not None else dtype
     schema.update((alias, pl.Int64) for _column, _target, alias in links(entity))
+    schema.update((children_end(child), pl.Int64) for child in children)  # where no child's run ends
     built = pl.DataFrame(schema=schema)
     _empties[id(entity)] = (entity, shape, built)
     return built
@@ -100,8 +101,11 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
     if is_prepared(frames):
         return dict(frames)
     empty = {name for name in entities if frames[name].is_empty()}
+    children = {name: [e.name for e in entities.values() if e.parent == name] for name in entities}
     out = {
-        name: _empty(entities[name], frames[name]) if name in empty else _coded(entities[name], frames[name])
+        name: _empty(entities[name], frames[name], children[name])
+        if name in empty
+        else _coded(entities[name], frames[name])
         for name in entities
     }
     for entity in entities.values():
@@ -116,7 +120,7 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
             frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW))
         out[entity.name] = frame
     for entity in entities.values():
-        if entity.parent:
+        if entity.parent and entity.parent not in empty:  # an empty parent has the column already
             child_rows = out[entity.name][PARENT_ROW]
             ends = child_rows.search_sorted(out[entity.parent][ROW], side="right").cast(pl.Int64)
             out[entity.parent] = out[entity.parent].with_columns(ends.alias(children_end(entity.name)))
