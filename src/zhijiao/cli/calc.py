@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from zhijiao.cli.common import err, parse_options, print_json, read_document, read_json, the_policy, user_errors
 from zhijiao.engine.calculate import Comparison, compare, yuan_totals
@@ -89,6 +88,9 @@ def _population(
     reform_raw: Any,  # noqa: ANN401 -- a reform document, validated by parse_reform
     lang: Lang,
 ) -> None:
+    # Only the population mode shows progress: one situation does not pay for loading it.
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
     policy = the_policy()
     with (
         user_errors(lang),
