@@ -55,6 +55,7 @@ from common import (
     wait_for_quiet,
     write_section,
 )
+from zhijiao.api.calculate import EXAMPLE
 
 ZHIJIAO = ROOT / ".venv" / "bin" / "zhijiao"
 METHODS = ("zhijiao", "zhijiao-parquet", "numpy", "numpy-parquet", "openfisca")
@@ -79,26 +80,7 @@ DUES = {
     "platform_certification.platform_award_due": ("platform_certification", "fen"),
 }
 SCALE = {"fen": 100, "ppm": 1_000_000, "persons": 1}
-ONE_SCHOOL = {
-    "year": YEAR,
-    "schools": [
-        {
-            "id": "S1",
-            "county": "瑞安市",
-            "school_type": "secondary",
-            "ownership": "public",
-            "sponsor": "county",
-            "double_high": "provincial",
-            "students": 1200,
-            "base_appropriation_per_student": 10000,
-            "full_time_teachers": 100,
-            "part_time_teachers": 50,
-            "local_avg_teacher_salary": 150000,
-            "market_service_income": 2000000,
-            "capital_donations": 1000000,
-        }
-    ],
-}  # the school of api/calculate.py's EXAMPLE, default options (http_bench.py posts the same)
+ONE_SCHOOL = {"year": YEAR, "schools": EXAMPLE["schools"]}  # the API's example school, default options
 
 
 def command(method: str, size: int, out: Path) -> list[str]:

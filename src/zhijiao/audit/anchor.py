@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from zhijiao.audit.chain import record, verify
 from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Principal
+from zhijiao.refusals import Invalid
 
 FORMAT = "zhijiao-audit-checkpoint/1"
 KEY_ID_HEX = 16  # a key's name: the first 64 bits of the SHA-256 of its public bytes
@@ -38,12 +39,8 @@ PRIVATE_FILE_MODE = 0o600  # the signing key is readable by its owner only
 MAX_ANCHOR_FILE_BYTES = 1024 * 1024  # a checkpoint a day for ten years is about this; uploads stop there
 
 
-class AnchorError(Exception):
+class AnchorError(Invalid):
     """A key or checkpoint file that cannot be used, said in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, make_url, text
 
+from zhijiao.refusals import Invalid
+
 # Migration 0003's trigger function, which refuses whatever change it guards. The tables it guards are the
 # append-only tables: the single list is the database's own triggers, so a later migration that guards a new
 # table with it is granted correctly without a second list to keep in step.
@@ -24,12 +26,8 @@ TABLE_KINDS = ("r", "p")  # pg_class.relkind: ordinary and partitioned tables
 SEQUENCE_KINDS = ("S",)
 
 
-class RoleSetupError(Exception):
+class RoleSetupError(Invalid):
     """A set-up the grants cannot be made for, in the operator's two languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 @dataclass(frozen=True)
