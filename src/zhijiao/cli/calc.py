@@ -95,7 +95,7 @@ def _population(
     with (
         user_errors(lang),
         Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=False
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err.console, transient=False
         ) as progress,
     ):
         task = progress.add_task(say(lang, "读取并校验输入", "reading and validating inputs"), total=4)

@@ -10,18 +10,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from zhijiao.engine.errors import InputError, PolicyError
 from zhijiao.engine.explain import shown
 from zhijiao.engine.policy import Policy
 from zhijiao.language import Lang, say
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 HELP = "职教政策落实平台 / zhijiao — Wenzhou vocational-education plan 2023–2025 (温政办〔2023〕32号)"
-err = Console(stderr=True, soft_wrap=True)
+
+
+class _Stderr:
+    """rich's console for messages on stderr, made when the first message is printed: a one-situation
+    ``zhijiao calc`` that succeeds never loads rich (a tenth of its start-up)."""
+
+    _made: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._made is None:
+            from rich.console import Console  # noqa: PLC0415 -- see the class's description
+
+            self._made = Console(stderr=True, soft_wrap=True)
+        return self._made
+
+    def print(self, *objects: object, markup: bool | None = None, highlight: bool | None = None) -> None:
+        self.console.print(*objects, markup=markup, highlight=highlight)
+
+
+err = _Stderr()
 LangOption = Annotated[Lang, typer.Option(help="语言 / language")]
 
 

@@ -169,7 +169,11 @@ def import_(
     with (
         user_errors(lang),
         Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err.console,
         ) as progress,
     ):
         task = progress.add_task(say(lang, f"导入 {spec.label['zh']}", f"importing {spec.name}"), total=None)
