@@ -1,12 +1,15 @@
 """The worked examples of the package, each a test; and together they exercise every clause and option value."""
 
+from pathlib import Path
+
 import pytest
 
-from zhijiao.engine.cases import check_case, load_cases
+from zhijiao.engine.cases import cases_in, check_case, load_cases
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.policies.wenzhou_vet_2023.entitlements import FULFILMENT_OPTIONS
 
 CASES = load_cases(load())
+REFUSED = cases_in(Path(__file__).with_name("refused_input.yaml"), "refused_input.yaml")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.source.split('/')[0]}:{c.name}" for c in CASES])
@@ -14,8 +17,16 @@ def test_worked_example(policy, case):
     assert check_case(policy, case) == []
 
 
-def test_there_are_at_least_forty_worked_examples():
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
+def test_refused_input(policy, case):
+    assert case.expect_error  # each names the words its message must contain
+    assert check_case(policy, case) == []
+
+
+def test_there_are_at_least_forty_worked_examples_and_none_is_a_refusal():
     assert len(CASES) >= 40
+    # Readers see the worked examples beside each article; the refusals are the contract's tests, kept here.
+    assert [c.name for c in CASES if c.expect_error] == []
 
 
 def _expected_outputs(case) -> set[str]:

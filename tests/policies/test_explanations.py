@@ -79,8 +79,10 @@ def test_a_result_that_depends_on_an_option_names_it():
     situation = {"year": 2024, "schools": [{**SCHOOL, "school_type": "technical"}]}
     step = steps(situation, "schools", "S1")["public_expenditure_uplift_amount"]
     assert step["value"] == 0
-    assert "public_expenditure_scope = secondary" in step["why_not"][0]["why"]
-    assert "secondary_and_technical" in step["why_not"][0]["would_change"]
+    # The option as a reader knows it, by its label and its values' labels; its code is for the API.
+    assert "生均公用经费上浮适用范围：公办中职学校" in step["why_not"][0]["why"]
+    assert "“公办中职学校和技工院校”" in step["why_not"][0]["would_change"]
+    assert "public_expenditure_scope" not in step["why_not"][0]["why"]
 
 
 def test_the_art11_rate_follows_the_date_of_the_calculation():
@@ -117,11 +119,12 @@ def test_a_certifications_steps_show_what_a_reader_knows_not_the_engines_own_col
 def test_a_step_names_the_options_it_read_as_a_reader_knows_them():
     certification = {"level": "city", "date": "2023-05-01"}
     situation = {"year": 2023, "enterprises": [{"id": "E1", "county": "鹿城区", "certifications": [certification]}]}
-    english = "options: plan window (certification dates that qualify for one-time awards): 2023-01-01 to 2025-12-31"
+    english = "options: plan window (certification dates that qualify for one-time awards): 2023-01-01 to 2025-12-31."
     for lang, expected in (
-        ("zh", "口径：方案实施期（一次性奖补的认定日期范围）：2023-01-01至2025-12-31（plan_window）"),
-        ("en", f"{english} (plan_window)"),
+        ("zh", "口径：方案实施期（一次性奖补的认定日期范围）：2023-01-01至2025-12-31。"),
+        ("en", english),
     ):
         (detail,) = steps(situation, "enterprises", "E1", lang)["integration_subsidy"]["details"]
         window = next(step for step in detail["steps"] if step["output"] == "in_plan_window")
         assert expected in window["text"]
+        assert "plan_window" not in window["text"]  # the option's code is for the API, not for readers

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from zhijiao.engine.errors import PolicyError
-from zhijiao.engine.explain import prose
+from zhijiao.engine.explain_text import prose
 from zhijiao.engine.model import PLACEHOLDER, Note, placeholders
 from zhijiao.engine.rules import Formula, RuleContext, rule
 from zhijiao.engine.situation import calculate_situation

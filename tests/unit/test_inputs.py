@@ -23,7 +23,11 @@ def refused(policy, situation) -> InputError:
         ({"students": "1200"}, "应为数字，实为 '1200'", "expected a number, got '1200'"),
         ({"students": 12.5}, "应为整数", "expected a whole number"),
         ({"capital_donations": 10.001}, "小数位超过 2 位", "more than 2 decimal places"),
-        ({"school_type": "university"}, "“university” 不是可选值", "'university' is not one of higher, secondary"),
+        (
+            {"school_type": "university"},
+            "“university” 不是可选值",
+            "'university' is not one of higher (higher vocational college), secondary (secondary vocational school)",
+        ),
         ({"studnets": 3}, "学校 S1 studnets: 未知字段", "school S1 studnets: unknown field"),
     ],
 )

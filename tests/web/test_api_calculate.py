@@ -15,12 +15,15 @@ from typer.testing import CliRunner
 
 from zhijiao.cli.main import app as cli
 from zhijiao.cli.platform import create_app
-from zhijiao.engine.cases import Case, load_cases
+from zhijiao.engine.cases import Case, cases_in, load_cases
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.storage.database import engine_for
 from zhijiao.storage.migrate import upgrade
 
-CASES = load_cases(load())
+# The worked examples and the refused inputs of the test suite (tests/policies/refused_input.yaml), each posted.
+CASES = load_cases(load()) + cases_in(
+    Path(__file__).parents[1] / "policies" / "refused_input.yaml", "refused_input.yaml"
+)
 runner = CliRunner()
 # (arguments of zhijiao calc, query of the API): the answer, the explanations in each language.
 VARIANTS = (
@@ -95,7 +98,7 @@ def test_each_worked_example_is_answered_as_zhijiao_calc_answers_it(api: TestCli
 
 def test_the_worked_examples_include_reforms_with_dated_values_and_refusals():
     reforms = [c for c in CASES if "reform" in c.situation]
-    assert len(CASES) >= 100
+    assert len(CASES) >= 100  # 91 worked examples and 14 refusals
     assert reforms
     assert any(isinstance(v, list) for c in reforms for v in c.situation["reform"].get("parameters", {}).values())
     assert any(c.expect_error for c in CASES)

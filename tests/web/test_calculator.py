@@ -103,7 +103,7 @@ def test_a_public_secondary_school_sees_exactly_the_amounts_of_the_worked_exampl
     assert _totals(html)["by_payer"] == {"county": Decimal(1_800_000)}
     # The explanation in plain Chinese, citing the article, its parameters with dates, and the rule set.
     assert "第二十条（C3）生均财政拨款上浮新增支出 = " in html
-    assert "“双高计划”生均财政拨款上浮比例（省级） 10%（2023-01-01起施行，温政办〔2023〕32号 第二十条）" in html
+    assert "“双高计划”生均财政拨款上浮比例（省级） 10%（2023-01-01起施行，温政办〔2023〕32号第二十条）" in html
     assert POLICY.rule_set in html
 
 

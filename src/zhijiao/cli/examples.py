@@ -11,7 +11,7 @@ from rich.table import Table
 from zhijiao.cli.common import the_policy
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.errors import InputError
-from zhijiao.engine.explain import fmt
+from zhijiao.engine.explain_text import fmt
 from zhijiao.engine.situation import calculate_situation
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
@@ -54,7 +54,12 @@ def examples(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lan
             document = calculate_situation(policy, case.situation).as_json()
         except InputError as error:
             table.add_row(
-                str(number), case.name, "—", say(lang, "拒绝：", "refused: ") + error.messages(lang.value)[0], "—", mark
+                str(number),
+                case.title(lang.value),
+                "—",
+                say(lang, "拒绝：", "refused: ") + error.messages(lang.value)[0],
+                "—",
+                mark,
             )
             continue
         year = str(document.get("date") or document["year"])
@@ -68,7 +73,7 @@ def examples(lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lan
         )
         outputs = "\n".join(f"{label}{_nonzero(run, plurals)}" for label, run in runs)
         cost = "\n".join(f"{label}{fmt(run['totals']['fiscal_cost'], Unit.YUAN, lang.value)}" for label, run in runs)
-        table.add_row(str(number), case.name, year, outputs, cost, mark)
+        table.add_row(str(number), case.title(lang.value), year, outputs, cost, mark)
     out.print(table)
     total = len(load_cases(policy))
     out.print(say(lang, f"{total - failed} 通过，{failed} 失败", f"{total - failed} passed, {failed} failed"))

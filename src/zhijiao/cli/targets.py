@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zhijiao.cli.common import err, print_json, the_policy, user_errors
-from zhijiao.engine.explain import fmt
+from zhijiao.engine.explain_text import fmt
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
 from zhijiao.monitoring.targets import Progress, latest_year, progress

@@ -32,6 +32,7 @@ from zhijiao.drafting.queries import consultation_round
 from zhijiao.drafting.stages import ReplyStatus
 from zhijiao.drafting.versions import articles, check_not_historical
 from zhijiao.engine.errors import InputError, Problem
+from zhijiao.engine.explain_text import from_chinese_number
 from zhijiao.language import Lang, say
 from zhijiao.registry.sheets import read_rows
 from zhijiao.xlsx_text import keep_text
@@ -148,23 +149,7 @@ def read_table(
             yield number, values, headings
 
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ARTICLE = re.compile(r"^第?\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*条?$")
-
-
-def _chinese_number(text: str) -> int | None:
-    """一 … 九十九 and up to 九百九十九, as article numbers are written (第十三条)."""
-    total, current = 0, 0
-    for char in text:
-        if char in _DIGITS:
-            current = _DIGITS[char]
-        elif char == "百":
-            total, current = total + (current or 1) * 100, 0
-        elif char == "十":
-            total, current = total + (current or 1) * 10, 0
-        else:
-            return None
-    return total + current or None
 
 
 def article_number(text: str) -> int | None:
@@ -173,7 +158,7 @@ def article_number(text: str) -> int | None:
     if match is None:
         return None
     digits = match.group(1)
-    return int(digits) if digits.isdigit() else _chinese_number(digits)
+    return from_chinese_number(digits)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from threading import Lock
 import polars as pl
 
 from zhijiao.engine.graph import RuleGraph
+from zhijiao.engine.in_force import not_in_force
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.parameters import ParameterSet
 from zhijiao.engine.rules import Period, Rule, RuleContext
@@ -68,11 +69,15 @@ def compiled(
         if kept is not None and kept.graph is graph and kept.parameters is parameters:  # ids still theirs
             _cache.move_to_end(key)
             return kept
+    absent = not_in_force(graph, parameters, period.as_of)
     layers = []
     for layer in graph.layers:
         expressions: dict[str, list[pl.Expr]] = defaultdict(list)
         for formula in layer:
             if isinstance(formula, Rule):
+                if formula.node in absent:  # not yet (or no longer) in force: it produces nothing
+                    expressions[formula.entity].append(formula.nothing())
+                    continue
                 ctx = RuleContext(formula, parameters, options, period, longest.get(formula.entity))
                 expressions[formula.entity].append(formula.build(ctx))
         layers.append(dict(expressions))

@@ -100,8 +100,8 @@ def _parse(variable: Variable, raw: object) -> object:
         return _date(raw)
     if variable.choices and raw not in variable.choices:
         raise _RefusedError(
-            f"“{raw}” 不是可选值（{'、'.join(variable.choices)}）",
-            f"{raw!r} is not one of {', '.join(variable.choices)}",
+            f"“{raw}” 不是可选值（{variable.choice_list('zh')}）",
+            f"{raw!r} is not one of {variable.choice_list('en')}",
         )
     return raw
 
@@ -226,11 +226,10 @@ def _invalid(variable: Variable) -> tuple[pl.Expr, str, str] | None:
             "is not a date (YYYY-MM-DD)",
         )
     if variable.choices:
-        allowed = list(variable.choices)
         return (
-            ~column.is_in(allowed),
-            f"不是可选值（{'、'.join(allowed)}）",
-            f"is not one of {', '.join(allowed)}",
+            ~column.is_in(list(variable.choices)),
+            f"不是可选值（{variable.choice_list('zh')}）",
+            f"is not one of {variable.choice_list('en')}",
         )
     return None
 

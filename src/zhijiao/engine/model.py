@@ -56,6 +56,17 @@ class Variable:
         labels = self.choice_labels.get(str(value))
         return labels.get(lang, value) if labels else value
 
+    def choice_list(self, lang: str) -> str:
+        """The values a person may give, for a message: 鹿城区、龙湾区…; in English each with its English name
+        where it has one (鹿城区 (Lucheng District), …), since the value itself is what must be typed."""
+        if lang == "zh":
+            return "、".join(self.choices)
+        named = []
+        for choice in self.choices:
+            english = self.choice_labels.get(choice, {}).get("en")
+            named.append(f"{choice} ({english})" if english and english != choice else choice)
+        return ", ".join(named)
+
 
 @dataclass(frozen=True)
 class Entity:

@@ -40,6 +40,10 @@ class Citation:
     paragraph: str = ""
     source: str = ""
     note: str = ""
+    note_en: str = ""  # the note in English (the source's own words stay quoted in Chinese)
+
+    def note_in(self, lang: str) -> str:
+        return self.note if lang == "zh" else self.note_en
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -73,7 +77,10 @@ class Parameter:
     def scaled_on(self, on: dt.date) -> int:
         entry = self.entry_on(on)
         if entry is None or entry.scaled is None:
-            raise PolicyError(f"parameter {self.id} is not in force on {on.isoformat()}")
+            raise PolicyError(
+                f"parameter {self.id} is not in force on {on.isoformat()}",
+                f"参数 {self.label.get('zh', self.id)}（{self.id}）在 {on.isoformat()} 不在施行期内",
+            )
         return entry.scaled
 
     def value_on(self, on: dt.date) -> Decimal:
@@ -159,7 +166,10 @@ def parse_date(value: object, what: str) -> dt.date:
 def _citation(raw: object, what: str) -> Citation:
     if not isinstance(raw, Mapping) or not raw.get("document"):
         raise PolicyError(f"{what}: every value needs a citation with a document")
-    return Citation(**{k: str(v) for k, v in raw.items()})
+    citation = Citation(**{k: str(v) for k, v in raw.items()})
+    if citation.note and not citation.note_en:
+        raise PolicyError(f"{what}: a citation's note needs its English (note_en)")
+    return citation
 
 
 def _dated_values(raw: object, unit: Unit, what: str) -> tuple[DatedValue, ...]:

@@ -41,6 +41,8 @@ class Policy:
     entitlements: tuple[Entitlement, ...] = ()
     places: tuple[str, ...] = ()
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Who pays, as a reader names the finance (payer → zh/en; "{county}" is the record's county in the language).
+    payers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @cached_property
     def entitlements_by_id(self) -> Mapping[str, Entitlement]:
@@ -119,6 +121,7 @@ def load_policy(
     entitlements: Sequence[Entitlement] = (),
     places: Sequence[str] = (),
     labels: Mapping[str, Mapping[str, str]] | None = None,
+    payers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Policy:
     parameters = ParameterSet()
     for path in sorted(root.rglob("parameters.yaml")):
@@ -147,4 +150,5 @@ def load_policy(
         tuple(entitlements),
         tuple(places),
         labels or {},
+        payers or {},
     )

@@ -68,7 +68,7 @@ def _entries(parameter_id: str, value: object, policy: Policy, citation: Citatio
         day = OPEN_START if start is None else parse_date(start, f"reform: {parameter_id}")
         entries.append(DatedValue(day, scaled, citation))
     if not entries:
-        raise PolicyError(f"reform: {parameter_id}: no values")
+        raise PolicyError(f"reform: {parameter_id}: no values", f"改革方案 {parameter_id}：未给出取值")
     return tuple(sorted(entries, key=lambda e: e.effective_from))
 
 

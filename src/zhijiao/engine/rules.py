@@ -166,8 +166,9 @@ class Rule(Formula):
     function: Callable[..., pl.Expr] | None = None
 
     def build(self, ctx: RuleContext) -> pl.Expr:
-        """The rule's expression. A parameter not in force makes the result null, shown as 0 (or false);
-        the explanation names the parameter and the date."""
+        """The rule's expression. A rule whose parameters are not in force on the period's date is not built
+        (engine.in_force: it produces ``nothing``); a row-dated parameter not in force on a row's date makes
+        that row's result null, shown as 0 (or false), and the explanation names the parameter and the date."""
         assert self.function is not None  # noqa: S101 -- set by the decorator, the only constructor used
         expression = self.function(*(pl.col(name) for name in self.reads), ctx=ctx)
         if self.unit.numeric:
@@ -175,6 +176,14 @@ class Rule(Formula):
         elif self.unit is Unit.BOOL:
             expression = expression.fill_null(value=False)
         return expression.alias(self.output)
+
+    def nothing(self) -> pl.Expr:
+        """What a rule not in force produces: 0 (or false, or no value), as its column's type."""
+        if self.unit.numeric:
+            return pl.lit(0, dtype=pl.Int64).alias(self.output)
+        if self.unit is Unit.BOOL:
+            return pl.lit(value=False).alias(self.output)
+        return pl.lit(None, dtype=pl.Date if self.unit is Unit.DATE else pl.String).alias(self.output)
 
 
 @dataclass(frozen=True)

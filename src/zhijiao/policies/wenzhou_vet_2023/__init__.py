@@ -12,7 +12,13 @@ from functools import cache
 from pathlib import Path
 
 from zhijiao.engine.policy import Policy, load_policy, read_yaml
-from zhijiao.policies.wenzhou_vet_2023.entities import CHOICE_LABELS, COST_ITEMS, ENTITIES, SCHOOL_COUNTIES
+from zhijiao.policies.wenzhou_vet_2023.entities import (
+    CHOICE_LABELS,
+    COST_ITEMS,
+    ENTITIES,
+    PAYERS,
+    SCHOOL_COUNTIES,
+)
 from zhijiao.policies.wenzhou_vet_2023.entitlements import ENTITLEMENTS
 
 ROOT = Path(__file__).parent
@@ -31,4 +37,5 @@ def load() -> Policy:
         entitlements=ENTITLEMENTS,
         places=SCHOOL_COUNTIES,
         labels=CHOICE_LABELS,
+        payers=PAYERS,
     )

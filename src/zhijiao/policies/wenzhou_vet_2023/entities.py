@@ -22,6 +22,27 @@ COUNTIES = (
 )
 CITY_RUN = "市直属"
 SCHOOL_COUNTIES = (*COUNTIES, CITY_RUN)
+# Their English names (Hanyu Pinyin, as the city's own English pages write them).
+PLACE_LABELS = {
+    "鹿城区": {"zh": "鹿城区", "en": "Lucheng District"},
+    "龙湾区": {"zh": "龙湾区", "en": "Longwan District"},
+    "瓯海区": {"zh": "瓯海区", "en": "Ouhai District"},
+    "洞头区": {"zh": "洞头区", "en": "Dongtou District"},
+    "瑞安市": {"zh": "瑞安市", "en": "Rui'an City"},
+    "乐清市": {"zh": "乐清市", "en": "Yueqing City"},
+    "龙港市": {"zh": "龙港市", "en": "Longgang City"},
+    "永嘉县": {"zh": "永嘉县", "en": "Yongjia County"},
+    "平阳县": {"zh": "平阳县", "en": "Pingyang County"},
+    "苍南县": {"zh": "苍南县", "en": "Cangnan County"},
+    "文成县": {"zh": "文成县", "en": "Wencheng County"},
+    "泰顺县": {"zh": "泰顺县", "en": "Taishun County"},
+    CITY_RUN: {"zh": "市直属", "en": "City-run"},
+}
+# The finance that pays a cost item: the city's, or the county's of the record ("当地财政", "同级财政").
+PAYERS = {
+    "city": {"zh": "温州市财政", "en": "Wenzhou municipal finance"},
+    "county": {"zh": "{county}财政", "en": "{county} finance"},
+}
 
 
 CHOICE_LABELS = {
@@ -38,6 +59,7 @@ CHOICE_LABELS = {
     "national": {"zh": "国家级", "en": "national"},
     "research": {"zh": "科研平台", "en": "research"},
     "training": {"zh": "实训平台", "en": "training"},
+    **PLACE_LABELS,
 }
 
 

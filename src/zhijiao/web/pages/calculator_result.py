@@ -9,9 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from zhijiao.engine.explain_total import TOTAL
 from zhijiao.engine.model import Entity
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Aggregate, Formula
+from zhijiao.engine.units import Unit
 from zhijiao.language import Lang
 from zhijiao.web import i18n
 from zhijiao.web.pages import plan_format as fmt
@@ -25,6 +27,8 @@ class ParameterUse:
     shown: str
     effective_from: dt.date | None
     citation: Mapping[str, str]
+    cited: str = ""  # the citation in the page's language (温政办〔2023〕32号第十三条, Art. 13 of 温政办〔2023〕32号)
+    in_force: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ def _parameter(raw: Mapping[str, Any], lang: Lang) -> ParameterUse:
         shown=fmt.value(raw.get("value"), raw.get("unit"), lang),
         effective_from=dt.date.fromisoformat(since) if since else None,
         citation=raw.get("citation") or {},
+        cited=str(raw.get("cited") or ""),
+        in_force=raw.get("in_force") is not False,
     )
 
 
@@ -124,7 +130,7 @@ def _steps(policy: Policy, entity: Entity, raw_steps: Sequence[Mapping[str, Any]
     steps = []
     for raw in raw_steps:
         formula = _formula(policy, entity, str(raw["output"]))
-        unit = formula.unit if formula else None
+        unit = formula.unit if formula else (Unit.YUAN if raw["output"] == TOTAL else None)
         details: list[DetailView] = []
         aggregate_of = ""
         if isinstance(formula, Aggregate):

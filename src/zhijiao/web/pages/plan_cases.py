@@ -150,7 +150,7 @@ def _reform(policy: Policy, reform: Mapping[str, Any] | None, lang: Lang) -> tup
 def case_view(policy: Policy, case: Case, lang: Lang) -> CaseView:
     query = None if case.expect_error else situation_query(policy, case.situation)
     return CaseView(
-        name=case.name,
+        name=case.title(lang.value),
         period=_period(case, lang),
         options=_options(policy, case.situation.get("options") or {}, lang),
         reform=_reform(policy, case.situation.get("reform"), lang),

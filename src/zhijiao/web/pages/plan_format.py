@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-from zhijiao.engine.explain import article_name, chinese_number
+from zhijiao.engine.explain_text import article_name, chinese_number
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang
 from zhijiao.money import fen, nearest_fen

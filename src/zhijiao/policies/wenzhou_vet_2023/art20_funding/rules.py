@@ -31,10 +31,11 @@ NO_GROUP_STUDENTS = Note(
     "Enter the number of students of the double-high group.",
 )
 TECHNICAL_OUT_OF_SCOPE = Note(
-    "技工院校：按当前口径（public_expenditure_scope = secondary）仅公办中职学校适用。",
-    "Technical school: under the option public_expenditure_scope = secondary only public secondary schools qualify.",
-    "若口径改为 secondary_and_technical，技工院校也适用。",
-    "With public_expenditure_scope = secondary_and_technical technical schools qualify too.",
+    "技工院校：按当前口径（生均公用经费上浮适用范围：公办中职学校），仅公办中职学校适用。",
+    "Technical school: under the option 'scope of the public-expenditure uplift: public secondary schools' only "
+    "public secondary schools qualify.",
+    "若口径改为“公办中职学校和技工院校”，技工院校也适用。",
+    "Under the option 'public secondary and technical schools' technical schools qualify too.",
 )
 HIGHER_OUT_OF_SCOPE = Note(
     "高职院校：第二十条生均公用经费上浮仅适用于中等职业学校。",
