@@ -60,6 +60,8 @@ class Permission(StrEnum):
     propose_disposition = "propose_disposition"
     confirm_disposition = "confirm_disposition"  # and publish: a different person from the proposer
     submit_feedback = "submit_feedback"  # a unit, on the version sent to it, before the deadline
+    # the plan (issue 16)
+    load_plan_text = "load_plan_text"  # the plan's official text, from the bureau's document
 
 
 _EVERY_READ = {Permission.view_registry, Permission.export_registry, Permission.view_cost}

@@ -40,7 +40,13 @@ from zhijiao.storage.roles import append_only_tables
 
 POSTGRES = os.environ.get("ZHIJIAO_TEST_POSTGRES_URL")
 INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE: permission denied, must be owner
-GUARDED = {"ledger_entries": "amount_fen", "audit_records": "payload", "reviews": "amount_fen"}  # table: a column
+GUARDED = {  # table: a column
+    "ledger_entries": "amount_fen",
+    "audit_records": "payload",
+    "reviews": "amount_fen",
+    "plan_texts": "body",  # the plan's official text: every load kept (migration 0011)
+    "plan_text_sections": "body",
+}
 API = "/api/v1"
 YEAR = 2024
 COUNTY_CODE = "330381"  # 瑞安市, the demo county officer's county

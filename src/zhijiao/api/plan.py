@@ -15,6 +15,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from zhijiao.api.json_body import JsonRoute
+from zhijiao.api.plan_text_schemas import (
+    ConfirmIn,
+    OfficialTextOut,
+    PreviewIn,
+    PreviewOut,
+    Reason,
+    ReviewRowOut,
+    SectionOut,
+)
 from zhijiao.api.responses import PUBLIC, problem_responses
 from zhijiao.api.schemas import (
     ArticleOut,
@@ -27,14 +36,17 @@ from zhijiao.api.schemas import (
     RuleOut,
     RuleSetOut,
 )
-from zhijiao.authz import Principal
+from zhijiao.authz import Permission, Principal
 from zhijiao.engine.errors import Problem
-from zhijiao.engine.explain import prose_label, shown
+from zhijiao.engine.explain import shown
+from zhijiao.engine.explain_text import prose_label
 from zhijiao.engine.parameters import OPEN_START, Parameter
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import from_scaled
-from zhijiao.http.deps import PolicyDep, public
+from zhijiao.http.deps import Db, PolicyDep, public, require
 from zhijiao.http.errors import InvalidInput, NotFound
+from zhijiao.plan_text.review import Row
+from zhijiao.plan_text.service import DocumentFacts, OfficialText, SectionText, current, load, preview
 from zhijiao.policies.describe import describe
 
 router = APIRouter(tags=["plan"], route_class=JsonRoute)
@@ -237,3 +249,81 @@ def rule_set(policy: PolicyDep, _: Principal | None = public()) -> RuleSetOut:
         title=document["title"],
         period=document["period"],
     )
+
+
+# The plan's official text (issue 16): read by anyone; previewed and confirmed by an official.
+TEXT_WRITING = problem_responses(400, 401, 403, 409, 422)
+
+
+def _official_out(found: OfficialText) -> OfficialTextOut:
+    def sections(chosen: tuple[SectionText, ...]) -> list[SectionOut]:
+        return [SectionOut(number=s.number, part_number=s.part_number, title=s.title, body=s.body) for s in chosen]
+
+    return OfficialTextOut(
+        id=found.id,
+        plan=found.plan,
+        document_number=found.document_number,
+        title=found.title,
+        issued=found.issued,
+        source=found.source,
+        digest=found.digest,
+        loaded_by=found.loaded_by,
+        loaded_at=found.loaded_at,
+        supersedes=found.supersedes,
+        parts=sections(found.parts),
+        articles=sections(found.articles),
+    )
+
+
+def _rows(rows: tuple[Row, ...]) -> list[ReviewRowOut]:
+    return [
+        ReviewRowOut(
+            kind=r.kind,
+            number=r.number,
+            status=r.status.value,
+            known_title=dict(r.known_title) if r.known_title else None,
+            known_words=r.known_words,
+            title=r.title,
+            body=r.body,
+            part_number=r.part_number,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/plan/text", response_model=OfficialTextOut, responses=NOT_FOUND,
+            summary="The plan's official text, as loaded from the bureau's document")  # fmt: skip
+def official_text(db: Db, policy: PolicyDep, _: Principal | None = public()) -> OfficialTextOut:
+    found = current(db, policy.name)
+    if found is None:
+        raise NotFound(
+            "方案正式文本尚未载入：方案内容取自起草说明。",
+            "The plan's official text has not been loaded: the plan is known from its drafting explanation.",
+        )
+    return _official_out(found)
+
+
+@router.post("/plan/text/preview", response_model=PreviewOut, responses=TEXT_WRITING,
+             summary="Preview a text of the plan beside what is known, article by article; stores nothing")  # fmt: skip
+def preview_text(policy: PolicyDep, body: PreviewIn, _: Principal = require(Permission.load_plan_text)) -> PreviewOut:
+    found = preview(policy, body.text)
+    return PreviewOut(
+        digest=found.digest,
+        document_number=found.parsed.document_number,
+        dated=found.parsed.dated,
+        parts=_rows(found.parts),
+        articles=_rows(found.articles),
+        expected_parts=found.expected_parts,
+        expected_articles=found.expected_articles,
+        blocking=[Reason(zh=zh, en=en) for zh, en in found.blocking],
+        notes=[Reason(zh=zh, en=en) for zh, en in found.notes],
+    )
+
+
+@router.post("/plan/text", response_model=OfficialTextOut, status_code=201, responses=TEXT_WRITING,
+             summary="Store the previewed text as the plan's official text (supersedes the one before)")  # fmt: skip
+def load_text(
+    db: Db, policy: PolicyDep, body: ConfirmIn, user: Principal = require(Permission.load_plan_text)
+) -> OfficialTextOut:
+    facts = DocumentFacts(body.document_number, body.title, body.issued, body.source, body.file_name)
+    return _official_out(load(db, user, policy, body.text, facts, body.digest))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ from rich.table import Table
 
 from zhijiao.cli.common import print_json, the_policy
 from zhijiao.engine.cases import check_case, load_cases
-from zhijiao.engine.explain import article_name
+from zhijiao.engine.explain_text import article_name
 from zhijiao.language import Lang, say
 from zhijiao.policies.describe import describe
 
@@ -66,10 +67,44 @@ def run_cases(lang: Annotated[Lang, typer.Option(help="语言 / language")] = La
     for case in cases:
         failures = check_case(policy, case)
         mark = "[green]✓[/]" if not failures else "[red]✗[/]"
-        out.print(f"{mark} {case.source}: {case.name}", highlight=False)
+        out.print(f"{mark} {case.source}: {case.title(lang.value)}", highlight=False)
         for failure in failures:
             out.print(f"    {failure}", markup=False, highlight=False)
         failed += bool(failures)
     out.print(say(lang, f"{len(cases) - failed} 通过，{failed} 失败", f"{len(cases) - failed} passed, {failed} failed"))
     if failed or not cases:
         raise typer.Exit(1)
+
+
+text_app = typer.Typer(help="方案正式文本 / the plan's official text", no_args_is_help=True)
+app.add_typer(text_app, name="text")
+
+
+@text_app.command("load")
+def load_text(
+    file: Annotated[Path, typer.Argument(help=".txt（UTF-8 或 GBK）或 .docx / .txt (UTF-8 or GBK) or .docx")],
+    source: Annotated[str, typer.Option(help="来源，如“温州市人民政府网 公开文件” / where the text was taken from")],
+    as_user: Annotated[str, typer.Option("--as", help="载入人的账号 / the loading official's account")],
+    number: Annotated[str | None, typer.Option(help="文号（默认取方案的文号）/ document number")] = None,
+    title: Annotated[str | None, typer.Option(help="标题（默认取方案的标题）/ title")] = None,
+    issued: Annotated[str | None, typer.Option(help="印发日期 YYYY-MM-DD / date of issue")] = None,
+    confirm: Annotated[bool, typer.Option("--confirm", help="核对无误后保存 / store it")] = False,
+    lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh,
+) -> None:
+    """预览方案正式文本（逐条对照起草说明），加 --confirm 保存 / preview the plan's text beside the drafting
+    explanation, article by article; with --confirm, store it."""
+    from zhijiao.cli.plan_text import load_official_text  # noqa: PLC0415 -- the database only when it is used
+
+    policy = the_policy()
+    document = policy.metadata.get("document") or {}
+    load_official_text(
+        policy,
+        file,
+        source=source,
+        username=as_user,
+        number=number or str(document.get("number") or ""),
+        title=title or str((document.get("title") or {}).get("zh") or ""),
+        issued=issued or str(document.get("issued") or ""),
+        confirm=confirm,
+        lang=lang,
+    )

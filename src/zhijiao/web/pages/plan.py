@@ -9,9 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from zhijiao.authz import Principal
-from zhijiao.http.deps import LangDep, PolicyDep, public
+from zhijiao.authz import Permission, Principal, allows
+from zhijiao.http.deps import Db, LangDep, PolicyDep, public
 from zhijiao.http.errors import NotFound
+from zhijiao.plan_text.service import current
+from zhijiao.web.pages import plan_official
 from zhijiao.web.pages.plan_cases import article_cases
 from zhijiao.web.pages.plan_changes import changes_between, parse_day
 from zhijiao.web.pages.plan_format import article_key
@@ -19,16 +21,21 @@ from zhijiao.web.pages.plan_view import article_detail, find_article, overview
 from zhijiao.web.templating import render
 
 router = APIRouter()
+router.include_router(plan_official.router)
 
 
 @router.get("/plan")
-def plan_index(request: Request, policy: PolicyDep, lang: LangDep, _: Principal | None = public()) -> Response:
-    return render(request, "plan/index.html", overview(policy, lang))
+def plan_index(
+    request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal | None = public()
+) -> Response:
+    context = overview(policy, lang, current(db, policy.name))
+    context["may_load"] = user is not None and allows(user.role, Permission.load_plan_text)
+    return render(request, "plan/index.html", context)
 
 
 @router.get("/plan/articles/{article}")
 def plan_article(
-    request: Request, policy: PolicyDep, article: str, lang: LangDep, _: Principal | None = public()
+    request: Request, db: Db, policy: PolicyDep, article: str, lang: LangDep, _: Principal | None = public()
 ) -> Response:
     entry = find_article(policy, article)
     if entry is None:
@@ -36,8 +43,14 @@ def plan_article(
     canonical = article_key(int(entry["number"]))
     if article != canonical:
         return RedirectResponse(f"/plan/articles/{canonical}", status_code=308)
-    detail = article_detail(policy, entry, lang, dt.datetime.now(tz=dt.UTC).date())
-    context = {"article": detail, "cases": article_cases(policy, detail.folder, lang), "rule_set": policy.rule_set}
+    official = current(db, policy.name)
+    detail = article_detail(policy, entry, lang, dt.datetime.now(tz=dt.UTC).date(), official)
+    context = {
+        "article": detail,
+        "cases": article_cases(policy, detail.folder, lang),
+        "rule_set": policy.rule_set,
+        "official": official,
+    }
     return render(request, "plan/article.html", context)
 
 

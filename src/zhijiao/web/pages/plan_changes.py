@@ -12,7 +12,7 @@ from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import from_scaled
 from zhijiao.language import Lang
 from zhijiao.web.pages import plan_format as fmt
-from zhijiao.web.pages.plan_view import DatedValueView
+from zhijiao.web.pages.plan_view import CitationView, DatedValueView
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NOT_A_DATE = fmt.N_("“%(value)s” 不是日期（应为 YYYY-MM-DD）")
@@ -49,7 +49,7 @@ def _view(parameter: Parameter, entry: DatedValue | None, lang: Lang) -> DatedVa
         effective_from=None if entry.effective_from == OPEN_START else entry.effective_from,
         shown=fmt.value(from_scaled(entry.scaled, parameter.unit), parameter.unit, lang),
         in_force=False,
-        citation=entry.citation,
+        citation=CitationView.of(entry.citation, lang),
     )
 
 

@@ -14,13 +14,14 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from zhijiao.engine.explain import prose_label
+from zhijiao.engine.explain_text import article_in, prose_label, source_text
 from zhijiao.engine.options import Option
 from zhijiao.engine.parameters import OPEN_START, Citation, Parameter
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Formula
 from zhijiao.engine.units import from_scaled
 from zhijiao.language import Lang
+from zhijiao.plan_text.service import OfficialText
 from zhijiao.web.pages import plan_format as fmt
 
 ARTICLE_PATH = re.compile(r"art(\d{1,2})")
@@ -39,6 +40,29 @@ class ArticleSummary:
     outputs: tuple[Mapping[str, str], ...]  # labels of what the article's clauses compute
     system: Mapping[str, str] | None
     targets: tuple[str, ...]
+    official_title: str | None = None  # as the plan's official text writes it, once loaded
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """A citation in the page's language: the document's number as it is, the article, the place in the source
+    and the package's note (the source's own words stay quoted in Chinese)."""
+
+    document: str
+    article: str
+    paragraph: str
+    source: str
+    note: str
+
+    @classmethod
+    def of(cls, citation: Citation, lang: Lang) -> CitationView:
+        return cls(
+            citation.document,
+            article_in(citation.article, lang.value) if citation.article else "",
+            citation.paragraph,
+            source_text(citation.source, lang.value) if citation.source else "",
+            citation.note_in(lang.value),
+        )
 
 
 @dataclass(frozen=True)
@@ -46,7 +70,7 @@ class DatedValueView:
     effective_from: dt.date | None  # None: in force before any date the package knows
     shown: str
     in_force: bool  # the value in force today
-    citation: Citation
+    citation: CitationView
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,7 @@ class ArticleDetail:
     folder: str | None
     previous: str | None = None
     next: str | None = None
+    official_text: tuple[str, ...] = ()  # the article's paragraphs in the plan's official text, once loaded
 
 
 COMPARISONS = {
@@ -130,8 +155,9 @@ def _clause_outputs(policy: Policy, clauses: Sequence[str]) -> tuple[Mapping[str
     return tuple(labels)
 
 
-def summarize(policy: Policy, entry: Mapping[str, Any]) -> ArticleSummary:
+def summarize(policy: Policy, entry: Mapping[str, Any], official: OfficialText | None = None) -> ArticleSummary:
     computes = tuple(entry.get("computes") or ())
+    in_text = official.article(int(entry["number"])) if official else None
     return ArticleSummary(
         number=int(entry["number"]),
         key=fmt.article_key(int(entry["number"])),
@@ -142,6 +168,7 @@ def summarize(policy: Policy, entry: Mapping[str, Any]) -> ArticleSummary:
         outputs=_clause_outputs(policy, computes),
         system=entry.get("system"),
         targets=tuple(entry.get("targets") or ()),
+        official_title=in_text.title if in_text else None,
     )
 
 
@@ -155,7 +182,7 @@ def parameter_view(parameter: Parameter, lang: Lang, today: dt.date) -> Paramete
                 effective_from=None if entry.effective_from == OPEN_START else entry.effective_from,
                 shown=fmt.value(value, parameter.unit, lang),
                 in_force=entry is current,
-                citation=entry.citation,
+                citation=CitationView.of(entry.citation, lang),
             )
         )
     return ParameterView(parameter.id, parameter.label, parameter.unit.value, tuple(values))
@@ -224,15 +251,44 @@ def target_view(target: Mapping[str, Any], lang: Lang) -> TargetView:
     )
 
 
-def overview(policy: Policy, lang: Lang) -> dict[str, Any]:
+def _parts(policy: Policy, lang: Lang, official: OfficialText | None) -> list[dict[str, Any]]:
+    parts = []
+    for part in policy.metadata.get("parts") or []:
+        in_text = official.part(int(part["number"])) if official else None
+        official_title = in_text.title if in_text else None
+        parts.append({**part, "numeral": fmt.ordinal(int(part["number"]), lang), "official_title": official_title})
+    return parts
+
+
+def coverage(policy: Policy, lang: Lang) -> dict[str, str]:
+    """Which articles the drafting explanation describes and which it does not, and the parts whose titles it
+    does not give: said once on the plan page until the official text is loaded."""
+    articles = _articles(policy)
+    sep = "、" if lang is Lang.zh else ", "
+
+    def names(chosen: Sequence[Mapping[str, Any]]) -> str:
+        return sep.join(fmt.article_label(fmt.article_key(int(a["number"])), lang) for a in chosen)
+
+    parts = [p for p in policy.metadata.get("parts") or [] if not p.get("title")]
+    part_names = sep.join(fmt.translate(lang, PART) % {"number": fmt.ordinal(int(p["number"]), lang)} for p in parts)
+    return {
+        "described": names([a for a in articles if a.get("known", True) is not False]),
+        "undescribed": names([a for a in articles if a.get("known", True) is False]),
+        "untitled_parts": part_names,
+    }
+
+
+def overview(policy: Policy, lang: Lang, official: OfficialText | None = None) -> dict[str, Any]:
     meta = policy.metadata
     return {
         "document": meta.get("document") or {},
-        "parts": [{**part, "numeral": fmt.ordinal(int(part["number"]), lang)} for part in meta.get("parts") or []],
-        "articles": [summarize(policy, entry) for entry in _articles(policy)],
+        "parts": _parts(policy, lang, official),
+        "articles": [summarize(policy, entry, official) for entry in _articles(policy)],
         "breakthroughs": meta.get("breakthroughs") or {},
         "targets": [target_view(t, lang) for t in meta.get("targets") or []],
         "rule_set": policy.rule_set,
+        "official": official,
+        "coverage": None if official else coverage(policy, lang),
     }
 
 
@@ -254,8 +310,11 @@ def find_article(policy: Policy, key: str) -> Mapping[str, Any] | None:
     return next((a for a in _articles(policy) if int(a["number"]) == number), None)
 
 
-def article_detail(policy: Policy, entry: Mapping[str, Any], lang: Lang, today: dt.date) -> ArticleDetail:
-    summary = summarize(policy, entry)
+def article_detail(
+    policy: Policy, entry: Mapping[str, Any], lang: Lang, today: dt.date, official: OfficialText | None = None
+) -> ArticleDetail:
+    summary = summarize(policy, entry, official)
+    in_text = official.article(summary.number) if official else None
     folder = entry.get("folder")
     text = None
     if folder and policy.root is not None and (policy.root / folder / "text.zh.md").is_file():
@@ -279,4 +338,5 @@ def article_detail(policy: Policy, entry: Mapping[str, Any], lang: Lang, today: 
         folder=folder,
         previous=fmt.article_key(numbers[position - 1]) if position > 0 else None,
         next=fmt.article_key(numbers[position + 1]) if position + 1 < len(numbers) else None,
+        official_text=tuple(line for line in in_text.body.split("\n") if line) if in_text else (),
     )
