@@ -154,13 +154,13 @@ def test_statistics_and_the_explanation_state_what_was_made(db, plan, persona, t
 
     text = drafting_explanation(db, plan.id)
     coordinated = today - dt.timedelta(days=28)
-    assert "先后召开2次专题会议，经2轮全面修改，形成讨论稿。" in text
+    assert "市教育局局长先后两次主持专题会议研究，经过两轮全面修改完善，形成了《" in text
     assert (
-        f"{coordinated.month}月{coordinated.day}日，召集发改、经信、财政、人力社保等4个部门和2所职业院校再次修改"
+        f"{coordinated.month}月{coordinated.day}日，市教育局召集发改、经信、财政、人力社保等4个部门和2所职业院校再次讨论修订"
         in text
     )
     assert (
-        "以市政府办公室名义分1轮征求了12家单位意见，共收到反馈意见9条，"
+        "以市政府办公室名义向12家单位发函征求意见，共收到反馈意见9条，"
         "拟采纳2条，拟部分采纳2条，拟不采纳2条，尚有3条待研究。"
     ) in text
 

@@ -30,11 +30,13 @@ def test_the_2023_record_reproduces_the_explanations_figures(db, policy):
     stats = statistics(db, plan.id)
     assert (stats.rounds, stats.units_consulted, stats.items) == (2, 39, 75)
     assert stats.by_disposition == {"adopted": 11, "partially_adopted": 57, "not_adopted": 7, "pending": 0}
-    assert stats.meetings == {"meeting": 3, "revision": 4, "coordination": 1}
+    assert stats.meetings == {"meeting": 3, "revision": 4, "coordination": 1, "approval": 1}
     text = drafting_explanation(db, plan.id)
-    assert "先后召开3次专题会议，经4轮全面修改，形成讨论稿。" in text
-    assert "2月23日，召集发改、经信、科技等7个部门、1所高职院校以及1所中职学校再次修改，形成征求意见稿。" in text
-    assert "以市府办名义分2轮征求了39家单位意见，共收到反馈意见75条，拟采纳11条，拟部分采纳57条，拟不采纳7条。" in text
+    assert "市教育局局长先后三次主持专题会议研究，经过四轮全面修改完善，形成了《" in text
+    assert "2月23日，市教育局召集发改、经信、科技等7个部门、1所高职院校以及1所中职学校再次讨论修订，形成了《" in text
+    assert (
+        "以市府办名义向39家单位两轮发函征求意见，共收到反馈意见75条，拟采纳11条，拟部分采纳57条，拟不采纳7条。" in text
+    )
 
 
 def test_an_item_on_article_13_follows_its_article_when_5_and_6_are_merged(db, persona):

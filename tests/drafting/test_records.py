@@ -54,7 +54,11 @@ def test_meetings_are_recorded_and_stated_in_the_explanation(db, persona):
     )
     assert (meeting.participants, meeting.participant_count) == (["市发改委", "市经信局"], 2)
     text = drafting_explanation(db, first.plan_id)
-    assert "先后召开2次专题会议，经1轮全面修改，形成讨论稿。2月3日，召集2家单位再次修改，形成征求意见稿。" in text
+    # No discussion draft was made: the meetings are stated, a discussion draft is not claimed.
+    assert (
+        "局长先后两次主持专题会议研究，经过一轮全面修改完善。2月3日，市教育局召集2家单位再次讨论修订，形成了《" in text
+    )
+    assert "讨论稿" not in text
     assert statistics(db, first.plan_id).meetings == {"meeting": 2, "revision": 1, "coordination": 1}
     with pytest.raises(Invalid, match="day"):
         meetings.record_meeting(

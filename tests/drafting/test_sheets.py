@@ -226,7 +226,7 @@ def test_the_adoption_table_follows_a_merge_to_the_article_now(db, persona, sent
     sheet = workbook.active
     assert sheet is not None
     assert sheet["A1"].value == "《温州市职业教育三年行动计划（2026—2028年）》征求意见采纳情况表"
-    assert sheet["A2"].value == "分1轮征求了3家单位意见，共收到反馈意见1条，拟采纳0条，拟部分采纳1条，拟不采纳0条。"
+    assert sheet["A2"].value == "向3家单位发函征求意见，共收到反馈意见1条，拟采纳0条，拟部分采纳1条，拟不采纳0条。"
     assert [c.value for c in sheet[4]] == [
         1,
         "市发改委",
@@ -263,7 +263,9 @@ def test_the_2023_table_and_pdf_state_the_published_figures(db, tmp_path):
     pdf.write_bytes(adoption_pdf(db, plan.id, lang=Lang.zh))
     text = _poppler("pdftotext", "-layout", str(pdf), "-")
     flat = "".join(text.split())
-    assert "以市府办名义分2轮征求了39家单位意见，共收到反馈意见75条，拟采纳11条，拟部分采纳57条，拟不采纳7条。" in flat
+    assert (
+        "以市府办名义向39家单位两轮发函征求意见，共收到反馈意见75条，拟采纳11条，拟部分采纳57条，拟不采纳7条。" in flat
+    )
     assert "意见采纳情况表" in flat
     fonts = _poppler("pdffonts", str(pdf))
     assert "Noto-Sans-CJK-SC" in fonts  # embedded (pdffonts lists only what the file holds)

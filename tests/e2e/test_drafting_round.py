@@ -130,7 +130,7 @@ def _confirm_and_count(admin: Watched, round_url: str) -> None:
     assert page.inner_text("#kpi-units") == "2"
     assert page.inner_text("#kpi-items") == "2"
     explanation = page.inner_text(".explanation-text")
-    assert "分1轮征求了2家单位意见，共收到反馈意见2条，拟采纳0条，拟部分采纳1条，拟不采纳1条。" in explanation
+    assert "向2家单位发函征求意见，共收到反馈意见2条，拟采纳0条，拟部分采纳1条，拟不采纳1条。" in explanation
     cells = [
         f"#by-disposition tr[data-disposition={d}] td.num" for d in ("adopted", "partially_adopted", "not_adopted")
     ]

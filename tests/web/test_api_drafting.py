@@ -129,9 +129,10 @@ def test_a_round_from_sending_to_the_generated_text(client: TestClient):
     assert (stats["rounds"], stats["units_consulted"], stats["units_replied"], stats["items"]) == (1, 2, 1, 2)
     assert stats["by_disposition"] == {"adopted": 0, "partially_adopted": 1, "not_adopted": 1, "pending": 0}
     assert stats["by_article"] == {"第13条 条款13": 1, "全文": 1}
-    assert stats["sentence"] == "分1轮征求了2家单位意见，共收到反馈意见2条，拟采纳0条，拟部分采纳1条，拟不采纳1条。"
+    assert stats["sentence"] == "向2家单位发函征求意见，共收到反馈意见2条，拟采纳0条，拟部分采纳1条，拟不采纳1条。"
     explanation = client.get(f"{API}/plans/{plan_id}/explanation", headers=drafter).json()
-    assert explanation["text"].endswith(stats["sentence"])
+    assert f"随后，{stats['sentence']}就征求意见后的文稿再次逐条讨论修订，形成了《" in explanation["text"]
+    assert explanation["text"].endswith("（送审稿）》。")  # the plan's version 2 is its draft for approval
     detail = client.get(f"{API}/plans/{plan_id}", headers=api_token(client, "auditor")).json()
     assert [v["stage"] for v in detail["all_versions"]] == ["consultation", "for_approval"]
     assert detail["consultation_rounds"][0]["items"] == 2

@@ -123,7 +123,7 @@ def test_dispositions_export_and_import_and_the_adoption_table_downloads(client:
     assert table.status_code == 200
     adoption = load_workbook(BytesIO(table.content)).active
     assert adoption is not None
-    assert adoption["A2"].value == "分1轮征求了3家单位意见，共收到反馈意见2条，拟采纳1条，拟部分采纳1条，拟不采纳0条。"
+    assert adoption["A2"].value == "向3家单位发函征求意见，共收到反馈意见2条，拟采纳1条，拟部分采纳1条，拟不采纳0条。"
     assert [c.value for c in adoption[5]][:5] == [2, "市发改委", "第2条 条款2", "意见二", "部分采纳"]
     pdf = client.get(f"/drafting/{plan_id}/adoption.pdf?round={round_id}")
     assert pdf.status_code == 200

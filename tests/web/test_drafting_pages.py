@@ -26,7 +26,7 @@ from test_drafting_support import (
 from zhijiao.drafting.history_2023 import CODE
 from zhijiao.drafting.versions import wenzhou_today
 
-SENTENCE_2023 = "以市府办名义分2轮征求了39家单位意见，共收到反馈意见75条，拟采纳11条，拟部分采纳57条，拟不采纳7条。"
+SENTENCE_2023 = "以市府办名义向39家单位两轮发函征求意见，共收到反馈意见75条，拟采纳11条，拟部分采纳57条，拟不采纳7条。"
 
 
 def _plan_2023(client: TestClient) -> int:
@@ -46,8 +46,9 @@ def test_the_2023_record_shows_39_units_75_items_and_11_57_7_in_the_generated_te
     kpis = {key: cell_text(value) for key, value in re.findall(r'id="kpi-(\w+)">(.*?)<', page.text)}
     assert kpis == {"rounds": "2", "units": "39", "items": "75"}
     explanation = explanation_of(page.text)
-    assert explanation.endswith(SENTENCE_2023)
-    assert "先后召开3次专题会议，经4轮全面修改，形成讨论稿。" in explanation
+    assert SENTENCE_2023 in explanation
+    assert "市教育局局长先后三次主持专题会议研究，经过四轮全面修改完善，形成了《" in explanation
+    assert explanation.endswith("（送审稿）》。市委书记、市长均已批示，于2023年3月23日印发。")
     assert [r[1] for r in table_rows(page.text, "by-disposition")] == ["11", "57", "7", "0"]
     assert 'id="new-plan"' not in page.text
     assert "记录会议或修改轮次" not in page.text
@@ -164,7 +165,8 @@ def test_dispositions_are_proposed_confirmed_and_counted_in_the_generated_text(c
     plan = client.get(f"/drafting/{plan_id}")
     explanation = explanation_of(plan.text)
     assert explanation == (
-        f"《{PLAN_TITLE}》起草过程：分1轮征求了3家单位意见，共收到反馈意见3条，拟采纳1条，拟部分采纳0条，拟不采纳2条。"
+        f"《{PLAN_TITLE}》起草过程：形成了《{PLAN_TITLE}（征求意见稿）》。"
+        "随后，向3家单位发函征求意见，共收到反馈意见3条，拟采纳1条，拟部分采纳0条，拟不采纳2条。"
     )
     assert [r[1] for r in table_rows(plan.text, "by-disposition")] == ["1", "0", "2", "0"]
     assert table_rows(plan.text, "by-unit") == [["市发改委", "3"]]
@@ -203,7 +205,7 @@ def test_meetings_units_and_new_versions_are_recorded_through_the_forms(client: 
     page = client.get(f"/drafting/{plan_id}")
     (meeting,) = table_rows(page.text, "meetings")
     assert meeting[:4] == ["部门协调会", "2026年2月23日", "市教育局", "市发改委、市经信局、温州职业技术学院"]
-    assert "2月23日，召集发改、经信等2个部门和1所学校再次修改，形成征求意见稿。" in page.text
+    assert "2月23日，市教育局召集发改、经信等2个部门和1所学校再次讨论修订，形成了《" in page.text
 
     assert post(client, "/drafting/units", {"name": "温州某某科技有限公司", "kind": "enterprise"}).status_code == 303
     units = client.get("/drafting/units")

@@ -1,5 +1,6 @@
 """Meetings and revision rounds of a drafting: when, who chaired, which units took part, and the version
-they produced. The drafting explanation counts them (专题会议, 全面修改) and names the coordination meeting."""
+they produced; and the leaders' endorsements (批示) of the draft for approval, who in ``participants``. The drafting
+explanation counts the meetings (专题会议, 全面修改), names the coordination meeting and the leaders who endorsed."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ class MeetingKind(StrEnum):
     meeting = "meeting"  # a dedicated meeting (专题会议)
     revision = "revision"  # a revision round of the drafting group (全面修改)
     coordination = "coordination"  # departments and schools called together to revise (召集…再次修改)
+    approval = "approval"  # the draft for approval endorsed by leaders (批示): who, in ``participants``
 
 
 MEETING_KIND_LABELS = {
     MeetingKind.meeting: {"zh": "专题会议", "en": "dedicated meeting"},
     MeetingKind.revision: {"zh": "修改轮次", "en": "revision round"},
     MeetingKind.coordination: {"zh": "部门协调会", "en": "coordination meeting"},
+    MeetingKind.approval: {"zh": "领导批示", "en": "endorsement by leaders"},
 }
 
 

@@ -72,3 +72,8 @@ class ReplyStatus(State):
             cls.items: frozenset({cls.items}),
             cls.no_comments: frozenset({cls.items, cls.no_comments}),
         }
+
+
+# The replies known to have come: items or "no comments". A past round's "not in the record" is not one of them, nor
+# is "no reply yet": a unit counts as having replied only when the record says it did (round summaries, statistics).
+REPLIED = frozenset({ReplyStatus.items, ReplyStatus.no_comments})

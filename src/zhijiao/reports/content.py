@@ -17,10 +17,11 @@ from zhijiao.engine.policy import Policy
 from zhijiao.formatting import WENZHOU_TIME
 from zhijiao.monitoring.measures import CITY
 from zhijiao.monitoring.targets import Progress, progress
+from zhijiao.reports import shares
 from zhijiao.simulation.cost import DIMENSIONS, cost_for_year, label, table
 from zhijiao.simulation.missing_inputs import MissingInputs, missing_in_cost
 
-SHARE_PLACES = Decimal("0.0001")
+SHARE_PLACES = 4  # a share as a fraction to 0.0001, i.e. 0.01 %: what the workbooks show
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class CostRow:
     key: str  # art03, city, 瑞安市 …
     label: dict[str, str]  # {"zh": …, "en": …}
     fen: int
-    share: Decimal | None  # of the report's total; None when the total is zero
+    share: Decimal | None  # of the report's total, the rows' shares adding to exactly 1; None when the total is zero
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,13 @@ def _items(items: pl.DataFrame) -> list[CostItem]:
     return [CostItem(str(a), str(p), str(c), int(fen)) for a, p, c, fen in rows.iter_rows()]
 
 
-def _share(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / whole).quantize(SHARE_PLACES) if whole else None
+def _rows(dimension: str, amounts: list[tuple[str, int]]) -> list[CostRow]:
+    """One dimension's rows, their shares rounded together so that they add up to 100 %."""
+    rounded = shares.rounded([fen for _key, fen in amounts], SHARE_PLACES)
+    return [
+        CostRow(key, {"zh": label(dimension, key, "zh"), "en": label(dimension, key, "en")}, fen, share)
+        for (key, fen), share in zip(amounts, rounded, strict=True)
+    ]
 
 
 def build(session: Session, policy: Policy, year: int, county: str | None = None) -> Report:
@@ -84,12 +90,7 @@ def build(session: Session, policy: Policy, year: int, county: str | None = None
         comparison = _in_county(comparison, county)
     total = comparison.baseline.totals.fiscal_cost
     cost = {
-        dimension: [
-            CostRow(
-                key, {"zh": label(dimension, key, "zh"), "en": label(dimension, key, "en")}, fen, _share(fen, total)
-            )
-            for key, fen, _reform in table(comparison, dimension).rows
-        ]
+        dimension: _rows(dimension, [(key, fen) for key, fen, _reform in table(comparison, dimension).rows])
         for dimension in DIMENSIONS
     }
     rows = progress(session, policy, year, county)

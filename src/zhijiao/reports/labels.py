@@ -4,9 +4,13 @@ side, as for every message built from data. The PDF's own text is in its templat
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_decimal
 
 from zhijiao import formatting
 from zhijiao.language import Lang, say
+from zhijiao.money import FEN_PER_MILLION, FEN_PER_WAN
 
 YUAN_PER_YI = 100_000_000  # officials read the billions of T1 in 亿元
 
@@ -60,3 +64,17 @@ def target_value(value: Decimal | None, unit_code: str, lang: Lang) -> str:
         yi = value / YUAN_PER_YI
         return say(lang, f"{yi:,.2f}亿元", f"¥{yi / 10:,.2f} billion")
     return formatting.number(value.quantize(Decimal(1)), lang)
+
+
+def amount(fen: int, lang: Lang) -> str:
+    """An amount of the PDF's tables and the figure beside its chart's bar, the same text: 万元 (Chinese) or millions
+    of yuan (English), two decimals, from exact fen."""
+    scale = FEN_PER_WAN if lang is Lang.zh else FEN_PER_MILLION
+    return format_decimal(Decimal(fen) / scale, format="#,##0.00", locale=lang.locale)
+
+
+def plan_citation(document: dict[str, Any], lang: Lang) -> str:
+    """The plan as a report cites it: 《title》（number） in Chinese, "title (number)" in English, the title and the
+    number read from the policy package (``document`` of its plan.yaml), never written again here."""
+    title = document["title"].get(lang.value) or document["title"]["zh"]
+    return say(lang, f"《{title}》（{document['number']}）", f"{title} ({document['number']})")

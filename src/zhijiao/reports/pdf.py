@@ -11,27 +11,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from babel.numbers import format_decimal
 from markupsafe import Markup
 from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type information
 
 from zhijiao import formatting
 from zhijiao.language import Lang, say
-from zhijiao.money import FEN_PER_MILLION, FEN_PER_WAN
 from zhijiao.monitoring.targets import Progress
-from zhijiao.reports import charts, labels
+from zhijiao.reports import charts, labels, shares
 from zhijiao.reports.content import CostRow, Report
 from zhijiao.reports.templating import TEMPLATES, env
 from zhijiao.simulation.cost import DIMENSIONS, label
 
 TEMPLATE = "dashboard_pdf.html"
+SHOWN_PLACES = 3  # a share shown to 0.1 %: 0.237 is 23.7 %
 
 
 @dataclass(frozen=True)
 class CostLine:
     label: str
     amount: str  # 万元 (Chinese) or million yuan (English), two decimals
-    share: str
+    share: str  # the share as the table and the chart both write it
+    share_value: Decimal | None  # rounded with the other lines' so that they add up to 100.0 %
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,12 @@ def _missing_lines(report: Report, lang: Lang) -> list[MissingLine]:
     ]
 
 
-def _amount(fen: int, lang: Lang) -> str:
-    scale = FEN_PER_WAN if lang is Lang.zh else FEN_PER_MILLION
-    return format_decimal(Decimal(fen) / scale, format="#,##0.00", locale=lang.locale)
-
-
 def _cost_lines(rows: list[CostRow], lang: Lang) -> list[CostLine]:
+    """The lines of a cost table, their shares rounded together (largest remainder) to the 0.1 % shown."""
+    rounded = shares.rounded([row.fen for row in rows], SHOWN_PLACES)
     return [
-        CostLine(row.label[lang.value], _amount(row.fen, lang), formatting.percent(row.share, lang)) for row in rows
+        CostLine(row.label[lang.value], labels.amount(row.fen, lang), formatting.percent(share, lang), share)
+        for row, share in zip(rows, rounded, strict=True)
     ]
 
 
@@ -102,12 +100,14 @@ def _target_lines(rows: list[Progress], lang: Lang) -> list[TargetLine]:
     ]
 
 
-def _charts(report: Report, lang: Lang) -> dict[str, Markup]:
+def _charts(report: Report, cost: dict[str, list[CostLine]], lang: Lang) -> dict[str, Markup]:
+    """The charts, writing the figures of the tables (``cost``: the tables' lines) beside their bars and wedges."""
+    ring = [line.share_value for line in cost["payer"]]
     drawn = {
         "article": charts.cost_bars(
             report.cost["article"], say(lang, "按条款的财政成本", "Fiscal cost by article"), lang
         ),
-        "payer": charts.payer_shares(report.cost["payer"], say(lang, "按付款方", "By payer"), lang),
+        "payer": charts.payer_shares(report.cost["payer"], ring, say(lang, "按付款方", "By payer"), lang),
     }
     if len(report.cost["county"]) > 1:
         drawn["county"] = charts.cost_bars(
@@ -123,16 +123,18 @@ def _charts(report: Report, lang: Lang) -> dict[str, Markup]:
 
 
 def context(report: Report, lang: Lang) -> dict[str, Any]:
+    cost = {dimension: _cost_lines(report.cost[dimension], lang) for dimension in DIMENSIONS}
     return {
         "lang": lang,
         "html_lang": lang.html,
         "report": report,
+        "plan": labels.plan_citation(report.document, lang),
         "scope": report.scope[lang.value],
-        "cost": {dimension: _cost_lines(report.cost[dimension], lang) for dimension in DIMENSIONS},
-        "total_amount": _amount(report.total_fen, lang),
+        "cost": cost,
+        "total_amount": labels.amount(report.total_fen, lang),
         "payers": {row.key: row.fen for row in report.cost["payer"]},
         "targets": _target_lines(report.targets, lang),
-        "charts": _charts(report, lang),
+        "charts": _charts(report, cost, lang),
         "missing": _missing_lines(report, lang),
         "missing_count": report.missing.entities,
         "missing_by_article": [

@@ -39,9 +39,8 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], widths: Sequen
 
 def _about(workbook: Workbook, report: Report, lang: Lang, title: str, note: str) -> None:
     sheet = _sheet(workbook, say(lang, "说明", "About"), [title, ""], [22, 70])
-    document = report.document
     rows = [
-        (say(lang, "依据", "Plan"), f"{document['title'][lang.value]}（{document['number']}）"),
+        (say(lang, "依据", "Plan"), labels.plan_citation(report.document, lang)),
         (say(lang, "年度", "Year"), report.year),
         (say(lang, "范围", "Scope"), report.scope[lang.value]),
         (say(lang, "计算规则版本", "Rule set"), report.rule_set),

@@ -7,8 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from zhijiao.reports.charts import PALETTE
+from zhijiao.reports.fonts import CJK_FAMILIES
 
-FONT = "PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
+# The browser draws these charts with its own fonts: the usual CJK families of Apple and Windows machines, then those
+# the PDF's charts prefer (Noto Sans CJK SC, then WenQuanYi's), then whatever sans-serif the browser has.
+FONT = ", ".join(("PingFang SC", "Microsoft YaHei", *CJK_FAMILIES, "sans-serif"))
 
 
 def _base(title: str) -> dict[str, Any]:
