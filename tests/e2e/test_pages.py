@@ -81,7 +81,7 @@ def test_signing_in_through_the_form_opens_the_users_start_page(browser: Browser
         watched = watch(context.new_page())
         sign_in_through_the_form(watched, server, "county")
         page = watched.page
-        assert page.url == f"{server}/dashboard"
+        assert page.url == f"{server}/awards?view=todo"  # the county's review queue (issue 16)
         assert page.locator(".account .who").inner_text().startswith("瑞安市教育局经办人")
         assert watched.errors == []
     finally:

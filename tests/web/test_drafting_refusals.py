@@ -37,7 +37,9 @@ def test_a_unit_after_the_deadline_sees_no_form_and_is_refused_409(client: TestC
     assert "反馈截止日期" in late.text
     assert post(client, f"/consultations/{round_id}/reply", {"no_comments": "yes"}).status_code == 409
     assert _snapshot(client) == before
-    listed = client.get("/consultations")
+    assert f'data-round="{round_id}"' not in client.get("/consultations").text  # the inbox: open rounds only
+    listed = client.get("/consultations/past")
+    assert f'data-round="{round_id}"' in listed.text
     assert "已截止" in listed.text
 
 

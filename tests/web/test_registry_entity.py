@@ -138,7 +138,7 @@ def test_a_record_outside_the_scope_is_not_found(sqlite_client: TestClient, user
     client = sign_in(sqlite_client, username)
     response = client.get(path)
     assert response.status_code == 404
-    assert "not_found" in response.text
+    assert "登记册中没有该记录，或不在您的查看范围内。" in response.text
     headers = api_token(client, username)
     api = client.get("/api/v1" + path, headers=headers)
     assert api.status_code == 404

@@ -18,7 +18,7 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.http.deps import is_api, request_lang
 from zhijiao.http.errors import AppError
 from zhijiao.http.validation_messages import reason
-from zhijiao.language import Lang
+from zhijiao.language import Lang, parse_lang
 from zhijiao.refusals import Refused
 
 log = logging.getLogger("zhijiao.http")
@@ -29,6 +29,19 @@ HTTP_MESSAGES = {
     404: ("页面或资源不存在。", "There is no such page or resource."),
     405: ("不支持该请求方法。", "This method is not allowed here."),
 }
+
+
+def here(request: Request) -> str:
+    """The page asked for, its query (filters, ``lang``) kept: where to come back to after signing in."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def sign_in_url(request: Request, back_to: str | None = None) -> str:
+    """The sign-in page that returns to ``back_to`` (this page by default), in the language this page was asked
+    for in its address: a visitor who chose English at ``/dashboard?lang=en`` signs in in English."""
+    url = f"/login?next={quote(here(request) if back_to is None else back_to)}"
+    chosen = parse_lang(request.query_params.get("lang"))
+    return f"{url}&lang={chosen.value}" if chosen else url
 
 
 def problem_response(
@@ -57,8 +70,13 @@ def problem_response(
             ]
         return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
     if status == 401 and request.method == "GET":  # noqa: PLR2004 -- HTTP status
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    context = {"status": status, "code": code, "message": message, "problems": [p.message(lang) for p in problems]}
+        return RedirectResponse(sign_in_url(request), status_code=303)
+    context = {
+        "status": status,
+        "code": code,  # for the page to choose its advice by; never shown
+        "message": message,
+        "problems": [p.message(lang) for p in problems],
+    }
     page: ErrorPage = request.app.state.error_page  # the pages' renderer, wired by the composition root
     response = page(request, context, status)
     response.headers.update(headers or {})

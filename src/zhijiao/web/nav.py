@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhijiao.authz import Permission, Principal, allows
+from zhijiao.authz import Permission, Principal, Role, allows
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,22 @@ NAV = (
     NavItem("/drafting", "方案起草", Permission.view_drafts),
     NavItem("/consultations", "征求意见", Permission.submit_feedback),
 )
+
+# Where each role's work waits for it after sign-in (and at "/"): the county's review queue, the batches finance
+# releases, the drafting staff's plans, a consulted unit's open rounds. The city administrator (who also approves)
+# and the analyst start at the dashboard. A school or enterprise user starts at its own record, which needs the
+# database to name: None here.
+START: dict[Role, str | None] = {
+    Role.city_admin: "/dashboard",
+    Role.county_officer: "/awards?view=todo",
+    Role.finance_officer: "/batches",
+    Role.school_user: None,
+    Role.enterprise_user: None,
+    Role.analyst: "/dashboard",
+    Role.auditor: "/audit",
+    Role.drafter: "/drafting",
+    Role.unit_user: "/consultations",
+}
 
 
 def visible(user: Principal | None) -> list[NavItem]:

@@ -12,7 +12,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from zhijiao.authz import ROLE_LABELS
+from zhijiao.catalogs import gettext
 from zhijiao.http.deps import CSRF_FIELD, csrf_token_of, request_lang
+from zhijiao.http.problems import sign_in_url
 from zhijiao.language import Lang
 from zhijiao.reports.templating import bilingual
 from zhijiao.web.nav import visible
@@ -32,6 +34,25 @@ def _switch_to(request: Request, lang: Lang) -> str:
     return f"{request.url.path}?{urlencode(items)}"
 
 
+def _sign_in(request: Request) -> str:
+    """The header's sign-in link: back to this page afterwards (on the sign-in page, to where it leads)."""
+    if request.url.path == "/login":
+        return sign_in_url(request, request.query_params.get("next") or "/")
+    return sign_in_url(request)
+
+
+def _document(request: Request, lang: Lang) -> dict[str, Any]:
+    """The plan the platform implements, as its policy states it (number, title in each language): the header and
+    the footer cite it from there, so another policy served by the same pages cites its own. ``number_shown`` is
+    the number as the catalog writes it in the page's language (温政办〔2023〕32号 has an English rendering), else
+    as issued."""
+    policy = getattr(request.app.state, "policy", None)
+    document: dict[str, Any] = dict(policy.metadata.get("document") or {}) if policy is not None else {}
+    if document.get("number"):
+        document["number_shown"] = gettext(lang, str(document["number"]))
+    return document
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -47,6 +68,8 @@ def render(
         "demo": request.app.state.demo,
         "path": request.url.path,
         "switch_language": _switch_to(request, Lang.en if lang is Lang.zh else Lang.zh),
+        "sign_in": _sign_in(request),
+        "plan_document": _document(request, lang),
     }
     response: HTMLResponse = templates.TemplateResponse(request, name, base | (context or {}), status_code=status_code)
     return response

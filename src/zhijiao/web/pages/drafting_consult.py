@@ -1,9 +1,11 @@
-"""A consulted unit's pages: the rounds sent to its unit, the version sent (read-only), its reply — items on
+"""A consulted unit's pages: the rounds sent to its unit that it may still answer (its inbox) and, apart, its past
+rounds (往期征求意见: closed, or of a historical record), the version sent (read-only), its reply — items on
 articles of that version, or "no comments" — until the deadline, and what it has submitted. A round not sent
 to the unit is not found (404); after the deadline the form is gone and a submission is refused (409)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Annotated
 
@@ -12,7 +14,7 @@ from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal
 from zhijiao.drafting import consultation, queries, versions
-from zhijiao.drafting.models import Unit
+from zhijiao.drafting.models import ConsultationRound, DraftPlan, Unit
 from zhijiao.http.deps import Db, require
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base
 from zhijiao.web.pages.drafting_rounds import comments_of
@@ -25,22 +27,43 @@ def _unit(db: Db, user: Principal) -> Unit | None:
     return db.get(Unit, user.scope.unit_id) if user.scope.unit_id is not None else None
 
 
-@router.get("/consultations")
-def rounds(request: Request, db: Db, user: Principal = require(Permission.submit_feedback)) -> Response:
+def _is_open(plan: DraftPlan, found: ConsultationRound, today: dt.date) -> bool:
+    """A round the unit may still answer: of a plan being drafted (not a historical record), before its deadline."""
+    return not plan.historical and (found.deadline is None or today <= found.deadline)
+
+
+def _rounds_page(request: Request, db: Db, user: Principal, *, past: bool) -> Response:
+    """The unit's inbox (the rounds it may still answer) or its past rounds (closed, or of a historical record):
+    the same table, read-only for the past."""
     unit = _unit(db, user)
+    today = versions.wenzhou_today()
     found = queries.rounds_for_unit(db, unit.id) if unit else []
     plans = {r.consultation.plan_id: versions.plan(db, r.consultation.plan_id) for r in found}
+    is_open = {r.consultation.id: _is_open(plans[r.consultation.plan_id], r.consultation, today) for r in found}
+    shown = [r for r in found if is_open[r.consultation.id] != past]
     replies = {
-        r.consultation.id: queries.round_for_unit(db, unit.id if unit else None, r.consultation.id)[1] for r in found
+        r.consultation.id: queries.round_for_unit(db, unit.id if unit else None, r.consultation.id)[1] for r in shown
     }
     context = base(request, user) | {
         "unit": unit,
-        "rounds": found,
+        "rounds": shown,
+        "past": past,
+        "others": len(found) - len(shown),  # the rounds of the other list, for its link
         "plans": plans,
         "my_replies": replies,
-        "today": versions.wenzhou_today(),
+        "today": today,
     }
     return render(request, "drafting/consultations.html", context)
+
+
+@router.get("/consultations")
+def rounds(request: Request, db: Db, user: Principal = require(Permission.submit_feedback)) -> Response:
+    return _rounds_page(request, db, user, past=False)
+
+
+@router.get("/consultations/past")
+def past_rounds(request: Request, db: Db, user: Principal = require(Permission.submit_feedback)) -> Response:
+    return _rounds_page(request, db, user, past=True)
 
 
 @router.get("/consultations/{round_id}")
@@ -60,7 +83,7 @@ def round_for_unit(
         "articles": articles,
         "parts": [(part, list(group)) for part, group in itertools.groupby(articles, key=lambda a: a.part_title)],
         "items": queries.items(db, plan_id=plan.id, round_id=round_id, unit_id=user.scope.unit_id),
-        "open": not plan.historical and (found.deadline is None or today <= found.deadline),
+        "open": _is_open(plan, found, today),
         "today": today,
         "rows": range(5),
     }
