@@ -146,6 +146,9 @@ def test_a_batch_that_does_not_add_up_is_refused_whole(sqlite_client: TestClient
     response = post(sqlite_client, "/batches", form)
     assert response.status_code == 422
     assert message in response.text
+    if total == "+0.01":  # the sums in yuan as the officer typed them, never in fen
+        assert f"¥{(amount + 1) / 100:,.2f}" in response.text
+        assert f"{amount + 1}分" not in response.text
     assert 'id="prepare-form"' in response.text  # the form again, the figures kept
     assert f'value="{declared}"' in response.text
     with database(sqlite_client) as session:

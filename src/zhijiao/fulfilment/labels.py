@@ -60,7 +60,51 @@ ACTIONS: dict[str, Label] = {
     "ledger.clawback.refuse": {"zh": "追回申请复核退回", "en": "claw-back refused"},
     "ledger.clawback.withdraw": {"zh": "撤回追回申请", "en": "claw-back withdrawn"},
     "registry.import": {"zh": "登记数据导入", "en": "registry import"},
+    "registry.create": {"zh": "新增登记记录", "en": "registry record added"},
+    "registry.update": {"zh": "修改登记记录", "en": "registry record changed"},
+    "audit.anchor": {"zh": "签署审计检查点", "en": "audit checkpoint signed"},
+    "draft.plan.create": {"zh": "新建起草方案", "en": "plan drafting opened"},
+    "draft.version.create": {"zh": "新建文稿版本", "en": "draft version created"},
+    "draft.version.publish": {"zh": "定稿发布文稿版本", "en": "draft version published"},
+    "draft.article.edit": {"zh": "修改条文", "en": "article edited"},
+    "draft.article.insert": {"zh": "新增条文", "en": "article inserted"},
+    "draft.article.merge": {"zh": "合并条文", "en": "articles merged"},
+    "draft.article.remove": {"zh": "删除条文", "en": "article removed"},
+    "draft.meeting.record": {"zh": "记录会议", "en": "meeting recorded"},
+    "draft.unit.add": {"zh": "添加征求意见单位", "en": "consulted unit added"},
+    "draft.round.send": {"zh": "发出征求意见", "en": "consultation round sent"},
+    "draft.reply": {"zh": "单位反馈意见", "en": "unit replied"},
+    "draft.disposition.propose": {"zh": "提出意见采纳情况", "en": "disposition proposed"},
+    "draft.disposition.confirm": {"zh": "确认意见采纳情况", "en": "disposition confirmed"},
     "policy.version": {"zh": "政策版本", "en": "policy version"},
+    "policy.text.load": {"zh": "载入方案正式文本", "en": "official plan text loaded"},
+}
+# What an award's history tells of a step besides its states (amounts and sizes are formatted by the page).
+HISTORY_DETAILS: dict[str, Label] = {
+    "amount_fen": {"zh": "金额", "en": "amount"},
+    "batch": {"zh": "拨付批次", "en": "payment batch"},
+    "ledger_entry": {"zh": "台账记录号", "en": "ledger entry"},
+    "rule_set": {"zh": "计算规则版本", "en": "rules version"},
+    "filename": {"zh": "附件", "en": "attachment"},
+    "size": {"zh": "大小", "en": "size"},
+}
+# What an audit record is about, as a reader names it (the registry's tables are named by their own labels).
+OBJECTS: dict[str, Label] = {
+    "application": {"zh": "申报", "en": "application"},
+    "payment_batch": {"zh": "拨付批次", "en": "payment batch"},
+    "ledger_entry": {"zh": "台账记录", "en": "ledger entry"},
+    "ledger_correction": {"zh": "台账更正", "en": "ledger correction"},
+    "attachment": {"zh": "附件", "en": "attachment"},
+    "policy": {"zh": "政策包", "en": "policy package"},
+    "plan_text": {"zh": "方案正式文本", "en": "official plan text"},
+    "audit_trail": {"zh": "审计记录", "en": "audit trail"},
+    "draft_plan": {"zh": "起草方案", "en": "plan in drafting"},
+    "draft_version": {"zh": "文稿版本", "en": "draft version"},
+    "draft_article": {"zh": "条文", "en": "article"},
+    "draft_meeting": {"zh": "会议", "en": "meeting"},
+    "consultation_round": {"zh": "征求意见轮次", "en": "consultation round"},
+    "unit": {"zh": "征求意见单位", "en": "consulted unit"},
+    "feedback_item": {"zh": "反馈意见", "en": "feedback item"},
 }
 # The kinds of record the audit page filters by (the first part of an action).
 ACTION_AREAS: dict[str, Label] = {

@@ -33,6 +33,9 @@ class HistoryItem:
 # What an audit record keeps for machines, not for the page's history: the row's own fields, the figures as
 # data (their words are the record's reason) and the basis (its words are the action's).
 PLUMBING = frozenset({"number", "status", "claimed_fen", "needs_re_review", "figures", "registry", "figures_basis"})
+# Kept in the audit trail for auditors, not told in an award's history: row ids and a file's digest (the
+# attachments table beside the history shows the digest with the file).
+NOT_TOLD = frozenset({"batch_id", "attachment", "sha256"})
 
 
 def history(session: Session, application: Application) -> list[HistoryItem]:
@@ -45,7 +48,7 @@ def history(session: Session, application: Application) -> list[HistoryItem]:
     for record in session.scalars(query):
         payload = json.loads(record.payload)
         before, after = payload.get("before") or {}, payload.get("after") or {}
-        extra = {k: v for k, v in after.items() if k not in PLUMBING}
+        extra = {k: v for k, v in after.items() if k not in PLUMBING and k not in NOT_TOLD}
         items.append(
             HistoryItem(
                 at=aware(record.at),

@@ -22,6 +22,7 @@ from zhijiao import audit
 from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
+from zhijiao.formatting import money
 from zhijiao.fulfilment.applications import check_shown, now
 from zhijiao.fulfilment.bulk_moves import move_all
 from zhijiao.fulfilment.compute import digest
@@ -29,6 +30,7 @@ from zhijiao.fulfilment.entities import CHUNK, EntityIds, Payee, chunks, payees_
 from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
 from zhijiao.fulfilment.situations import Frames, Situations
 from zhijiao.fulfilment.states import BatchStatus
+from zhijiao.language import Lang
 from zhijiao.refusals import Invalid, NotAllowed, OutOfScope, WrongState
 from zhijiao.registry.models import Platform, School
 from zhijiao.registry.snapshot import frames_for_year
@@ -63,10 +65,10 @@ def prepare_batch(
     total = sum(d.amount_fen for d in latest_decisions(session, ids).values())
     if declared_count != len(applications) or declared_total_fen != total:
         raise Invalid(
-            f"申报的笔数与金额（{declared_count}笔，{declared_total_fen}分）与批次明细（{len(applications)}笔，"
-            f"{total}分）不符，整批不予受理。",
-            f"The declared count and total ({declared_count}, {declared_total_fen} fen) do not match the batch's rows "
-            f"({len(applications)}, {total} fen): the batch is refused whole.",
+            f"申报的笔数与金额（{declared_count}笔，{money(declared_total_fen, Lang.zh)}）与批次明细"
+            f"（{len(applications)}笔，{money(total, Lang.zh)}）不符，整批不予受理。",
+            f"The declared count and total ({declared_count}, {money(declared_total_fen, Lang.en)}) do not match the "
+            f"batch's rows ({len(applications)}, {money(total, Lang.en)}): the batch is refused whole.",
             code="declaration_mismatch",
         )
     ((payer, county),) = payers
@@ -276,10 +278,10 @@ def release_batch(
     check_shown(shown_total_fen, total)
     if len(applications) != batch.declared_count or total != batch.declared_total_fen:
         raise Invalid(
-            f"批次 {batch.number} 明细（{len(applications)}笔，{total}分）与申报数（{batch.declared_count}笔，"
-            f"{batch.declared_total_fen}分）不符，整批不予拨付。",
-            f"Batch {batch.number}'s rows ({len(applications)}, {total} fen) do not match its declaration "
-            f"({batch.declared_count}, {batch.declared_total_fen} fen): nothing is paid.",
+            f"批次 {batch.number} 明细（{len(applications)}笔，{money(total, Lang.zh)}）与申报数"
+            f"（{batch.declared_count}笔，{money(batch.declared_total_fen, Lang.zh)}）不符，整批不予拨付。",
+            f"Batch {batch.number}'s rows ({len(applications)}, {money(total, Lang.en)}) do not match its declaration "
+            f"({batch.declared_count}, {money(batch.declared_total_fen, Lang.en)}): nothing is paid.",
             code="declaration_mismatch",
         )
     moment = now()

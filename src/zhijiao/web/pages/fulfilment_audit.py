@@ -31,6 +31,7 @@ from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.http.errors import InvalidInput
 from zhijiao.http.params import XLSX, QueryString, blank_to_none, download, one_of, page_of
 from zhijiao.language import Lang, say
+from zhijiao.registry.tables import TABLES
 from zhijiao.web.pages.fulfilment_awards import CSS
 from zhijiao.web.templating import render
 from zhijiao.xlsx_text import csv_row, literal_row
@@ -58,6 +59,10 @@ def _day(value: str | None, what: tuple[str, str]) -> dt.date | None:
     except ValueError:
         zh, en = what
         raise InvalidInput(f"{zh}“{value}”不是日期（YYYY-MM-DD）。", f"{en} {value!r} is not a date.") from None
+
+
+# What a record is about, by its label: the fulfilment and drafting kinds, and the registry's tables.
+OBJECTS = {**labels.OBJECTS, **{spec.name: spec.label for spec in TABLES}}
 
 
 def audit_filter(request: Request) -> AuditFilter:
@@ -98,6 +103,7 @@ def audit_trail(request: Request, db: Db, user: Principal = require(Permission.v
         "query": QueryString(shown),
         "areas": labels.ACTION_AREAS,
         "actions": labels.ACTIONS,
+        "objects": OBJECTS,
         "pretty": pretty,
     }
     return render(request, "fulfilment/audit.html", context)
@@ -145,12 +151,13 @@ def verify_with_checkpoints(
 
 def _cells(row: RecordView, lang: Lang) -> list[object]:
     label = labels.action_label(row.action)
+    kind = OBJECTS.get(row.object_type, {}).get(lang.value, row.object_type)
     return [
         row.id,
         row.at.astimezone(dt.UTC).replace(tzinfo=None),
         row.actor,
         f"{row.action} {label[lang.value]}",
-        row.object_type,
+        f"{row.object_type} {kind}",
         row.object_id,
         pretty(row.before),
         pretty(row.after),

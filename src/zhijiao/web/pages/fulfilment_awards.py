@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.engine.explain_text import option_text
 from zhijiao.engine.policy import Policy
 from zhijiao.fulfilment import applications, attachments, batch_queries, figures, labels, next_steps, proactive
 from zhijiao.fulfilment.batch_queries import payer_key
@@ -190,12 +191,16 @@ def award(
         "ledger_kinds": labels.LEDGER_KINDS,
         "payers": labels.PAYERS,
         "actions": labels.ACTIONS,
+        "details": labels.HISTORY_DETAILS,
         "figures": [(declared.get(k), k, v) for k, v in (application.figures or {}).items()],
         "attachments": attachments.of(db, me, application.id),
         "decision": decision,
         "assessment": found,
         "steps": view.decision_steps(policy, entitlement, decision, lang) if decision else (),
         "inputs": view.decision_inputs(policy, entitlement, decision, lang) if decision else [],
+        "decision_options": [option_text(policy, k, v, lang.value) for k, v in (decision.options or {}).items()]
+        if decision
+        else [],
         "history": next_steps.history(db, application),
         "payments": batch_queries.application_payments(db, application.id),
         "notices": application_notices(db, application.id),

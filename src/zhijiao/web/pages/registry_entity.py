@@ -56,7 +56,7 @@ def _entitlements(db: Session, policy: Policy, table: str, code: str, year: int 
     if year is None:
         return None
     explained = explain_record(db, policy, table, code, year, lang.value)
-    return entitlements_view(explained, lang) if explained else None
+    return entitlements_view(policy, explained, lang) if explained else None
 
 
 def _page(request: Request, name: str, user: Principal, context: dict[str, Any]) -> Response:

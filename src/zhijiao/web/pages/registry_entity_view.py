@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from zhijiao.engine.explain import article_name
+from zhijiao.engine.explain_text import article_name, option_text
+from zhijiao.engine.policy import Policy
 from zhijiao.engine.units import Unit
 from zhijiao.language import Lang, say
 from zhijiao.registry.history import HistoryEntry
@@ -142,7 +143,7 @@ class OutcomeView:
 class EntitlementsView:
     year: int
     rule_set: str
-    options: list[tuple[str, str]]
+    options: list[str]  # each as a reader knows it: its label and the chosen value's
     outcomes: list[OutcomeView]
     steps: list[StepView]
 
@@ -163,7 +164,7 @@ def _step(raw: Mapping[str, Any], lang: Lang) -> StepView:
     )
 
 
-def entitlements_view(explained: Explained, lang: Lang) -> EntitlementsView:
+def entitlements_view(policy: Policy, explained: Explained, lang: Lang) -> EntitlementsView:
     steps = [_step(raw, lang) for raw in explained.steps]
     by_output = {step.output: step for step in steps}
     outcomes = [
@@ -171,13 +172,14 @@ def entitlements_view(explained: Explained, lang: Lang) -> EntitlementsView:
             o.output,
             o.label.get(lang.value, o.output),
             article_name(o.article, lang.value),
-            "、".join(o.clauses),
+            ("、" if lang is Lang.zh else ", ").join(o.clauses),
             outcome_text(o, lang),
             by_output.get(o.output),
         )
         for o in explained.outcomes
     ]
-    return EntitlementsView(explained.year, explained.rule_set, sorted(explained.options.items()), outcomes, steps)
+    options = [option_text(policy, k, v, lang.value) for k, v in sorted(explained.options.items())]
+    return EntitlementsView(explained.year, explained.rule_set, options, outcomes, steps)
 
 
 @dataclass(frozen=True)
