@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from zhijiao.demo.accounts import create_demo_accounts
+from zhijiao.demo.payees import load_demo_payees
 from zhijiao.demo.registry import generate
 from zhijiao.drafting.history_2023 import load_2023
 from zhijiao.engine.policy import Policy
@@ -41,6 +42,7 @@ def _fill(engine: Engine) -> None:
         generate(session)
         load_2023(session, load())  # the drafting record of the 2023 plan, and the units it consulted
         create_demo_accounts(session)
+        load_demo_payees(session)  # the payees' accounts, confirmed by two finance officers
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from e2e_support import Watched, screenshot
-from test_fulfilment_flow import YEAR, _click_and_wait, tab  # noqa: F401 -- ``tab`` is a fixture
+from playwright.sync_api import Page
+from test_fulfilment_flow import YEAR, _bank_file, _click_and_wait, _import, tab  # noqa: F401 -- ``tab`` is a fixture
 
 PART_TIME = "art13.part_time_teacher_funding"
 
@@ -21,9 +23,25 @@ def _fen(watched: Watched, selector: str, attribute: str = "data-fen") -> int:
     return int(value)
 
 
+def _released_and_allocated(finance: Watched, server: str, folder: Path, batch_url: str, number: str) -> Page:
+    """Finance releases the batch: a public school's money from its own finance is an allocation to its budget unit,
+    confirmed by the budget system's file."""
+    page = finance.page
+    page.goto(batch_url)
+    _click_and_wait(finance, "#release-batch")
+    assert page.inner_text("#batch-status") == "已发出支付指令"
+    sent = page.locator("#instruction-rows tr", has_text=number)
+    assert sent.locator("td[data-kind]").get_attribute("data-kind") == "allocation"
+    reference = sent.get_attribute("data-reference") or ""
+    _import(finance, server, _bank_file(folder, "allocated.csv", [(reference, "成功", "2024-12-23", "")]))
+    assert page.locator("#returns-confirmed tr", has_text=reference).count() == 1
+    return page
+
+
 def test_a_claim_that_differs_from_the_registry_is_paid_at_the_amount_the_approvers_saw(
     tab: Callable[[str], Watched],  # noqa: F811 -- the fixture imported above
     server: str,
+    tmp_path: Path,
 ):
     school, county, admin, finance = tab("school"), tab("county"), tab("admin"), tab("finance")
 
@@ -69,10 +87,7 @@ def test_a_claim_that_differs_from_the_registry_is_paid_at_the_amount_the_approv
     _click_and_wait(admin, "#prepare-batch")
     batch_url = page.url.split("?", 1)[0]
 
-    page = finance.page
-    page.goto(batch_url)
-    _click_and_wait(finance, "#release-batch")
-    assert page.inner_text("#batch-status") == "已拨付"
+    page = _released_and_allocated(finance, server, tmp_path, batch_url, number)
     page.goto(f"{server}/ledger?year={YEAR}")
     payment = page.locator("#ledger-rows tr[data-kind=payment]", has_text=number)
     assert payment.locator("td[data-fen]").get_attribute("data-fen") == str(on_claimed)

@@ -1,6 +1,8 @@
 """Money in a real browser, by three people: the city administrator runs the proactive awards, the county
 officer reviews one, the city administrator approves it and prepares a batch, the finance officer releases
-the batch, and the ledger page shows the payment at the decision's amount. Then money back, by two people
+the batch (an instruction to the bank), the bank's file says the payment failed, the account is corrected by two
+finance officers, the payment is instructed again and the bank confirms it, and the ledger page shows the payment
+at the decision's amount. Then money back, by two people
 too: the finance officer proposes a reversal, a second finance officer confirms it, and the payment nets out
 of the ledger. A screenshot of each step."""
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from e2e_support import Watched, screenshot, sign_in_through_the_form, watch
@@ -92,26 +95,108 @@ def _city_approves_and_batches(admin: Watched, number: str, award_url: str) -> t
     return amount, page.url.split("?", 1)[0]
 
 
-def test_three_officials_take_a_proactive_award_to_payment(tab: Callable[[str], Watched], server: str):
+def _bank_file(folder: Path, name: str, rows: list[tuple[str, str, str, str]]) -> Path:
+    """The bank's result file as its system exports it: GBK CSV, a title line above the header."""
+    lines = ["中国工商银行 批量代付结果", "业务参考号,交易结果,交易日期,失败原因"]
+    lines += [",".join(row) for row in rows]
+    path = folder / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path
+
+
+def _import(finance: Watched, server: str, path: Path) -> None:
+    page = finance.page
+    page.goto(f"{server}/payments/returns")
+    page.select_option("#returns-form select[name=payer]", f"county:{COUNTY}")
+    page.set_input_files("#returns-form input[name=file]", str(path))
+    with page.expect_navigation():
+        page.click("#returns-form button[type=submit]")
+
+
+def _released_and_failed(finance: Watched, server: str, folder: Path, award: tuple[str, str, int, str]) -> str:
+    """Finance releases the batch; the bank's file says the payment failed. The reference it failed under."""
+    number, award_url, amount, batch_url = award
+    page = finance.page
+    # The finance officer releases the batch: the payment goes to the bank as an instruction, not yet paid.
+    page.goto(batch_url)
+    screenshot(page, "fulfilment-6-batch-to-release")
+    _click_and_wait(finance, "#release-batch")
+    assert page.inner_text("#batch-status") == "已发出支付指令"
+    sent = page.locator("#instruction-rows tr", has_text=number)
+    reference = sent.get_attribute("data-reference") or ""
+    assert (sent.get_attribute("data-status"), sent.locator("td[data-fen]").get_attribute("data-fen")) == (
+        "outstanding", str(amount))  # fmt: skip
+    page.goto(award_url)
+    assert page.inner_text("#award-status") == "已发出支付指令"
+
+    # The bank's file: the payment failed. It comes back to finance with the bank's reason; nothing is paid.
+    _import(finance, server, _bank_file(folder, "failed.csv", [(reference, "失败", "2024-12-20", "户名与账号不符")]))
+    assert page.locator("#returns-failed tr", has_text=reference).count() == 1
+    page.goto(batch_url)
+    failed = page.locator(f"#failed-rows tr[data-failed='{reference}']")
+    assert "户名与账号不符" in failed.inner_text()
+    screenshot(page, "fulfilment-7-payment-failed")
+    return reference
+
+
+def _account_corrected(finance: Watched, second: Watched, batch_url: str, reference: str) -> None:
+    """The payee's account corrected by two people: one finance officer proposes it, a second confirms it."""
+    page = finance.page
+    page.goto(batch_url)
+    with page.expect_navigation():
+        page.locator(f"#failed-rows tr[data-failed='{reference}'] td[data-current-account] a").click()
+    page.fill("#propose input[name=account_name]", "温州市鹿城区示范产教融合企业有限公司")
+    page.fill("#propose input[name=bank_name]", "温州银行鹿城支行")
+    page.fill("#propose input[name=account_number]", "9050 1234 5678 9012 34")
+    page.fill("#propose input[name=reason]", "银行退票：户名与账号不符，单位来函更正")
+    _click_and_wait(finance, "#propose-account")
+    assert page.locator("#waiting-rows button.confirm-account").count() == 0  # not for the proposer
+    payee_url = page.url.split("?", 1)[0]
+    second.page.goto(payee_url)
+    _click_and_wait(second, "#waiting-rows button.confirm-account")
+    assert "新账户已启用" in second.page.inner_text("#done")
+
+
+def _instructed_again_and_paid(finance: Watched, server: str, folder: Path, award: tuple[str, str, int, str],
+                               reference: str) -> None:  # fmt: skip
+    number, award_url, amount, batch_url = award
+    page = finance.page
+    # Finance instructs the payment again, to the corrected account, under a new reference naming the old one.
+    page.goto(batch_url)
+    _click_and_wait(finance, f"#failed-rows tr[data-failed='{reference}'] button[data-action=reinstruct]")
+    page.goto(batch_url)
+    again = page.locator("#instruction-rows tr[data-status=outstanding]", has_text=number)
+    second_reference = again.get_attribute("data-reference") or ""
+    assert second_reference != reference
+    assert reference in again.inner_text()  # the instruction it replaces
+    screenshot(page, "fulfilment-8-instructed-again")
+
+    # The bank confirms the second instruction: paid, in the ledger to the fen, dated by the bank; the batch closes.
+    _import(finance, server, _bank_file(folder, "paid.csv", [(second_reference, "成功", "2024-12-23", "")]))
+    assert page.locator("#returns-confirmed tr", has_text=second_reference).count() == 1
+    page.goto(batch_url)
+    assert page.inner_text("#batch-status") == "已对账结清"
+    page.goto(f"{server}/ledger?year={YEAR}")
+    payment = page.locator("#ledger-rows tr[data-kind=payment]", has_text=number)
+    assert payment.count() == 1
+    assert payment.locator("td[data-fen]").get_attribute("data-fen") == str(amount)
+    screenshot(page, "fulfilment-9-ledger")
+    page.goto(award_url)
+    assert page.inner_text("#award-status") == "已到账"
+
+
+def test_three_officials_take_a_proactive_award_to_payment(tab: Callable[[str], Watched], server: str, tmp_path: Path):
     admin, county, finance = tab("admin"), tab("county"), tab("finance")
     _city_runs_proactive_awards(admin, server)
     number, award_url = _county_reviews_a_subsidy(county, server)
     amount, batch_url = _city_approves_and_batches(admin, number, award_url)
 
-    # The finance officer releases the batch; the ledger shows the payment, to the fen.
+    award = (number, award_url, amount, batch_url)
+    reference = _released_and_failed(finance, server, tmp_path, award)
+    second = tab("finance2")
+    _account_corrected(finance, second, batch_url, reference)
+    _instructed_again_and_paid(finance, server, tmp_path, award, reference)
     page = finance.page
-    page.goto(batch_url)
-    screenshot(page, "fulfilment-6-batch-to-release")
-    _click_and_wait(finance, "#release-batch")
-    assert "批次已拨付" in page.inner_text("#done")
-    assert page.inner_text("#batch-status") == "已拨付"
-    page.goto(f"{server}/ledger?year={YEAR}")
-    payment = page.locator("#ledger-rows tr[data-kind=payment]", has_text=number)
-    assert payment.count() == 1
-    assert payment.locator("td[data-fen]").get_attribute("data-fen") == str(amount)
-    screenshot(page, "fulfilment-7-ledger")
-    page.goto(award_url)
-    assert page.inner_text("#award-status") == "已拨付"
 
     # A reversal: proposed by one finance officer, recorded only when a second confirms it.
     page.goto(f"{server}/ledger?year={YEAR}")
@@ -125,9 +210,8 @@ def test_three_officials_take_a_proactive_award_to_payment(tab: Callable[[str], 
     assert waiting.count() == 1
     assert waiting.locator("button.confirm-correction").count() == 0  # not for the proposer
     assert page.locator("#ledger-rows tr[data-kind=reversal]").count() == 0
-    screenshot(page, "fulfilment-8-reversal-proposed")
+    screenshot(page, "fulfilment-10-reversal-proposed")
 
-    second = tab("finance2")
     page = second.page
     page.goto(f"{server}/ledger?year={YEAR}")
     before = int(page.get_attribute("#ledger-net", "data-fen") or "0")  # other tests' payments may stand too
@@ -136,7 +220,7 @@ def test_three_officials_take_a_proactive_award_to_payment(tab: Callable[[str], 
     reversal = page.locator("#ledger-rows tr[data-kind=reversal]", has_text=number)
     assert reversal.locator("td[data-fen]").get_attribute("data-fen") == str(-amount)
     assert int(page.get_attribute("#ledger-net", "data-fen") or "0") == before - amount  # the payment nets out
-    screenshot(page, "fulfilment-9-reversal-confirmed")
+    screenshot(page, "fulfilment-11-reversal-confirmed")
     page.goto(award_url)
     assert page.inner_text("#award-status") == "县级已审核"  # back to the city, to be decided again
     for watched in (admin, county, finance, second):

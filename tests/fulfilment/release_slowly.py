@@ -1,4 +1,4 @@
-"""Releases a payment batch as finance and stops to wait after its second ledger row: the kill-mid-batch
+"""Releases a payment batch as finance and stops to wait after its second instruction: the kill-mid-batch
 test stops this process with SIGKILL there and checks that the database holds the whole batch or none of it.
 
     DATABASE_URL=... python release_slowly.py BATCH_ID

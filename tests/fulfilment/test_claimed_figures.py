@@ -10,6 +10,7 @@ import pytest
 from flows import PART_TIME, YEAR, engine_amount, school_code
 from sqlalchemy import func, select, update
 
+import bank
 from zhijiao.audit.models import AuditRecord
 from zhijiao.fulfilment import applications, payments
 from zhijiao.fulfilment.assessment import assess
@@ -91,7 +92,7 @@ def test_accepting_the_claim_updates_the_registry_and_the_city_pays_what_the_cou
     )  # fmt: skip
     batch = payments.prepare_batch(db, persona("admin"), policy, [draft.id], declared_count=1,
                                    declared_total_fen=decision.amount_fen)  # fmt: skip
-    (paid,) = payments.release_batch(db, persona("finance"), policy, batch.id).entries
+    (paid,) = bank.paid(db, persona("finance"), policy, batch.id)
     db.commit()
     assert paid.amount_fen == seen.on_claimed.amount_fen
 

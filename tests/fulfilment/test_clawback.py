@@ -8,7 +8,8 @@ import datetime as dt
 from flows import approved_proactive, batch_of
 from sqlalchemy import select, update
 
-from zhijiao.fulfilment import corrections, payments
+import bank
+from zhijiao.fulfilment import corrections
 from zhijiao.fulfilment.clawback import clawback_revoked
 from zhijiao.fulfilment.models import Application, LedgerEntry
 from zhijiao.fulfilment.obligations import obligations
@@ -19,9 +20,9 @@ AS_OF = dt.date(2025, 6, 30)
 
 def _paid_award(db, persona, policy) -> LedgerEntry:
     ids = approved_proactive(db, persona, policy)
-    release = payments.release_batch(db, persona("finance"), policy, batch_of(db, persona, policy, ids[:1]))
+    (entry,) = bank.paid(db, persona("finance"), policy, batch_of(db, persona, policy, ids[:1]))
     db.commit()
-    return release.entries[0]
+    return entry
 
 
 def _revoke(db, entry: LedgerEntry) -> None:

@@ -11,10 +11,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+import bank
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
 from zhijiao.audit.models import AuditRecord
-from zhijiao.fulfilment import corrections, payments
+from zhijiao.fulfilment import corrections
 from zhijiao.fulfilment.models import Application, LedgerCorrection, LedgerEntry
 from zhijiao.fulfilment.states import Status
 from zhijiao.refusals import Invalid, NotAllowed, WrongState
@@ -22,9 +23,7 @@ from zhijiao.refusals import Invalid, NotAllowed, WrongState
 
 def _payment(db, persona, policy) -> LedgerEntry:
     application_id = approved_application(db, persona, policy)
-    (payment,) = payments.release_batch(
-        db, persona("finance"), policy, batch_of(db, persona, policy, [application_id])
-    ).entries
+    (payment,) = bank.paid(db, persona("finance"), policy, batch_of(db, persona, policy, [application_id]))
     db.commit()
     return payment
 

@@ -14,15 +14,20 @@ from flows import approved_proactive, batch_of
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
+import bank
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
-from zhijiao.fulfilment import applications, corrections, payments, proactive
+from zhijiao.engine.errors import InputError
+from zhijiao.fulfilment import applications, corrections, payments, proactive, returns
+from zhijiao.fulfilment.bank_models import BankReturn, PaymentInstruction
 from zhijiao.fulfilment.models import Application, Decision, LedgerCorrection, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.returns import BankResult
 from zhijiao.fulfilment.states import Status
 from zhijiao.refusals import WrongState
 
 ATTEMPTS = 50
 RELEASE_SLOWLY = Path(__file__).with_name("release_slowly.py")
+SETTLE_SLOWLY = Path(__file__).with_name("settle_slowly.py")
 
 
 def _race(url, work) -> list[str]:
@@ -39,7 +44,7 @@ def _race(url, work) -> list[str]:
                 with session.begin():
                     work(session)
                 outcomes.append("done")
-            except WrongState:
+            except (WrongState, InputError):  # a state refused, or a bank file already applied
                 outcomes.append("refused")
             except Exception as error:  # noqa: BLE001 -- any other outcome is recorded and fails the test
                 outcomes.append(f"error: {error!r}")
@@ -79,6 +84,13 @@ def test_fifty_concurrent_approvals_and_releases_pay_exactly_once(db, persona, p
     assert releases.count("done") == 1
     assert set(releases) == {"done", "refused"}
     db.expire_all()
+    (instruction,) = bank.instructions_of(db, batch_id)  # one instruction to the bank, however many pressed
+    # Fifty imports of the bank's file race too: one settles the payment, the others are refused whole.
+    result = BankResult(2, instruction.reference, "confirmed", bank.BANK_DATE)
+    imports = _race(url, lambda s: returns.settle(s, _principal(s, "finance"), policy, [result], "0" * 64))
+    assert imports.count("done") == 1
+    assert set(imports) == {"done", "refused"}
+    db.expire_all()
     assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 1
     assert db.get(Application, target).status == Status.paid
 
@@ -114,9 +126,37 @@ def test_a_process_killed_mid_batch_leaves_the_whole_batch_or_none(db, persona, 
         worker.send_signal(signal.SIGKILL)
         assert worker.wait(timeout=30) == -signal.SIGKILL
     db.expire_all()
-    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert db.scalar(select(func.count()).select_from(PaymentInstruction)) == 0
     assert db.get(PaymentBatch, batch_id).status == "prepared"
     assert {db.get(Application, i).status for i in ids} == {Status.payment_scheduled}
+    assert db.scalar(select(func.count()).select_from(PaymentInstruction)) == 0
     release = payments.release_batch(db, persona("finance"), policy, batch_id)  # and the batch can still be paid
     db.commit()
-    assert len(release.entries) == len(ids)
+    assert len(release.instructions) == len(ids)
+
+
+def test_a_process_killed_mid_import_of_the_banks_file_applies_none_of_it(db, persona, policy, demo_engine):
+    ids = approved_proactive(db, persona, policy)
+    batch_id = batch_of(db, persona, policy, ids)
+    release = payments.release_batch(db, persona("finance"), policy, batch_id)
+    db.commit()
+    environment = os.environ | {"DATABASE_URL": demo_engine.url.render_as_string(hide_password=False)}
+    command = [sys.executable, str(SETTLE_SLOWLY), str(batch_id)]
+    with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) as worker:  # noqa: S603
+        assert worker.stdout is not None
+        seen = ""
+        for line in worker.stdout:
+            seen = line
+            if line.startswith("step ledger"):
+                break  # results, instructions and ledger rows written, uncommitted, and the worker asleep
+        assert seen.startswith("step ledger"), "the worker never got to the ledger"
+        worker.send_signal(signal.SIGKILL)
+        assert worker.wait(timeout=30) == -signal.SIGKILL
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert db.scalar(select(func.count()).select_from(BankReturn)) == 0
+    assert {i.status for i in bank.instructions_of(db, batch_id)} == {"outstanding"}
+    assert {db.get(Application, i).status for i in ids} == {Status.instructed}
+    bank.bank_answers(db, persona("finance"), policy, release.instructions)  # and the file can still be applied
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == len(ids)

@@ -10,6 +10,7 @@ from flows import PART_TIME, YEAR, approved_application, corrected, engine_amoun
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+import bank
 from zhijiao import audit
 from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Role
@@ -177,7 +178,7 @@ def test_corrections_are_reversals_and_the_ledger_cannot_be_edited(db, persona, 
     decision = applications.latest_decision(db, application_id)
     batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
                                    declared_total_fen=decision.amount_fen)  # fmt: skip
-    (payment,) = payments.release_batch(db, persona("finance"), policy, batch.id).entries
+    (payment,) = bank.paid(db, persona("finance"), policy, batch.id)
     reversal = corrected(db, persona, policy, payment.id, "付款账户有误")
     db.commit()
     assert reversal.amount_fen == -payment.amount_fen

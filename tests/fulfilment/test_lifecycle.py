@@ -6,11 +6,12 @@ import pytest
 from flows import PART_TIME, YEAR, approved_application, engine_amount, school_code
 from sqlalchemy import func, select
 
+import bank
 from zhijiao import audit
 from zhijiao.audit.models import AuditRecord
 from zhijiao.fulfilment import applications, payments, proactive
 from zhijiao.fulfilment.compute import compute
-from zhijiao.fulfilment.models import Application, LedgerEntry, Notice
+from zhijiao.fulfilment.models import Application, LedgerEntry, Notice, PaymentBatch
 from zhijiao.fulfilment.states import Status
 from zhijiao.policies.wenzhou_vet_2023.entitlements import BY_ID
 from zhijiao.refusals import NotAllowed, OutOfScope, WrongState
@@ -35,15 +36,25 @@ def test_an_application_goes_from_draft_to_paid(db, persona, policy):
     release = payments.release_batch(db, persona("finance"), policy, batch.id)
     db.commit()
     assert release.released
-    (entry,) = release.entries
+    (instruction,) = release.instructions  # released is instructed, not yet paid: the ledger waits for the bank
+    assert (instruction.status, instruction.amount_fen, instruction.reference) == ("outstanding", expected,
+                                                                                  f"{batch.number}-0001")  # fmt: skip
+    assert db.get(Application, draft.id).status == Status.instructed
+    assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    bank.bank_answers(db, persona("finance"), policy, release.instructions)
+    db.commit()
+    (entry,) = db.scalars(select(LedgerEntry)).all()
     assert (entry.kind, entry.amount_fen, entry.article, entry.year) == ("payment", expected, "art13", YEAR)
+    assert (entry.instruction_id, entry.value_date) == (instruction.id, bank.BANK_DATE)  # dated by the bank
     assert entry.approved_by == persona("admin").user_id
     assert entry.released_by == persona("finance").user_id
     assert db.get(Application, draft.id).status == Status.paid
+    assert db.get(PaymentBatch, batch.id).status == "closed"  # every payment confirmed: reconciled
     actions = db.scalars(select(AuditRecord.action).where(AuditRecord.id > before).order_by(AuditRecord.id)).all()
     assert actions == [
         "application.create", "application.submit", "application.county_approve", "application.city_approve",
         "application.schedule_payment", "batch.prepare", "application.release", "batch.release",
+        "application.bank_confirm", "payment.returns", "batch.close",
     ]  # fmt: skip
     assert audit.verify(db).intact
 
@@ -95,14 +106,15 @@ def test_an_award_is_claimed_once_while_its_application_is_open(db, persona, pol
         applications.create(db, school, policy, entitlement_id=PART_TIME, entity_code=code, year=YEAR)
 
 
-def test_a_second_release_of_the_same_batch_pays_nothing_more(db, persona, policy):
+def test_a_second_release_of_the_same_batch_instructs_nothing_more(db, persona, policy):
     application_id = approved_application(db, persona, policy)
     decision = applications.latest_decision(db, application_id)
     batch = payments.prepare_batch(db, persona("admin"), policy, [application_id], declared_count=1,
                                    declared_total_fen=decision.amount_fen)  # fmt: skip
-    payments.release_batch(db, persona("finance"), policy, batch.id)
+    bank.paid(db, persona("finance"), policy, batch.id)
     db.commit()
     with pytest.raises(WrongState):
         payments.release_batch(db, persona("finance"), policy, batch.id)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(LedgerEntry)) == 1
+    assert len(bank.instructions_of(db, batch.id)) == 1

@@ -8,7 +8,8 @@ from flows import approved_application, batch_of, corrected, payment_row
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from zhijiao.fulfilment import applications, payments
+import bank
+from zhijiao.fulfilment import applications
 from zhijiao.fulfilment.models import Application, LedgerEntry
 from zhijiao.fulfilment.states import Status
 from zhijiao.refusals import WrongState
@@ -16,9 +17,7 @@ from zhijiao.refusals import WrongState
 
 def _paid(db, persona, policy) -> tuple[int, LedgerEntry]:
     application_id = approved_application(db, persona, policy)
-    (payment,) = payments.release_batch(
-        db, persona("finance"), policy, batch_of(db, persona, policy, [application_id])
-    ).entries
+    (payment,) = bank.paid(db, persona("finance"), policy, batch_of(db, persona, policy, [application_id]))
     db.commit()
     return application_id, payment
 
@@ -37,9 +36,7 @@ def test_a_reversed_payment_goes_back_to_the_city_and_is_paid_again_once(db, per
 
     decision = applications.city_approve(db, persona("admin"), policy, application_id)
     db.commit()
-    (second,) = payments.release_batch(
-        db, persona("finance"), policy, batch_of(db, persona, policy, [application_id])
-    ).entries
+    (second,) = bank.paid(db, persona("finance"), policy, batch_of(db, persona, policy, [application_id]))
     db.commit()
     assert (first.payment_number, second.payment_number) == (1, 2)
     assert second.amount_fen == decision.amount_fen

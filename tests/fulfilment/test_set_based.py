@@ -12,10 +12,12 @@ from flows import YEAR, approved_proactive, batch_of
 from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy.orm import Session
 
+import bank
 from zhijiao import audit
 from zhijiao.audit.models import AuditRecord
 from zhijiao.engine.rules import Period
 from zhijiao.fulfilment import applications, notices, payments, proactive
+from zhijiao.fulfilment.bank_models import PaymentInstruction
 from zhijiao.fulfilment.bulk_notices import Told, notice_row
 from zhijiao.fulfilment.models import Application, LedgerEntry, Notice
 from zhijiao.fulfilment.situations import Situations, situation_for
@@ -52,7 +54,15 @@ def _release(db: Session, persona, policy, engine: Engine, ids: list[int]) -> tu
     return len(sent), release
 
 
-def test_a_batch_is_released_in_the_same_statements_whatever_its_size(db, persona, policy, demo_engine):
+def _answered(db: Session, persona, policy, engine: Engine, release: payments.Release) -> int:
+    db.expunge_all()
+    with statements(engine) as sent:
+        bank.bank_answers(db, persona("finance"), policy, release.instructions)
+        db.commit()
+    return len(sent)
+
+
+def test_a_batch_is_released_and_settled_in_the_same_statements_whatever_its_size(db, persona, policy, demo_engine):
     ids = approved_proactive(db, persona, policy)
     assert len(ids) >= 6
     small, large = ids[:2], ids[2:]
@@ -62,29 +72,37 @@ def test_a_batch_is_released_in_the_same_statements_whatever_its_size(db, person
     assert second.released
     assert sent_large == sent_small, (sent_small, sent_large)
 
-    # one ledger row, one release record, one state change and one notice per payment; one record per batch
-    assert _count(db, LedgerEntry) == len(ids)
-    assert sorted(e.application_id for e in first.entries + second.entries) == ids
+    # one instruction, one release record, one state change and one notice per payment; one record per batch
+    instructions = first.instructions + second.instructions
+    assert _count(db, PaymentInstruction) == len(ids)
+    assert sorted(i.application_id for i in instructions) == ids
+    assert _count(db, LedgerEntry) == 0  # nothing is paid until the bank says so
     assert _count(db, AuditRecord, AuditRecord.action == "application.release") == len(ids)
     assert _count(db, AuditRecord, AuditRecord.action == "batch.release") == 2
-    for application_id, entry in zip(ids, first.entries + second.entries, strict=True):
+    for application_id, instruction in zip(ids, instructions, strict=True):
         application = db.get(Application, application_id)
         assert application is not None
-        assert (application.status, entry.application_id, entry.payment_number) == (Status.paid, application.id, 1)
+        assert (application.status, instruction.application_id) == (Status.instructed, application.id)
         records = list(db.scalars(select(AuditRecord).where(AuditRecord.object_id == application.number,
                                                             AuditRecord.action == "application.release")))  # fmt: skip
         assert len(records) == 1
         payload = json.loads(records[0].payload)
         assert payload["before"]["status"] == Status.payment_scheduled
         assert payload["after"] == {
-            "number": application.number, "status": Status.paid.value, "claimed_fen": application.claimed_fen,
-            "batch_id": application.batch_id, "needs_re_review": False, "ledger_entry": entry.id,
-            "amount_fen": entry.amount_fen,
+            "number": application.number, "status": Status.instructed.value, "claimed_fen": application.claimed_fen,
+            "batch_id": application.batch_id, "needs_re_review": False, "instruction": instruction.reference,
+            "amount_fen": instruction.amount_fen,
         }  # fmt: skip
-        assert _count(db, Notice, Notice.application_id == application_id) == 3  # found, approved, paid
+        assert _count(db, Notice, Notice.application_id == application_id) == 3  # found, approved, instructed
     last = select(AuditRecord.payload).where(AuditRecord.action == "batch.release").order_by(AuditRecord.id.desc())
     batch_record = json.loads(db.scalars(last).first() or "{}")
-    assert batch_record["after"]["entries"] == [e.id for e in second.entries]
+    assert batch_record["after"]["instructions"] == [i.reference for i in second.instructions]
+
+    # The bank's file settles a batch of any size in the same statements too: one ledger row per payment.
+    assert _answered(db, persona, policy, demo_engine, first) == _answered(db, persona, policy, demo_engine, second)
+    assert _count(db, LedgerEntry, LedgerEntry.kind == "payment") == len(ids)
+    assert {db.get(Application, i).status for i in ids} == {Status.paid}
+    assert _count(db, Notice) >= 4 * len(ids)  # and each payee told its money arrived
     assert audit.verify(db).intact
 
 

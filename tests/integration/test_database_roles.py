@@ -6,6 +6,7 @@ platform (a payment released through the API), does not migrate a database behin
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import subprocess
@@ -29,10 +30,13 @@ from zhijiao.authz import Principal
 from zhijiao.cli.main import app as cli
 from zhijiao.cli.platform import create_app
 from zhijiao.demo.accounts import DEMO_PASSWORD, create_demo_accounts
+from zhijiao.demo.payees import load_demo_payees
 from zhijiao.demo.registry import generate
 from zhijiao.drafting.history_2023 import load_2023
-from zhijiao.fulfilment import applications, proactive
+from zhijiao.fulfilment import applications, proactive, returns
+from zhijiao.fulfilment.bank_models import PaymentInstruction
 from zhijiao.fulfilment.models import Application, LedgerEntry
+from zhijiao.fulfilment.returns import BankResult
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.storage.database import OWNER_URL_VARIABLE, unit_of_work
 from zhijiao.storage.migrate import alembic_config, current_revisions, ensure_schema, head_revisions, upgrade_as_owner
@@ -46,6 +50,7 @@ GUARDED = {  # table: a column
     "reviews": "amount_fen",
     "plan_texts": "body",  # the plan's official text: every load kept (migration 0011)
     "plan_text_sections": "body",
+    "bank_returns": "reason",  # the bank's result for an instruction, never changed (migration 0013)
 }
 API = "/api/v1"
 YEAR = 2024
@@ -235,6 +240,7 @@ def _reviewed_award(engine: Engine) -> int:
         )
         assert award_id is not None
         applications.county_approve(session, _persona(session, "county"), load(), award_id)
+        load_demo_payees(session)  # the payees' accounts, by two finance officers: as the app writes them
     return award_id
 
 
@@ -256,6 +262,10 @@ def test_the_platform_releases_a_payment_as_the_app_role(deployed: Deployment):
     award_id = _reviewed_award(deployed.app)
     with TestClient(create_app(deployed.app), base_url="http://testserver") as client:
         amount = _release_through_the_api(client, award_id)
+    with unit_of_work(deployed.app) as session:  # the bank's file, applied as the app: results, ledger, states
+        (sent,) = session.scalars(select(PaymentInstruction).where(PaymentInstruction.application_id == award_id))
+        result = BankResult(2, sent.reference, "confirmed", dt.date(YEAR, 12, 20))
+        returns.settle(session, _persona(session, "finance"), load(), [result], "0" * 64)
     with unit_of_work(deployed.app) as session:
         entries = session.scalars(select(LedgerEntry).where(LedgerEntry.application_id == award_id)).all()
         released = session.scalar(
@@ -266,6 +276,8 @@ def test_the_platform_releases_a_payment_as_the_app_role(deployed: Deployment):
     # Not even the key: the app holds no UPDATE at all on the ledger (its writers wait on advisory locks).
     error = _refused(deployed.app, "UPDATE ledger_entries SET id = id WHERE id = :id", id=entries[0].id)
     assert "permission denied" in str(error.value)
+    error = _refused(deployed.app, "UPDATE bank_returns SET reason = 'x' WHERE instruction_id = :id", id=sent.id)
+    assert "permission denied" in str(error.value)  # nor on the bank's results
 
 
 # --- (d) the app does not migrate a database behind head; it says who must ---------------------------------------

@@ -45,7 +45,8 @@ def test_the_application_table_is_the_named_transitions() -> None:
 
 def test_the_smaller_tables() -> None:
     assert BatchStatus.prepared.can_become(BatchStatus.released)
-    assert BatchStatus.released.final
+    assert BatchStatus.released.can_become(BatchStatus.closed)  # reconciled: every payment confirmed or withdrawn
+    assert BatchStatus.closed.final
     assert not BatchStatus.cancelled.can_become(BatchStatus.released)
     assert CorrectionStatus.proposed.can_become(CorrectionStatus.withdrawn)
     assert CorrectionStatus.refused.final

@@ -1,6 +1,6 @@
 """The fulfilment API as the personas use it: a school applies with a document, the county reviews, the
-city approves and batches, finance releases; the ledger, obligations, xlsx and statement then agree with
-the decision to the fen, and the audit trail holds every step. Refusals are problem documents."""
+city approves and batches, finance releases and the bank confirms; the ledger, obligations, xlsx and statement
+then agree with the decision to the fen, and the audit trail holds every step. Refusals are problem documents."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from test_fulfilment_support import (
     run_proactive,
 )
 
+from returns_file import returns_csv
 from zhijiao.fulfilment.models import Application, PaymentBatch
 from zhijiao.policies.wenzhou_vet_2023 import load
 from zhijiao.registry.models import School
@@ -67,8 +68,8 @@ def _finance_reads_the_payment(client: TestClient, finance: dict[str, str], code
     workbook = client.get(f"{API}/obligations.xlsx", params={"year": YEAR}, headers=finance)
     sheet = load_workbook(io.BytesIO(workbook.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][6] == "已拨付（元）"
-    assert Decimal(str(rows[-1][6])) * 100 == due  # the total row, exact
+    assert (rows[0][6], rows[0][7]) == ("已发出支付指令未到账（元）", "已到账（元）")
+    assert (Decimal(str(rows[-1][6])), Decimal(str(rows[-1][7])) * 100) == (0, due)  # the total row, exact
     statement = client.get(f"{API}/statements/school/{code}", headers=finance).json()
     assert (statement["balance_fen"], len(statement["entries"])) == (due, 1)
 
@@ -106,7 +107,15 @@ def test_an_application_goes_from_the_school_to_the_ledger_through_the_api(clien
     assert (batch.json()["payer"], batch.json()["rows_total_fen"]) == ("county", due)
     release = client.post(f"{API}/batches/{batch.json()['id']}/release", headers=finance).json()
     assert release["released"] is True
-    (entry,) = release["entries"]
+    (sent,) = release["instructions"]
+    assert (sent["amount_fen"], sent["application_number"], sent["status"]) == (due, number, "outstanding")
+    assert client.get(f"{API}/ledger", params={"year": YEAR}, headers=finance).json()["total"] == 0  # not paid yet
+    bank_file = returns_csv((sent["reference"], "成功", "2025-03-03", ""))
+    settled = client.post(f"{API}/payments/returns", data={"payer": "county", "county": COUNTY_CODE},
+                          files={"file": ("回单.csv", bank_file, "text/csv")}, headers=finance)  # fmt: skip
+    assert settled.status_code == 200, settled.text
+    assert [i["reference"] for i in settled.json()["confirmed"]] == [sent["reference"]]
+    (entry,) = client.get(f"{API}/ledger", params={"year": YEAR}, headers=finance).json()["items"]
     assert (entry["amount_fen"], entry["application_number"], entry["entity_code"]) == (due, number, code)
 
     _finance_reads_the_payment(client, finance, code, due, decision["amount_yuan"])
@@ -115,6 +124,7 @@ def test_an_application_goes_from_the_school_to_the_ledger_through_the_api(clien
     assert [r["action"] for r in reversed(trail["items"])] == [
         "application.create", "attachment.add", "application.submit", "application.county_approve",
         "application.city_approve", "application.schedule_payment", "application.release",
+        "application.bank_confirm",
     ]  # fmt: skip
     verified = client.get(f"{API}/audit/verify", headers=auditor).json()
     assert verified["intact"] is True
@@ -129,6 +139,7 @@ def test_an_application_goes_from_the_school_to_the_ledger_through_the_api(clien
         "admin",
         "admin",
         "finance",
+        "finance",  # who imported the bank's confirmation
     ]
 
 

@@ -9,6 +9,7 @@ from personas import api_token, problem
 from sqlalchemy import func, select
 from test_fulfilment_support import COUNTY_CODE, PART_TIME, YEAR, database
 
+from returns_file import returns_csv
 from zhijiao.fulfilment.models import LedgerEntry
 from zhijiao.registry.models import School, TeacherStats
 
@@ -76,6 +77,12 @@ def test_a_claim_is_assessed_chosen_frozen_approved_and_paid_at_the_amount_seen(
     problem(client.post(release, json={"shown_total_fen": claimed_fen + 100}, headers=finance), 409, "amount_changed")
     with database(client) as session:
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
-    paid = client.post(release, json={"shown_total_fen": claimed_fen}, headers=finance).json()
-    assert paid["released"] is True
-    assert [e["amount_fen"] for e in paid["entries"]] == [claimed_fen]
+    released = client.post(release, json={"shown_total_fen": claimed_fen}, headers=finance).json()
+    assert released["released"] is True
+    assert [i["amount_fen"] for i in released["instructions"]] == [claimed_fen]
+    result = returns_csv((released["instructions"][0]["reference"], "成功", "2025-03-03", ""))
+    settled = client.post(f"{API}/payments/returns", data={"payer": "county", "county": COUNTY_CODE},
+                          files={"file": ("回单.csv", result, "text/csv")}, headers=finance)  # fmt: skip
+    assert settled.status_code == 200, settled.text
+    paid = client.get(f"{API}/ledger", headers=finance).json()["items"]
+    assert [e["amount_fen"] for e in paid] == [claimed_fen]

@@ -27,6 +27,7 @@ from test_fulfilment_support import (
     post,
 )
 
+import bank
 from zhijiao.accounts.service import add_user
 from zhijiao.audit.models import AuditRecord
 from zhijiao.authz import Role
@@ -112,13 +113,14 @@ def test_the_obligations_workbook_holds_the_pages_figures_exactly(sqlite_client:
     )
     assert int(footer["paid"]) == amount
     assert int(footer["due"]) > 0
-    for lang, header in (("zh", "已拨付（元）"), ("en", "paid (yuan)")):
+    assert int(footer["instructed"]) == 0  # the bank confirmed it: paid, no longer with the bank
+    for lang, header in (("zh", "已到账（元）"), ("en", "paid (yuan)")):
         workbook = sqlite_client.get(f"/ledger/obligations.xlsx?year={YEAR}&lang={lang}")
         assert workbook.headers["content-disposition"].startswith("attachment;")
         rows = list(load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
-        assert rows[0][6] == header
+        assert rows[0][7] == header
         total = rows[-1]
-        for column, measure in ((4, "due"), (5, "approved"), (6, "paid"), (7, "reversed")):
+        for column, measure in ((4, "due"), (5, "approved"), (6, "instructed"), (7, "paid"), (8, "reversed")):
             assert Decimal(str(total[column])) * 100 == int(footer[measure]), measure
 
 
@@ -135,7 +137,7 @@ def test_a_county_officer_sees_its_own_countys_money_only(sqlite_client: TestCli
         decision = applications.city_approve(session, persona(session, "admin"), load(), theirs)
         batch = payments.prepare_batch(session, persona(session, "admin"), load(), [theirs], declared_count=1,
                                        declared_total_fen=decision.amount_fen)  # fmt: skip
-        payments.release_batch(session, persona(session, "finance"), load(), batch.id)
+        bank.paid(session, persona(session, "finance"), load(), batch.id)
         codes = dict(session.execute(select(LedgerEntry.id, LedgerEntry.county_code)).all())
     assert sorted(codes.values()) == sorted([COUNTY_CODE, other_county])
     sign_in(sqlite_client, "county")
@@ -173,12 +175,14 @@ def test_the_audit_trail_is_browsed_exported_and_checked(sqlite_client: TestClie
     assert set(re.findall(r'<tr data-record="\d+" data-action="([a-z_.]+)">', page)) == {
         "batch.prepare",
         "batch.release",
+        "batch.close",  # the bank confirmed its one payment: reconciled
     }
     page = sqlite_client.get(f"/audit?object={number}").text
     actions = re.findall(r'data-action="([a-z_.]+)"', page)
-    assert actions == ["application.release", "application.schedule_payment", "application.city_approve",
-                       "application.county_approve", "application.create"]  # fmt: skip
-    assert "&#34;status&#34;: &#34;paid&#34;" in page  # the after of the release, shown
+    assert actions == ["application.bank_confirm", "application.release", "application.schedule_payment",
+                       "application.city_approve", "application.county_approve", "application.create"]  # fmt: skip
+    assert "&#34;status&#34;: &#34;instructed&#34;" in page  # the after of the release, shown
+    assert "&#34;status&#34;: &#34;paid&#34;" in page  # and of the bank's confirmation
     exported = sqlite_client.get(f"/audit/export.csv?object={number}")
     assert exported.content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))

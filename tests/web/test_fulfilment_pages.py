@@ -1,7 +1,7 @@
 """From entitlement to payment through the pages, as the officials do it: the city runs the proactive
 awards, the county officer reviews one, the city approves it and puts it in a batch, finance releases
-the batch; the ledger then holds the decision's amount to the fen. And a school applies for Art. 13
-through the form, with a supporting document."""
+the batch and the bank confirms it; the ledger then holds the decision's amount to the fen. And a school
+applies for Art. 13 through the form, with a supporting document."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from test_fulfilment_support import (
     status_of,
 )
 
+import bank
+from returns_file import returns_csv
 from zhijiao import audit
 from zhijiao.accounts.service import add_user
 from zhijiao.authz import Role
@@ -107,19 +109,31 @@ def test_a_proactive_award_is_paid_through_the_pages_of_three_officials(client: 
     due = engine_amount(client, SUBSIDY, enterprise_code, level)
     batch_id = _city_approves_and_prepares_a_batch(client, award_id, number, due)
 
-    # Finance releases it: one ledger row, the decision's amount to the fen.
+    # Finance releases it: one instruction to the bank, nothing in the ledger until the bank's result confirms
+    # it; then one ledger row, the decision's amount to the fen, dated by the bank.
     sign_in(client, "finance")
     assert 'id="release-batch"' in client.get(f"/batches/{batch_id}").text
     released = post(client, f"/batches/{batch_id}/release")
     assert released.headers["location"] == f"/batches/{batch_id}?done=released"
-    assert f'data-fen="{due}"' in client.get(released.headers["location"]).text
+    standing = re.search(r'data-standing="outstanding">.*?data-count="(\d+)".*?data-fen="(\d+)"',
+                         client.get(released.headers["location"]).text, re.DOTALL)  # fmt: skip
+    assert standing
+    assert standing.groups() == ("1", str(due))  # with the bank, not yet paid
+    assert application(client, award_id).status == "instructed"
+    with database(client) as session:
+        (instruction,) = bank.instructions_of(session, batch_id)
+        assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    result = returns_csv((instruction.reference, "成功", "2025-03-03", ""))
+    imported = post(client, "/payments/returns", {"payer": f"county:{COUNTY_CODE}"},
+                    files={"file": ("回单.csv", result, "text/csv")})  # fmt: skip
+    assert imported.status_code == 200, imported.text
     ledger = client.get(f"/ledger?year={YEAR}").text
     rows = re.findall(r'<tr data-ledger="(\d+)" data-kind="payment">.*?data-fen="(-?\d+)"', ledger, re.DOTALL)
     with database(client) as session:
         entry = session.scalar(select(LedgerEntry))
         decision = session.scalar(select(Decision).where(Decision.application_id == award_id))
         assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 1
-        assert session.get(PaymentBatch, batch_id).status == "released"
+        assert session.get(PaymentBatch, batch_id).status == "closed"  # reconciled: every payment confirmed
         assert audit.verify(session).intact
     assert entry is not None
     assert decision is not None
@@ -138,7 +152,7 @@ def test_a_proactive_award_is_paid_through_the_pages_of_three_officials(client: 
     assert steps == [
         ("application.create", "system"), ("application.county_approve", "county"),
         ("application.city_approve", "admin"), ("application.schedule_payment", "admin"),
-        ("application.release", "finance"),
+        ("application.release", "finance"), ("application.bank_confirm", "finance"),
     ]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from personas import sign_in
 from test_fulfilment_support import application, database, paid, persona, post
 
+import bank
 from zhijiao.fulfilment import payments
 from zhijiao.policies.wenzhou_vet_2023 import load
 
@@ -40,7 +41,7 @@ def test_a_reversed_award_is_decided_again_by_the_city_and_paid_a_second_time(sq
     with database(sqlite_client) as session:
         batch = payments.prepare_batch(session, persona(session, "admin"), load(), [award_id], declared_count=1,
                                        declared_total_fen=amount)  # fmt: skip
-        (second,) = payments.release_batch(session, persona(session, "finance"), load(), batch.id).entries
+        (second,) = bank.paid(session, persona(session, "finance"), load(), batch.id)
         assert (second.payment_number, second.amount_fen) == (2, amount)
     sign_in(sqlite_client, "finance")
     assert "第2次付款（此前付款已冲正）" in sqlite_client.get("/ledger").text

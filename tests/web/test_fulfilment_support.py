@@ -16,6 +16,7 @@ from personas import csrf_token
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import bank
 from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
 from zhijiao.audit.models import AuditRecord
@@ -140,7 +141,7 @@ def paid(client: TestClient) -> tuple[int, int, int]:
     """(award id, amount, ledger entry id) of an award finance paid."""
     award_id, amount, batch_id = batched(client)
     with database(client) as session:
-        (entry,) = payments.release_batch(session, persona(session, "finance"), load(), batch_id).entries
+        (entry,) = bank.paid(session, persona(session, "finance"), load(), batch_id)
         return award_id, amount, entry.id
 
 

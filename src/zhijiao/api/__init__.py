@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter, FastAPI
 
-from zhijiao.api import auth, calculate, cost, drafting, fulfilment, plan, registry, registry_files, targets
+from zhijiao.api import (
+    auth,
+    calculate,
+    cost,
+    drafting,
+    fulfilment,
+    fulfilment_payees,
+    plan,
+    registry,
+    registry_files,
+    targets,
+)
 from zhijiao.engine.policy import Policy
 
 
@@ -18,4 +29,5 @@ def mount_api(app: FastAPI, policy: Policy) -> None:
     router.include_router(registry.router)
     app.include_router(router)
     app.include_router(fulfilment.router)
+    app.include_router(fulfilment_payees.router)
     app.include_router(drafting.router)

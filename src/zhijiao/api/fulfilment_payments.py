@@ -1,7 +1,7 @@
 """Payment batches, the ledger, obligations and statements. The city prepares a batch declaring its count
-and total; finance releases it (all rows or none); corrections (fulfilment_corrections) are reversals
-confirmed by a second person. Obligations by payer, article and county, as JSON or the xlsx finance
-reconciles against."""
+and total; finance releases it (an instruction to the bank for all rows, or none; fulfilment_bank: the bank's
+side); corrections (fulfilment_corrections) are reversals confirmed by a second person. Obligations by payer,
+article and county, as JSON or the xlsx finance reconciles against."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from zhijiao.api import fulfilment_bank
+from zhijiao.api.fulfilment_bank import instructions_out
 from zhijiao.api.fulfilment_out import batch_out, ledger_out, yuan_text
 from zhijiao.api.fulfilment_schemas import (
     BatchIn,
@@ -40,6 +42,7 @@ from zhijiao.http.errors import NotFound
 from zhijiao.http.params import XLSX, download
 
 router = APIRouter(tags=["fulfilment"], route_class=JsonRoute)
+router.include_router(fulfilment_bank.router)  # instructions, reconciliation, the bank's files and returns
 ACTS = SIGNED_IN | problem_responses(409)
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
 
@@ -103,7 +106,8 @@ def prepare_batch(
     "/batches/{batch_id}/release",
     response_model=ReleaseOut,
     responses=ACTS,
-    summary="Finance: every row into the ledger or none; approvals on changed data go back for re-review",
+    summary="Finance: a payment instruction for every row, or none; approvals on changed data go back for re-review"
+    " (the ledger's payments follow the bank's confirmations: POST /payments/returns)",
 )
 def release_batch(
     db: Db,
@@ -117,7 +121,7 @@ def release_batch(
     return ReleaseOut(
         batch=batch_out(db, result.batch),
         released=result.released,
-        entries=ledger_out(db, result.entries),
+        instructions=instructions_out(db, user, result.instructions),
         stale=result.stale,
     )
 

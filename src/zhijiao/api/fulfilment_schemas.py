@@ -279,7 +279,7 @@ class BatchOut(Answer):
     declared_count: int
     declared_total_fen: Fen
     declared_total_yuan: Yuan
-    status: str = Field(description="prepared | released | cancelled")
+    status: str = Field(description="prepared | released (instructed) | closed (reconciled) | cancelled")
     rows_count: int = Field(description="明细笔数 / the rows it holds now (its ledger rows once released)")
     rows_total_fen: Fen
     rows_total_yuan: Yuan
@@ -289,10 +289,70 @@ class BatchOut(Answer):
     released_at: dt.datetime | None
 
 
+class InstructionOut(Answer):
+    """A payment instruction to the bank (转账) or the budget system (预算指标), with the bank's answer."""
+
+    id: int
+    reference: str = Field(description="业务参考号 / what the bank's result file names it by")
+    application_id: int
+    application_number: str
+    batch_id: int
+    round: int = Field(description="1 at release; 2 and on when instructed again after a failure")
+    replaces: str | None = Field(description="它替代的指令 / the reference of the failed instruction it replaces")
+    kind: str = Field(description="transfer | allocation")
+    amount_fen: Fen
+    amount_yuan: Yuan
+    payer: str
+    payer_county_code: str | None
+    article: str
+    purpose: str
+    payee_name: str = Field(description="收款单位 / the school or enterprise paid")
+    account_name: str | None
+    bank_name: str | None
+    account_number: str | None = Field(description="finance and the city administrator: whole; others: masked")
+    budget_unit_code: str | None
+    budget_unit_name: str | None
+    status: str = Field(description="outstanding | confirmed | failed | withdrawn")
+    created_at: dt.datetime
+    settled_at: dt.datetime | None
+    bank_date: dt.date | None
+    bank_reason: str | None
+
+
+class StandingOut(Answer):
+    count: int
+    total_fen: Fen
+    total_yuan: Yuan
+
+
+class ReconciliationOut(Answer):
+    """A batch's payments by their latest instruction: one instructed again after a failure counts once."""
+
+    batch_id: int
+    batch_number: str
+    status: str
+    instructed: StandingOut
+    confirmed: StandingOut
+    failed: StandingOut
+    withdrawn: StandingOut
+    outstanding: StandingOut
+    settled: bool = Field(description="every payment confirmed or withdrawn / the batch can close")
+
+
+class SettledOut(Answer):
+    """What a bank's result file settled: applied whole."""
+
+    confirmed: list[InstructionOut]
+    failed: list[InstructionOut]
+    closed_batches: list[str]
+
+
 class ReleaseOut(Answer):
     batch: BatchOut
     released: bool
-    entries: list[LedgerEntryOut]
+    instructions: list[InstructionOut] = Field(
+        description="一笔一条支付指令；银行确认到账后才记入台账 / one per payment; the ledger follows the bank"
+    )
     stale: list[str] = Field(description="登记数据已变化、转重新审批的申报 / approvals sent back for re-review")
 
 

@@ -11,6 +11,7 @@ from zhijiao.cli.common import HELP
 from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
 from zhijiao.cli.fulfilment import awards_app
+from zhijiao.cli.payments import payments_app
 from zhijiao.cli.report import report
 from zhijiao.cli.serve import serve, users_app
 from zhijiao.cli.targets import targets
@@ -36,4 +37,5 @@ app.command()(serve)
 app.command()(report)
 app.add_typer(users_app, name="user")
 app.add_typer(awards_app, name="awards")
+app.add_typer(payments_app, name="payments")
 app.add_typer(audit_app, name="audit")

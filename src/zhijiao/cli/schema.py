@@ -3,6 +3,7 @@
 from zhijiao.accounts import models as accounts_models
 from zhijiao.audit import models as audit_models
 from zhijiao.drafting import models as drafting_models
+from zhijiao.fulfilment import bank_models
 from zhijiao.fulfilment import models as fulfilment_models
 from zhijiao.plan_text import models as plan_text_models
 from zhijiao.registry import models as registry_models
@@ -12,6 +13,7 @@ from zhijiao.storage.base import Base
 TABLE_MODULES = (
     accounts_models,
     audit_models,
+    bank_models,
     drafting_models,
     fulfilment_models,
     plan_text_models,

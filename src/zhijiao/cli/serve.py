@@ -57,6 +57,8 @@ def serve(
     if demo:
         from zhijiao.demo.accounts import create_demo_accounts  # noqa: PLC0415
         from zhijiao.demo.drafting_2026 import load_2026_demo  # noqa: PLC0415 -- demo mode only
+        from zhijiao.demo.payees import load_demo_payees  # noqa: PLC0415 -- demo mode only
+        from zhijiao.demo.payments import load_demo_payments  # noqa: PLC0415 -- demo mode only
         from zhijiao.demo.registry import generate  # noqa: PLC0415 -- the generator's name lists load only here
         from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
         from zhijiao.drafting.versions import wenzhou_today  # noqa: PLC0415 -- demo mode only
@@ -67,6 +69,8 @@ def serve(
                 generate(session)
             load_2023(session, policy)  # the 2023 plan's drafting record; already there, left alone
             create_demo_accounts(session)
+            load_demo_payees(session)  # finance proposes, finance2 confirms: the accounts just made
+            load_demo_payments(session, policy)  # a batch the bank answered, one payment failed
             load_2026_demo(session, wenzhou_today())  # a plan in progress, its actors the demo accounts just made
     err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))

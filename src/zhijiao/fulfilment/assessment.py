@@ -29,7 +29,10 @@ from zhijiao.refusals import Invalid
 
 REGISTRY, CLAIMED = "registry", "claimed"  # which figures stand: the two bases of a county review
 # Where a county review stands (sent back to the county, an application is assessed afresh).
-REVIEWED = frozenset({Status.county_reviewed, Status.city_approved, Status.payment_scheduled, Status.paid})
+REVIEWED = frozenset(
+    {Status.county_reviewed, Status.city_approved, Status.payment_scheduled, Status.instructed,
+     Status.payment_failed, Status.paid}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

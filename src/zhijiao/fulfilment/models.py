@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -203,6 +204,7 @@ class LedgerEntry(Base):
         CheckConstraint("(kind = 'payment') = (amount_fen > 0)", name="sign_follows_kind"),
         CheckConstraint("(kind = 'payment') = (reverses_id IS NULL)", name="corrections_name_their_entry"),
         CheckConstraint("released_by IS NULL OR released_by <> approved_by", name="releaser_not_approver"),
+        Index("uq_ledger_entries_instruction_id", "instruction_id", unique=True),  # an index: added in place (0013)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,6 +234,9 @@ class LedgerEntry(Base):
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # A payment the bank confirmed names its instruction, at most once, and the bank's value date (migration 0013).
+    instruction_id: Mapped[int | None] = mapped_column(ForeignKey("payment_instructions.id"))
+    value_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class LedgerCorrection(Base):
@@ -289,3 +294,78 @@ class Notice(Base):
     message_en: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _digits_only(column: str) -> str:
+    """SQL true when ``column`` holds only the digits 0–9, written the same on SQLite and PostgreSQL."""
+    for digit in "0123456789":
+        column = f"replace({column}, '{digit}', '')"
+    return f"{column} = ''"
+
+
+class PayeeAccount(Base):
+    """收款账户: where a school's or an enterprise's money goes — a bank account (户名, 开户银行, 账号) or a public
+    school's budget unit (预算单位) — one row per version. One person proposes it with the reason, another confirms
+    it (superseding the account before it) or refuses it; the proposer may withdraw it while it waits. A trigger of
+    migration 0012 lets the status only move forward and refuses any change of the details, and any DELETE."""
+
+    __tablename__ = "payee_accounts"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN school_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN enterprise_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_payee",
+        ),
+        CheckConstraint("kind IN ('bank', 'budget')", name="kind"),
+        CheckConstraint("status IN ('proposed', 'confirmed', 'refused', 'withdrawn', 'superseded')", name="status"),
+        CheckConstraint(
+            "(kind = 'bank' AND account_name IS NOT NULL AND bank_name IS NOT NULL AND account_number IS NOT NULL"
+            " AND budget_unit_code IS NULL AND budget_unit_name IS NULL) OR (kind = 'budget'"
+            " AND budget_unit_code IS NOT NULL AND budget_unit_name IS NOT NULL AND account_name IS NULL"
+            " AND bank_name IS NULL AND account_number IS NULL)",
+            name="details_follow_kind",
+        ),
+        CheckConstraint(
+            f"account_number IS NULL OR (length(account_number) BETWEEN 8 AND 30 AND {_digits_only('account_number')})",
+            name="account_number_digits",
+        ),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+        CheckConstraint("status <> 'refused' OR length(trim(coalesce(note, ''))) > 0", name="refusal_note"),
+        CheckConstraint("(status = 'proposed') = (decided_by IS NULL)", name="decided_has_decider"),
+        CheckConstraint(
+            "status = 'withdrawn' OR decided_by IS NULL OR decided_by <> proposed_by", name="decider_not_proposer"
+        ),
+        *(
+            Index(
+                f"uq_payee_accounts_{status}_{payee}",
+                f"{payee}_id",
+                "kind",
+                unique=True,
+                sqlite_where=text(f"status = '{status}'"),
+                postgresql_where=text(f"status = '{status}'"),
+            )
+            for status in ("proposed", "confirmed")
+            for payee in ("school", "enterprise")
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # bank | budget
+    account_name: Mapped[str | None] = mapped_column(String(200))  # 户名
+    bank_name: Mapped[str | None] = mapped_column(String(200))  # 开户银行
+    account_number: Mapped[str | None] = mapped_column(String(30))  # 账号, digits only
+    budget_unit_code: Mapped[str | None] = mapped_column(String(30))  # 预算单位编码
+    budget_unit_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    reason: Mapped[str] = mapped_column(Text)  # why the account is proposed or changed
+    note: Mapped[str | None] = mapped_column(Text)  # why the second person refused it
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("payee_accounts.id"))  # the account it replaces
+    # Bumped by every decision: of two people deciding at once, the second is refused, not written over the first.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 -- read by SQLAlchemy

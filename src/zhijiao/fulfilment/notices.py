@@ -49,7 +49,15 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{label}（{number}）市级审批不予通过{reason}。",
         "{label} ({number}) was rejected by the city{reason}.",
     ),
-    "release": ("{label}（{number}）已拨付{amount}。", "{label} ({number}): {amount} paid."),
+    "release": (
+        "{label}（{number}）的{amount}已发出支付指令，到账后另行通知。",
+        "{label} ({number}): the payment of {amount} is instructed; you will be told when it arrives.",
+    ),
+    "bank_confirm": ("{label}（{number}）的{amount}已到账。", "{label} ({number}): {amount} paid into your account."),
+    "bank_fail": (
+        "{label}（{number}）的{amount}支付未成功{reason}。财政部门将核对收款账户后重新支付。",
+        "{label} ({number}): the payment of {amount} failed{reason}. Finance will check the account and pay again.",
+    ),
     "reverse_payment": (
         "{label}（{number}）的付款已冲正{reason}。该奖补退回市级重新审批，审批后重新拨付或不予通过。",
         "The payment of {label} ({number}) was reversed{reason}. The city decides the award again.",

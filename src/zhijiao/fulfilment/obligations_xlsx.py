@@ -18,9 +18,10 @@ HEADERS = {
     "year": ("年度", "year"),
     "due": ("应兑现（元）", "due (yuan)"),
     "approved": ("已审批（元）", "approved (yuan)"),
-    "paid": ("已拨付（元）", "paid (yuan)"),
+    "instructed": ("已发出支付指令未到账（元）", "instructed, not yet confirmed (yuan)"),
+    "paid": ("已到账（元）", "paid (yuan)"),
     "reversed": ("冲正及追回（元）", "reversed (yuan)"),
-    "outstanding": ("已审批未拨付（元）", "approved, unpaid (yuan)"),
+    "outstanding": ("已审批未到账（元）", "approved, not yet paid (yuan)"),
 }
 PAYERS = {"city": ("市财政", "city finance"), "county": ("县（市、区）财政", "county finance")}
 YUAN_FORMAT = "#,##0.00"

@@ -1,21 +1,20 @@
-"""Payment batches and the ledger.
+"""Payment batches.
 
 The city schedules approved awards into a batch, declaring its count and total; finance releases it.
-Release is one transaction: every row of the batch enters the ledger, or none does (a process killed
-half-way leaves nothing). A batch whose rows do not add up to its declaration is refused whole. Before
-money moves, each approval's inputs are compared with the registry as it is now: one that changed is
-taken out of the batch and flagged for re-review instead of being paid on stale data.
+Release is one transaction: every row of the batch gets its payment instruction to the bank, or none does (a
+process killed half-way leaves nothing); the ledger records a payment when the bank confirms it (decision
+0017). A batch whose rows do not add up to its declaration is refused whole. Before money moves, each approval's
+inputs are compared with the registry as it is now: one that changed is taken out of the batch and flagged for
+re-review instead of being paid on stale data.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
@@ -23,11 +22,13 @@ from zhijiao.authz import Permission, Principal, require
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.rules import Period
 from zhijiao.formatting import money
+from zhijiao.fulfilment import instructions
 from zhijiao.fulfilment.applications import check_shown, now
+from zhijiao.fulfilment.bank_models import PaymentInstruction
 from zhijiao.fulfilment.bulk_moves import move_all
 from zhijiao.fulfilment.compute import digest
 from zhijiao.fulfilment.entities import CHUNK, EntityIds, Payee, chunks, payees_of, payer_of
-from zhijiao.fulfilment.models import Application, Decision, LedgerEntry, PaymentBatch
+from zhijiao.fulfilment.models import Application, Decision, PaymentBatch
 from zhijiao.fulfilment.situations import Frames, Situations
 from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.language import Lang
@@ -112,7 +113,7 @@ def _batch_snapshot(batch: PaymentBatch) -> dict[str, object]:
 class Release:
     batch: PaymentBatch
     released: bool
-    entries: list[LedgerEntry] = field(default_factory=list)
+    instructions: list[PaymentInstruction] = field(default_factory=list)  # one per payment, to the bank
     stale: list[str] = field(default_factory=list)  # applications taken out for re-review
 
 
@@ -258,11 +259,12 @@ def release_batch(
     progress: Progress | None = None,
     shown_total_fen: int | None = None,
 ) -> Release:
-    """Finance releases the batch: one ledger row per award, all in this transaction. ``shown_total_fen``, the
+    """Finance releases the batch: one payment instruction per award, all in this transaction (the ledger's
+    payment row follows the bank's confirmation: zhijiao.fulfilment.returns). ``shown_total_fen``, the
     total the page showed beside the button, must still be the batch's total.
 
     Set-based: the batch's applications (locked), decisions and payees are read with one query each, the registry
-    once per year for the batch's entities; the ledger rows, the applications' state changes, their notices and
+    once per year for the batch's entities; the instructions, the applications' state changes, their notices and
     audit records are written with one statement each, whatever the batch's size."""
     require(actor, Permission.release_payment)
     batch = _lock_batch(session, actor, batch_id)
@@ -285,77 +287,16 @@ def release_batch(
             code="declaration_mismatch",
         )
     moment = now()
-    entries = _write_ledger(session, actor, policy, batch, applications, decisions, payees, moment)
+    amounts = {a.id: decisions[a.id].amount_fen for a in applications}
+    sent = instructions.instruct(session, actor, policy, batch, applications, amounts, moment)
     if progress:
         for number in range(1, len(applications) + 1):
             progress(number, len(applications))
-    extras = [{"ledger_entry": e.id, "amount_fen": e.amount_fen} for e in entries]
+    by_application = {i.application_id: i for i in sent}
+    extras = [{"instruction": by_application[a.id].reference, "amount_fen": amounts[a.id]} for a in applications]
     changes = move_all(session, policy, applications, "release", extras)
     batch.status, batch.released_by, batch.released_at = BatchStatus.released.value, actor.user_id, moment
-    released = _batch_snapshot(batch) | {"entries": [e.id for e in entries], "total_fen": total}
+    released = _batch_snapshot(batch) | {"instructions": [i.reference for i in sent], "total_fen": total}
     changes.append(audit.Change("batch.release", "payment_batch", batch.number, after=released))
     audit.record_many(session, actor, changes)
-    return Release(batch, released=True, entries=entries)
-
-
-def _write_ledger(
-    session: Session,
-    actor: Principal,
-    policy: Policy,
-    batch: PaymentBatch,
-    applications: list[Application],
-    decisions: Mapping[int, Decided],
-    payees: Mapping[EntityIds, Payee],
-    moment: dt.datetime,
-) -> list[LedgerEntry]:
-    """One payment row per application, in one executemany: the database's unique keys and triggers check every
-    row as they would one at a time, and a refused row fails the transaction, so the whole batch."""
-    paid = _payments_made(session, batch)
-    rows = []
-    for application in applications:
-        decision = decisions[application.id]
-        payer, payer_county = payer_of(policy, payees[_entity_ids(application)],
-                                       policy.entitlements_by_id[application.entitlement])  # fmt: skip
-        rows.append(
-            {
-                "kind": "payment",
-                "award_key": application.award_key,
-                "payment_number": paid.get(application.award_key, 0) + 1,
-                "amount_fen": decision.amount_fen,
-                "payer": payer,
-                "payer_county_code": payer_county,
-                "article": application.article,
-                "entitlement": application.entitlement,
-                "school_id": application.school_id,
-                "enterprise_id": application.enterprise_id,
-                "platform_id": application.platform_id,
-                "county_code": application.county_code,
-                "year": application.year,
-                "level": application.level,
-                "application_id": application.id,
-                "decision_id": decision.id,
-                "batch_id": batch.id,
-                "approved_by": decision.approved_by,
-                "released_by": actor.user_id,
-                "recorded_by": actor.user_id,
-                "recorded_at": moment,
-            }
-        )
-    # Core executemany, then the rows read back: on PostgreSQL an INSERT … RETURNING of thousands of rows is sent as
-    # a few huge statements that psycopg re-parses each time, slower than its pipelined executemany
-    session.connection().execute(insert(cast("Table", LedgerEntry.__table__)), rows)
-    query = select(LedgerEntry).where(LedgerEntry.batch_id == batch.id, LedgerEntry.kind == "payment")
-    written = {e.application_id: e for e in session.scalars(query)}
-    return [written[a.id] for a in applications]
-
-
-def _payments_made(session: Session, batch: PaymentBatch) -> dict[str, int]:
-    """Payments already in the ledger under each award key of the batch: a first payment is number 1; after a
-    reversal, one more than the payments before (the database checks)."""
-    query = (
-        select(LedgerEntry.award_key, func.count())
-        .join(Application, Application.award_key == LedgerEntry.award_key)
-        .where(Application.batch_id == batch.id, LedgerEntry.kind == "payment")
-        .group_by(LedgerEntry.award_key)
-    )
-    return {str(key): int(count) for key, count in session.execute(query)}
+    return Release(batch, released=True, instructions=sent)

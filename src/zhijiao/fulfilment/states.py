@@ -19,7 +19,10 @@ class Status(State):
     rejected = "rejected", "不予通过", "rejected"
     city_approved = "city_approved", "市级已审批", "approved by the city"
     payment_scheduled = "payment_scheduled", "已列入拨付批次", "payment scheduled"
-    paid = "paid", "已拨付", "paid"
+    # released: the bank (or the budget system) has the payment instruction, its result not yet back
+    instructed = "instructed", "已发出支付指令", "payment instructed"
+    payment_failed = "payment_failed", "支付失败，待财政处理", "payment failed, with finance"
+    paid = "paid", "已到账", "paid"
     withdrawn = "withdrawn", "已撤回", "withdrawn"
 
     @classmethod
@@ -38,7 +41,13 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "city_reject": (frozenset({Status.county_reviewed}), Status.rejected),
     "schedule_payment": (frozenset({Status.city_approved}), Status.payment_scheduled),
     "unschedule": (frozenset({Status.payment_scheduled}), Status.city_approved),
-    "release": (frozenset({Status.payment_scheduled}), Status.paid),
+    "release": (frozenset({Status.payment_scheduled}), Status.instructed),
+    # The bank's result (decision 0017): confirmed is paid; a failure goes back to finance, which instructs it
+    # again (after the account is corrected by two people) or withdraws it to be paid in another batch.
+    "bank_confirm": (frozenset({Status.instructed}), Status.paid),
+    "bank_fail": (frozenset({Status.instructed}), Status.payment_failed),
+    "reinstruct": (frozenset({Status.payment_failed}), Status.instructed),
+    "withdraw_payment": (frozenset({Status.payment_failed}), Status.city_approved),
     # The city sends a review back; registry data that changed after approval send the award back too: the
     # county reviews it again on the data as they are, and the city approves that.
     "return_to_county": (frozenset({Status.county_reviewed}), Status.submitted),
@@ -55,12 +64,13 @@ class BatchStatus(State):
     """A payment batch: prepared, then released by finance or cancelled when its data changed."""
 
     prepared = "prepared", "待拨付", "awaiting release"
-    released = "released", "已拨付", "released"
+    released = "released", "已发出支付指令", "instructed"
+    closed = "closed", "已对账结清", "reconciled and closed"
     cancelled = "cancelled", "已取消（数据变化，转重新审核）", "cancelled (data changed, sent for re-review)"
 
     @classmethod
     def following(cls) -> Mapping[BatchStatus, frozenset[BatchStatus]]:
-        return {cls.prepared: frozenset({cls.released, cls.cancelled})}
+        return {cls.prepared: frozenset({cls.released, cls.cancelled}), cls.released: frozenset({cls.closed})}
 
 
 class CorrectionStatus(State):

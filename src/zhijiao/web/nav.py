@@ -28,6 +28,7 @@ NAV = (
     NavItem("/reports", "报表下载", Permission.view_cost),
     NavItem("/awards", "奖补兑现", Permission.view_awards),
     NavItem("/ledger", "拨付台账", Permission.view_ledger),
+    NavItem("/payees", "收款账户", Permission.view_ledger),
     NavItem("/audit", "审计记录", Permission.view_audit),
     NavItem("/drafting", "方案起草", Permission.view_drafts),
     NavItem("/consultations", "征求意见", Permission.submit_feedback),

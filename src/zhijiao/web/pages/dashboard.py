@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal, allows
+from zhijiao.fulfilment.obligations import money_path
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.language import Lang
 from zhijiao.monitoring.targets import progress
@@ -74,6 +75,7 @@ def dashboard(
         "targets": progress(db, policy, chosen, county),
         "can_simulate": allows(user.role, Permission.simulate),
         "measure": measure_formatter(lang),
+        "money_path": money_path(db, chosen, user.scope.county_code),
         "missing": missing_view(missing_in_cost(comparison).within_county(county), policy, chosen, lang.value),
     }
     return render(request, "dashboard.html", context)

@@ -13,6 +13,7 @@ from zhijiao.web.pages import (
     fulfilment_awards,
     fulfilment_batches,
     fulfilment_ledger,
+    fulfilment_payees,
 )
 
 router = APIRouter()
@@ -22,6 +23,7 @@ for part in (
     fulfilment_actions,
     fulfilment_batches,
     fulfilment_ledger,
+    fulfilment_payees,
     fulfilment_audit,
 ):
     router.include_router(part.router)

@@ -1,6 +1,7 @@
 """Payment batches: the city puts approved awards of one payer into a batch, declaring its count and total
-in yuan (typed, not filled in: the declaration is the check); finance releases it, or sees why not (a
-refusal, or the approvals whose registry data changed and went back for re-review)."""
+in yuan (typed, not filled in: the declaration is the check); finance releases it — sends the bank its payment
+instructions — or sees why not (a refusal, or the approvals whose registry data changed and went back for
+re-review). A released batch shows its reconciliation and each instruction with the bank's answer."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from zhijiao.http.params import done_message, whole_number
 from zhijiao.language import Lang
 from zhijiao.money import FEN_DIGITS, yuan_to_fen
 from zhijiao.refusals import Invalid
+from zhijiao.web.pages import fulfilment_bank
 from zhijiao.web.pages.fulfilment_awards import CSS
+from zhijiao.web.pages.fulfilment_bank_view import FILE_KINDS, KINDS, STANDINGS, bank_view
 from zhijiao.web.templating import render
 
 router = APIRouter()
+router.include_router(fulfilment_bank.router)  # the bank's side of a released batch: files, returns, failures
 Id = Annotated[int, Path(ge=1, le=2**62)]
 MAX_COUNT_DIGITS = 6  # a batch of up to 999,999 payments
 
@@ -145,6 +149,11 @@ def batch(
         "total": contents.total_fen,
         "stale": batch_queries.sent_back(db, found),
         "may_release": allows(user.role, Permission.release_payment) and found.status == BatchStatus.prepared,
+        "may_settle": allows(user.role, Permission.release_payment),
+        "bank": bank_view(db, user, found) if found.released_at is not None else None,
+        "kinds": KINDS,
+        "standings": STANDINGS,
+        "file_kinds": FILE_KINDS,
         "done": done_message(request),
     }
     return render(request, "fulfilment/batch.html", context)
@@ -158,8 +167,9 @@ def release(
     shown_total_fen: Annotated[str, Form(max_length=20)] = "",
     user: Principal = require(Permission.release_payment),
 ) -> Response:
-    """Every row into the ledger, or none; approvals on changed data are sent back and the batch cancelled. The
-    total the page showed beside the button must still be the batch's."""
+    """A payment instruction for every row, or none; approvals on changed data are sent back and the batch
+    cancelled. The total the page showed beside the button must still be the batch's. The ledger's payments
+    follow the bank's confirmations (/payments/returns)."""
     shown = whole_number(shown_total_fen, FEN_DIGITS)
     result = payments.release_batch(db, user, policy, batch_id, shown_total_fen=shown)
     return RedirectResponse(
