@@ -10,8 +10,10 @@ is measured on it; every release case then gets its own copy of that database (S
 
 A release case takes the first N pending awards of the year (by number) through county review (each county's
 officer), city approval (the city administrator), ``payments.prepare_batch`` (one batch per payer) and times
-``payments.release_batch`` by a finance officer over all its batches, each in its own transaction. The audit chain
-that results is then verified in a process of its own.
+``payments.release_batch`` by a finance officer over all its batches, each in its own transaction (a release writes
+the payment instructions), then the bank's answer to each batch applied as finance imports it (``returns.settle``:
+one result, one ledger payment and one state change per payment, decision 0017). The audit chain that results is
+then verified in a process of its own.
 
 Approvals are set-up here, not the measured call; a few are timed, each in its own transaction, and reported on
 their own row (``applications.city_approve`` reads only the approved entity's records since commit 61ed784).
@@ -61,6 +63,7 @@ CHILD_TIMEOUT = 3600
 # Issue 15, item 5: the money path set-based
 TARGET_RELEASE_PER_S = 2000  # payments released per second, PostgreSQL
 TARGET_PROACTIVE_S = 2.0  # the year's proactive run at scale 100
+BANK_DATE = dt.date(2025, 3, 3)  # the bank's value date of the benchmark's payments
 OFFICER_PASSWORD = "bench-officer-2023"  # accounts of a throwaway benchmark database
 
 
@@ -210,6 +213,7 @@ def case_setup(args: argparse.Namespace, url: str) -> list[Measurement]:
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
     from zhijiao.authz import Role  # noqa: PLC0415
     from zhijiao.demo.accounts import create_demo_accounts  # noqa: PLC0415
+    from zhijiao.demo.payees import load_demo_payees  # noqa: PLC0415
     from zhijiao.demo.registry import generate  # noqa: PLC0415
     from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
@@ -222,6 +226,7 @@ def case_setup(args: argparse.Namespace, url: str) -> list[Measurement]:
         result.rows = generate(session, scale=args.scale).total
         load_2023(session, load())  # create_demo_accounts needs its consulted unit (市发改委)
         create_demo_accounts(session)
+        load_demo_payees(session)  # every payee's account, confirmed by two finance officers
         have = set(session.scalars(select(User.county_code).where(User.role == Role.county_officer.value)))
         for code in session.scalars(select(County.code).order_by(County.code)):
             if code not in have:  # one county officer per county, as `zhijiao user add --role county_officer` makes
@@ -270,8 +275,9 @@ def _timed(step: Callable[[], object]) -> float:
 def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # noqa: C901, PLR0915 -- one story
     from zhijiao.audit.models import AuditRecord  # noqa: PLC0415
     from zhijiao.fulfilment import applications, payments  # noqa: PLC0415
+    from zhijiao.fulfilment.bank_models import PaymentInstruction  # noqa: PLC0415
     from zhijiao.fulfilment.entities import payees_of, payer_of  # noqa: PLC0415
-    from zhijiao.fulfilment.models import Application, LedgerEntry  # noqa: PLC0415
+    from zhijiao.fulfilment.models import Application  # noqa: PLC0415
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415
 
     engine = engine_for(url)
@@ -338,7 +344,7 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
         "prepare_batch s": _timed(prepare),
     }
     with unit_of_work(engine) as session:
-        before = {"ledger": _count(session, LedgerEntry), "audit": _count(session, AuditRecord)}
+        before = {"instructions": _count(session, PaymentInstruction), "audit": _count(session, AuditRecord)}
     result = Measurement(
         f"release_batch, {len(ids):,} payments in {len(batch_ids)} batch{'es' * (len(batch_ids) != 1)}", who, len(ids)
     )
@@ -351,7 +357,7 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
                 released.append(payments.release_batch(session, people["finance"], policy, batch_id))
             each.append(time.perf_counter() - start)
     with unit_of_work(engine) as session:
-        after = {"ledger": _count(session, LedgerEntry), "audit": _count(session, AuditRecord)}
+        after = {"instructions": _count(session, PaymentInstruction), "audit": _count(session, AuditRecord)}
     written = {k: after[k] - before[k] for k in before} | {"applications": len(ids), "batches": len(batch_ids)}
     result.extra = {
         "payments": len(ids),
@@ -361,12 +367,32 @@ def case_release(args: argparse.Namespace, url: str) -> list[Measurement]:  # no
         },
         "all released": all(r.released for r in released),
         "stale": sum(len(r.stale) for r in released),
-        "paid yuan": f"{sum(e.amount_fen for r in released for e in r.entries) / 100:,.2f}",
+        "instructed yuan": f"{sum(i.amount_fen for r in released for i in r.instructions) / 100:,.2f}",
         "rows written": written,
         "rows written/s": round(sum(written.values()) / result.seconds) if result.seconds else 0,
         "set-up (not timed)": setup,
     }
-    return [*results, result]
+    return [*results, result, _bank_answers(engine, people, policy, released)]
+
+
+def _bank_answers(engine: Engine, people: dict[str, Any], policy: Any, released: list[Any]) -> Measurement:  # noqa: ANN401
+    """The bank's file for every released batch applied as finance imports it: one result, one ledger payment and
+    one state change per payment, a file (a batch) a transaction."""
+    from zhijiao.fulfilment.models import LedgerEntry  # noqa: PLC0415
+    from zhijiao.fulfilment.returns import BankResult, settle  # noqa: PLC0415
+
+    sent = [sorted(r.instructions, key=lambda i: i.reference) for r in released]
+    count = sum(len(batch) for batch in sent)
+    result = Measurement(f"bank returns applied, {count:,} payments in {len(sent)} files", engine_name(str(engine.url)),
+                         count)  # fmt: skip
+    with measured(result):
+        for batch in sent:
+            rows = [BankResult(n, i.reference, "confirmed", BANK_DATE) for n, i in enumerate(batch, start=2)]
+            with unit_of_work(engine) as session:
+                settle(session, people["finance"], policy, rows, "b" * 64)
+    with unit_of_work(engine) as session:
+        result.extra = {"ledger payments": _count(session, LedgerEntry), "payments": count}
+    return result
 
 
 def case_verify(args: argparse.Namespace, url: str) -> list[Measurement]:

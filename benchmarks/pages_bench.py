@@ -155,6 +155,7 @@ def build(scale: int) -> None:
     from zhijiao.authz import Role  # noqa: PLC0415
     from zhijiao.demo.accounts import create_demo_accounts  # noqa: PLC0415
     from zhijiao.demo.drafting_2026 import load_2026_demo  # noqa: PLC0415
+    from zhijiao.demo.payees import load_demo_payees  # noqa: PLC0415
     from zhijiao.demo.registry import generate  # noqa: PLC0415
     from zhijiao.drafting.history_2023 import load_2023  # noqa: PLC0415
     from zhijiao.drafting.versions import wenzhou_today  # noqa: PLC0415
@@ -176,6 +177,7 @@ def build(scale: int) -> None:
         generate(session, scale=scale)
         load_2023(session, policy)
         create_demo_accounts(session)
+        load_demo_payees(session)
         load_2026_demo(session, wenzhou_today())
         have = set(session.scalars(select(User.county_code).where(User.role == Role.county_officer.value)))
         for code in session.scalars(select(County.code).order_by(County.code)):
