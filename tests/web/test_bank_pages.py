@@ -213,3 +213,22 @@ def test_the_bank_pages_read_in_english(sqlite_client: TestClient):
     assert "Instruct again" in pages["batch"]
     assert "Result file not imported" in pages["refused"]
     assert f"/awards/{award_id}/reinstruct" in pages["batch"]
+
+
+def test_the_batches_page_and_the_api_reconcile_by_payer_with_the_payments_behind_each_figure(client: TestClient):
+    _award_id, amount, _batch_id, reference = _released(client)
+    imported = _upload(client, returns_csv((reference, "退票", "2025-03-03", "账户已销户")))
+    assert imported.status_code == 200
+    assert 'id="returns-failed"' in imported.text
+    page = client.get("/batches").text
+    table = page.split('id="reconciliation-by-payer"', 1)[1].split("</table>", 1)[0]
+    row = table.split(f'data-payer="{PAYER}"', 1)[1].split("</tr>", 1)[0]
+    cells = dict(re.findall(r'data-standing="([a-z]+)" data-count="(\d+)"', row))
+    assert (cells["instructed"], cells["failed"], cells["confirmed"]) == ("1", "1", "0")
+    assert reference in row  # the payment behind the figure
+    token = client.post("/api/v1/auth/token", json={"username": "finance", "password": "wenzhou-demo-2023"})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    (county,) = [p for p in client.get("/api/v1/reconciliation", headers=headers).json()
+                 if p["payer_county_code"] == COUNTY_CODE]  # fmt: skip
+    assert (county["failed"]["count"], county["failed"]["total_fen"]) == (1, amount)
+    assert county["references"]["failed"] == [reference]

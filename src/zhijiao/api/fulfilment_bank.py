@@ -16,6 +16,7 @@ from zhijiao.api.fulfilment_out import yuan_text
 from zhijiao.api.fulfilment_schemas import (
     Id,
     InstructionOut,
+    PayerReconciliationOut,
     ReasonIn,
     ReconciliationOut,
     SettledOut,
@@ -129,6 +130,22 @@ def batch_reconciliation(db: Db, batch_id: Id, user: Principal = require(Permiss
         batch_id=batch.id, batch_number=batch.number, status=batch.status, instructed=_standing(found.instructed),
         settled=found.settled, **standing,
     )  # fmt: skip
+
+
+@router.get(
+    "/reconciliation",
+    response_model=list[PayerReconciliationOut],
+    responses=SIGNED_IN,
+    summary="Every released batch within reach, by payer: instructed, confirmed, failed, withdrawn, with the bank",
+)
+def reconciliation_by_payer(db: Db, user: Principal = require(Permission.view_ledger)) -> list[PayerReconciliationOut]:
+    out = []
+    for (payer, county), found in reconciliation.by_payer(db, queries.batch_ids(db, user.scope)).items():
+        standing = {s: _standing(f) for s, f in found.by_standing.items()}
+        behind = {s: [i.reference for i in f.instructions] for s, f in found.by_standing.items()}
+        out.append(PayerReconciliationOut(payer=payer, payer_county_code=county, instructed=_standing(found.instructed),
+                                          references=behind, **standing))  # fmt: skip
+    return out
 
 
 @router.post(

@@ -339,6 +339,19 @@ class ReconciliationOut(Answer):
     settled: bool = Field(description="every payment confirmed or withdrawn / the batch can close")
 
 
+class PayerReconciliationOut(Answer):
+    """One payer's released payments by their latest instruction, with the references behind each figure."""
+
+    payer: str = Field(description="city | county")
+    payer_county_code: str | None
+    instructed: StandingOut
+    confirmed: StandingOut
+    failed: StandingOut
+    withdrawn: StandingOut
+    outstanding: StandingOut
+    references: dict[str, list[str]] = Field(description="每个状态的业务参考号 / the references behind each figure")
+
+
 class SettledOut(Answer):
     """What a bank's result file settled: applied whole."""
 

@@ -219,6 +219,11 @@ def batches(session: Session, scope: Scope, limit: int = 100) -> list[PaymentBat
     return list(session.scalars(query))
 
 
+def batch_ids(session: Session, scope: Scope) -> list[int]:
+    """Every batch within the user's reach (a county officer: its county's)."""
+    return list(session.scalars(select(PaymentBatch.id).where(batch_scope(scope))))
+
+
 def batch_totals(session: Session, batch_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     """Each batch's rows as they stand: (count, total of the latest decisions)."""
     if not batch_ids:

@@ -66,14 +66,12 @@ def of_batch(session: Session, batch_id: int) -> Reconciled:
     return found
 
 
-def by_payer(session: Session, year: int | None = None) -> dict[tuple[str, str | None], Reconciled]:
-    """Every released batch's payments, by payer (city, or county and its code); ``year`` limits to the batches
-    released in it."""
-    query = select(PaymentBatch.id).where(PaymentBatch.released_at.is_not(None))
-    ids = list(session.scalars(query))
+def by_payer(session: Session, batch_ids: Sequence[int]) -> dict[tuple[str, str | None], Reconciled]:
+    """The released batches among ``batch_ids`` (those a user may see), their payments by payer: the city, or a
+    county by its code."""
+    query = select(PaymentBatch.id).where(PaymentBatch.released_at.is_not(None), PaymentBatch.id.in_(batch_ids))
+    ids = list(session.scalars(query)) if batch_ids else []
     out: dict[tuple[str, str | None], Reconciled] = defaultdict(Reconciled)
     for instruction in latest(session, ids) if ids else []:
-        if year is not None and instruction.created_at.year != year:
-            continue
         out[instruction.payer, instruction.payer_county_code].add(instruction)
-    return dict(out)
+    return dict(sorted(out.items(), key=lambda item: (item[0][0], item[0][1] or "")))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.engine.policy import Policy
-from zhijiao.fulfilment import batch_queries, labels, payments, queries
+from zhijiao.fulfilment import batch_queries, labels, payments, queries, reconciliation
 from zhijiao.fulfilment.batch_queries import payer_key
 from zhijiao.fulfilment.states import BatchStatus
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
@@ -51,6 +51,10 @@ def _page(
     chosen = payer if payer in keys else (min(keys) if keys else None)
     shown = [c for c in ready if c.payer == chosen]
     payer_of = {b.id: payer_key(b.payer, b.payer_county_code) for b in found}
+    by_payer = {
+        payer_key(*key): figures
+        for key, figures in reconciliation.by_payer(db, queries.batch_ids(db, user.scope)).items()
+    }
     context = {
         "css": CSS,
         "batches": found,
@@ -58,6 +62,8 @@ def _page(
         "users": queries.usernames(db, [b.prepared_by for b in found] + [b.released_by for b in found], display=True),
         "batch_statuses": BatchStatus.label_table(),
         "payer_names": batch_queries.payer_labels(db, keys | set(payer_of.values()), lang),
+        "by_payer": by_payer,
+        "standings": STANDINGS,
         "payer_of": payer_of,
         "may_prepare": may_prepare,
         "may_release": allows(user.role, Permission.release_payment),
