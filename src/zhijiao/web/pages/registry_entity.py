@@ -5,6 +5,7 @@ explanation, and the changes made to it. A record outside the user's scope is no
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from zhijiao.authz import Permission, Principal
 from zhijiao.engine.policy import Policy
+from zhijiao.fulfilment import payees
+from zhijiao.fulfilment.entities import find_payee
 from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.http.errors import NotFound
 from zhijiao.language import Lang
@@ -59,6 +62,18 @@ def _entitlements(db: Session, policy: Policy, table: str, code: str, year: int 
     return entitlements_view(policy, explained, lang) if explained else None
 
 
+PAYEE_KINDS = {"schools": "school", "enterprises": "enterprise"}
+
+
+def _payee_page(db: Session, user: Principal, table: str, code: str) -> str | None:
+    """Where a school's or an enterprise's payee accounts are, for a user who may see them (itself, its county,
+    finance, the city)."""
+    kind = PAYEE_KINDS.get(table)
+    if kind is None or not payees.may_see(user, find_payee(db, kind, code)):
+        return None
+    return f"/payees/{kind}/{quote(code, safe='')}"
+
+
 def _page(request: Request, name: str, user: Principal, context: dict[str, Any]) -> Response:
     return render(request, name, area_context(user) | context)
 
@@ -101,6 +116,7 @@ def school_page(
         "entitlements": _entitlements(db, policy, "schools", code, chosen, lang),
         "history": history_view(history, BY_NAME, lang),
     }
+    context["payee_page"] = _payee_page(db, user, "schools", code)
     return _page(request, "registry/school.html", user, context)
 
 
@@ -155,6 +171,7 @@ def _certified_page(
         "certification_owner": owner,
         "entitlements": _entitlements(db, policy, table, code, chosen, lang),
         "history": history_view(history, BY_NAME, lang),
+        "payee_page": _payee_page(db, user, table, code),
     }
     return _page(request, template, user, context)
 
