@@ -11,6 +11,7 @@ from zhijiao.cli.common import HELP
 from zhijiao.cli.cost import cost
 from zhijiao.cli.examples import examples
 from zhijiao.cli.fulfilment import awards_app
+from zhijiao.cli.majors import majors
 from zhijiao.cli.payments import payments_app
 from zhijiao.cli.report import report
 from zhijiao.cli.serve import serve, users_app
@@ -33,6 +34,7 @@ app.command()(registry.template)
 app.command()(registry.demo)
 app.command()(cost)
 app.command()(targets)
+app.command()(majors)
 app.command()(serve)
 app.command()(report)
 app.add_typer(users_app, name="user")
