@@ -37,6 +37,8 @@ def test_a_payment_fails_is_instructed_again_and_is_confirmed_through_the_api(cl
     (sent,) = release["instructions"]
     reference, number = sent["reference"], sent["account_number"]
     assert (sent["status"], sent["kind"], sent["amount_fen"], sent["round"]) == ("outstanding", "transfer", amount, 1)
+    owed = client.get(f"{API}/obligations", params={"year": 2024}, headers=finance).json()["totals"]  # at the bank
+    assert (owed["instructed_fen"], owed["paid_fen"]) == (amount, 0)
     with database(client) as session:
         whole = bank_exchange.instructions_of(session, batch_id, 1)[0].account_number
         made = bank_exchange.batch_file(session, persona(session, "finance"), batch_id, "transfer", 1)

@@ -63,7 +63,7 @@ def _finance_reads_the_payment(client: TestClient, finance: dict[str, str], code
     obligations = client.get(f"{API}/obligations", params={"year": YEAR}, headers=finance).json()
     assert obligations["totals"]["paid_fen"] == due
     (line,) = [x for x in obligations["lines"] if x["article"] == "art13" and x["county"] == "瑞安市"]
-    assert (line["paid_fen"], line["approved_fen"], line["outstanding_fen"]) == (due, due, 0)
+    assert (line["paid_fen"], line["approved_fen"], line["outstanding_fen"], line["instructed_fen"]) == (due, due, 0, 0)
     assert line["due_fen"] >= due
     workbook = client.get(f"{API}/obligations.xlsx", params={"year": YEAR}, headers=finance)
     sheet = load_workbook(io.BytesIO(workbook.content)).active

@@ -163,6 +163,8 @@ def _line(line: Line) -> ObligationLineOut:
         due_yuan=yuan_text(amounts["due"]),
         approved_fen=amounts["approved"],
         approved_yuan=yuan_text(amounts["approved"]),
+        instructed_fen=amounts["instructed"],
+        instructed_yuan=yuan_text(amounts["instructed"]),
         paid_fen=amounts["paid"],
         paid_yuan=yuan_text(amounts["paid"]),
         reversed_fen=amounts["reversed"],

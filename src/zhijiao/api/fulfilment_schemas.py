@@ -415,6 +415,8 @@ class ObligationLineOut(Answer):
     due_yuan: Yuan
     approved_fen: SignedFen
     approved_yuan: Yuan
+    instructed_fen: SignedFen = Field(description="已发出支付指令、银行尚未确认 / with the bank, not yet confirmed")
+    instructed_yuan: Yuan
     paid_fen: SignedFen
     paid_yuan: Yuan
     reversed_fen: SignedFen
