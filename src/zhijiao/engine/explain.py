@@ -1,10 +1,12 @@
-"""Explanations: for one entity, the ordered steps that produced each output.
+"""Explanations: for one entity, the steps that produced each output, in article order, and a last step adding
+its public money up by article and by the finance that pays it (engine.explain_total).
 
 Each step names the rule, its article and clauses, the formula in words, every input it read, every
 parameter with its value, the date that value took effect and its citation, and the options it
 depended on. Where a rule knows why a result is zero or capped, the step says so and what would
-change it. Labels, formulas and notes are templates (engine.model.PLACEHOLDER) filled with the
-parameter values in force on the step's date, so a reform explains itself in its own numbers.
+change it; a rule not yet in force says from when it applies (engine.in_force, decision 0016). Labels,
+formulas and notes are templates (engine.model.PLACEHOLDER) filled with the parameter values in force on
+the step's date, so a reform explains itself in its own numbers. How a step reads: engine.explain_text.
 """
 
 from __future__ import annotations
