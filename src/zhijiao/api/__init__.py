@@ -9,6 +9,7 @@ from zhijiao.api import (
     drafting,
     fulfilment,
     fulfilment_payees,
+    majors,
     plan,
     registry,
     registry_files,
@@ -25,6 +26,7 @@ def mount_api(app: FastAPI, policy: Policy) -> None:
     router.include_router(plan.router)
     router.include_router(cost.router_for(policy))
     router.include_router(targets.router)
+    router.include_router(majors.router)
     router.include_router(registry_files.router)
     router.include_router(registry.router)
     app.include_router(router)

@@ -23,6 +23,7 @@ NAV = (
     NavItem("/registry/enterprises", "企业", Permission.view_registry),
     NavItem("/registry/platforms", "平台", Permission.view_registry),
     NavItem("/registry/projects", "建设项目", Permission.view_registry),
+    NavItem("/majors", "专业结构", Permission.view_registry),
     NavItem("/simulation", "财政模拟", Permission.simulate),
     NavItem("/targets", "目标进展", Permission.view_cost),
     NavItem("/reports", "报表下载", Permission.view_cost),

@@ -18,6 +18,7 @@ from zhijiao.web.pages import (
     dashboard,
     drafting,
     fulfilment,
+    majors,
     plan,
     registry,
     reports,
@@ -27,7 +28,7 @@ from zhijiao.web.pages import (
 from zhijiao.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
-PAGE_AREAS = (auth, dashboard, plan, calculator, registry, simulation, targets, reports, fulfilment, drafting)
+PAGE_AREAS = (auth, dashboard, plan, calculator, registry, majors, simulation, targets, reports, fulfilment, drafting)
 
 
 FORBIDDEN, SERVER_ERROR = 403, 500
