@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from zhijiao.engine.policy import Policy
@@ -52,6 +52,13 @@ def _payees_by_code(session: Session, items: list[Entitled]) -> dict[str, dict[s
     return {kind: find_payees(session, kind, codes) for kind, codes in wanted.items()}
 
 
+def _approved(year: int, county_code: str | None) -> list[ColumnElement[bool]]:
+    """Each open application's latest decision of ``year`` (in one county's, if named): what is approved."""
+    latest = select(func.max(Decision.id)).group_by(Decision.application_id).scalar_subquery()
+    where = [Decision.id.in_(latest), Application.year == year, Application.status.not_in([s.value for s in CLOSED])]
+    return [*where, Application.county_code == county_code] if county_code else where
+
+
 def obligations(session: Session, policy: Policy, year: int, *, county_code: str | None = None) -> list[Line]:
     """One line per (payer, article, county) of ``year``; ``county_code`` limits to one county's entities."""
     names = _county_names(session)
@@ -72,14 +79,11 @@ def obligations(session: Session, policy: Policy, year: int, *, county_code: str
         payer, _ = payer_of(policy, payee, item.entitlement)
         line(payer, item.entitlement.article, payee.county_code).amounts["due"] += item.amount_fen
 
-    latest = select(func.max(Decision.id)).group_by(Decision.application_id).scalar_subquery()
     approved = (
         select(Application, Decision.amount_fen)
         .join(Decision, Decision.application_id == Application.id)
-        .where(Decision.id.in_(latest), Application.year == year, Application.status.not_in([s.value for s in CLOSED]))
+        .where(*_approved(year, county_code))
     )
-    if county_code:
-        approved = approved.where(Application.county_code == county_code)
     rows = session.execute(approved).all()
     payees = payees_of(session, [(a.school_id, a.enterprise_id, a.platform_id) for a, _amount in rows])
     for application, amount in rows:
@@ -133,14 +137,11 @@ def money_path(session: Session, year: int, county_code: str | None = None) -> d
     def line(payer: str, article: str, code: str) -> Line:
         return lines.setdefault((payer, article, code), Line(payer, article, code, year))
 
-    latest = select(func.max(Decision.id)).group_by(Decision.application_id).scalar_subquery()
     approved = (
         select(func.sum(Decision.amount_fen))
         .join(Application, Application.id == Decision.application_id)
-        .where(Decision.id.in_(latest), Application.year == year, Application.status.not_in([s.value for s in CLOSED]))
+        .where(*_approved(year, county_code))
     )
-    if county_code:
-        approved = approved.where(Application.county_code == county_code)
     _add_ledger(session, year, county_code, line)
     _add_instructed(session, year, county_code, line)
     out = totals(list(lines.values()))
