@@ -14,9 +14,9 @@ Servers, each started here as a subprocess on a free port and stopped after its 
 
 The same school (api/calculate.py's EXAMPLE school, default options) goes to both: to zhijiao as the
 situation document, to OpenFisca as its situation JSON asking for the 11 school outputs of 2024. The load
-generator is Python asyncio + httpx in this process: ``--clients`` (8) concurrent clients on keep-alive
+generator is wrk (wrk_load.py, which says why not a Python client): ``--clients`` (8) concurrent keep-alive
 connections, a warm-up, then ``--duration`` seconds; requests/s and p50/p95/p99 latency. Unloaded: one
-client, ``--sequential`` requests one after the other, p50 (zhijiao also with ``?explain=true``). Both
+connection for ``--sequential`` seconds, p50 (zhijiao also with ``?explain=true``). Both
 answers are compared output by output (zhijiao answers yuan; OpenFisca's float32 is rounded to the fen).
 The load generator shares the machine's 2 cores with the server: the same for every server.
 """
@@ -24,7 +24,6 @@ The load generator shares the machine's 2 cores with the server: the same for ev
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
@@ -41,6 +40,7 @@ from typing import Any
 
 import httpx
 
+import wrk_load
 from common import (
     BENCH_VENV,
     HERE,
@@ -157,58 +157,28 @@ def start_zhijiao(workers: int, database_url: str, database: str) -> Server:
     return Server(label, command, {"DATABASE_URL": database_url}, port, "/api/v1/calculate")
 
 
-# --- the load generator --------------------------------------------------------------------------------
+# --- the load generator (wrk_load.py) ----------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+def load(url: str, body: bytes, clients: int, duration: float) -> dict[str, Any]:
+    """``clients`` concurrent connections for ``duration`` seconds."""
+    return wrk_load.run(url, body, clients=clients, seconds=duration)
 
 
-async def _loop(client: httpx.AsyncClient, url: str, body: bytes, until: float, latencies: list[float]) -> None:
-    headers = {"content-type": "application/json"}
-    while time.perf_counter() < until:
-        started = time.perf_counter()
-        response = await client.post(url, content=body, headers=headers)
-        latencies.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {response.status_code}: {response.text[:500]}")
-
-
-async def load(url: str, body: bytes, clients: int, duration: float, warmup: float) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        await asyncio.gather(*(_loop(client, url, body, time.perf_counter() + warmup, []) for _ in range(clients)))
-        latencies: list[float] = []
-        started = time.perf_counter()
-        until = started + duration
-        await asyncio.gather(*(_loop(client, url, body, until, latencies) for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    return {
-        "requests": len(latencies),
-        "seconds": elapsed,
-        "rps": len(latencies) / elapsed,
-        **{f"p{q}": percentile(latencies, q / 100) * 1000 for q in (50, 95, 99)},
-    }
-
-
-async def sequential(url: str, body: bytes, count: int) -> float:
-    """p50 (ms) of ``count`` requests one after the other, after 20 not counted."""
-    latencies: list[float] = []
-    async with httpx.AsyncClient(timeout=60) as client:
-        for _ in range(20):
-            await client.post(url, content=body, headers={"content-type": "application/json"})
-        await _loop(client, url, body, time.perf_counter(), [])  # one more, its status checked
-        for _ in range(count):
-            started = time.perf_counter()
-            response = await client.post(url, content=body, headers={"content-type": "application/json"})
-            latencies.append(time.perf_counter() - started)
-            response.raise_for_status()
-    return percentile(latencies, 0.5) * 1000
+def sequential(url: str, body: bytes, seconds: float) -> float:
+    """p50 (ms) of one client's requests one after the other, after a second not counted."""
+    wrk_load.run(url, body, clients=1, seconds=1)
+    return float(wrk_load.run(url, body, clients=1, seconds=seconds)["p50"])
 
 
 def answer(url: str, body: bytes) -> dict[str, Any]:
     return httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=60).json()
+
+
+def _children() -> float:
+    """CPU seconds of this process's finished children: the load generator's runs."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def measure(server: Server, body: bytes, args: argparse.Namespace, *, explain: bool) -> dict[str, Any]:
@@ -218,20 +188,22 @@ def measure(server: Server, body: bytes, args: argparse.Namespace, *, explain: b
     server.wait_idle()  # every worker booted
     started = time.perf_counter() - started
     wait_for_quiet(args.max_noise, args.quiet_timeout)
-    before, server_before, load_before = cpu_counters(), server.cpu(), load_average()
-    loaded = asyncio.run(load(server.url, body, args.clients, args.duration, args.warmup))
+    load(server.url, body, args.clients, args.warmup)  # not counted: every worker and cache warm
+    before, server_before, load_before, wrk_before = cpu_counters(), server.cpu(), load_average(), _children()
+    loaded = load(server.url, body, args.clients, args.duration)
     after = cpu_counters()
-    server_cpu = server.cpu() - server_before
-    others = others_cpu_share(before, (after[0] - server_cpu, after[1]), loaded["seconds"] + args.warmup)
+    server_cpu, wrk_cpu = server.cpu() - server_before, _children() - wrk_before
+    others = others_cpu_share(before, (after[0] - server_cpu - wrk_cpu, after[1]), loaded["seconds"])
+    loaded["generator_cpu_per_request_ms"] = wrk_cpu / max(loaded["requests"], 1) * 1000
     result = {"label": server.label, "startup": started, **loaded, "others": others, "load": load_before}
     result["server_cpu_per_request_ms"] = server_cpu / max(loaded["requests"], 1) * 1000
-    result["unloaded_p50"] = asyncio.run(sequential(server.url, body, args.sequential))
+    result["unloaded_p50"] = sequential(server.url, body, args.sequential)
     if explain:
         explained = answer(server.url + "?explain=true", body)["schools"]["S1"]
         if not explained.get("explanation"):
             raise SystemExit(f"{server.label}: ?explain=true answered no explanation")
         result["explain_steps"] = len(explained["explanation"])
-        result["explain_p50"] = asyncio.run(sequential(server.url + "?explain=true", body, args.sequential))
+        result["explain_p50"] = sequential(server.url + "?explain=true", body, args.sequential)
     result["answer"] = first
     print(
         f"  {server.label}: {loaded['rps']:.0f} req/s, p50 {loaded['p50']:.1f} ms, p95 {loaded['p95']:.1f} ms, "
@@ -316,24 +288,28 @@ def report(results: list[dict[str, Any]], env: str, args: argparse.Namespace, sa
     lines += [
         (
             "| server | start-up to idle (s) | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) "
-            "| server CPU per request (ms) | unloaded p50 (ms) | unloaded p50 with explain (ms) | others' CPU "
+            "| server CPU per request (ms) | load generator's CPU per request (ms) | unloaded p50 (ms) "
+            "| unloaded p50 with explain (ms) | others' CPU "
             "| load avg at start |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         explain = f"{r['explain_p50']:.2f}" if "explain_p50" in r else "–"
         lines.append(
             f"| {r['label']} | {r['startup']:.1f} | {r['requests']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
-            f"| {r['p95']:.1f} | {r['p99']:.1f} | {r['server_cpu_per_request_ms']:.2f} | {r['unloaded_p50']:.2f} "
+            f"| {r['p95']:.1f} | {r['p99']:.1f} | {r['server_cpu_per_request_ms']:.2f} "
+            f"| {r['generator_cpu_per_request_ms']:.3f} | {r['unloaded_p50']:.2f} "
             f"| {explain} | {r['others']:.0%} | {r['load']:.2f} |"
         )
     lines += [
         "",
         (
-            f"Loaded: {args.clients} concurrent clients (asyncio + httpx, keep-alive), {args.warmup:g} s warm-up, "
+            f"Load generator: wrk {wrk_load.version()} (C, one thread; wrk_load.py says why not a Python client). "
+            f"Loaded: {args.clients} concurrent keep-alive connections, {args.warmup:g} s warm-up, "
             f"then {args.duration:g} s; latency from sending the request to the whole answer read. Unloaded: one "
-            f"client, {args.sequential} requests one after the other after 20 not counted. *Server CPU per request*: "
+            f"connection, requests one after the other for {args.sequential:g} s after 1 s not counted. "
+            "*Server CPU per request*: "
             "the CPU time of the server's processes during the loaded run over its requests. *Others' CPU*: the share "
             "of the CPUs that processes other than the server and the load generator used during the loaded run. "
             "The load generator runs on the same 2 cores as the server. zhijiao's body: the situation document "
@@ -359,7 +335,7 @@ def environment(loads: tuple[float, float], started: dt.datetime) -> str:
         f"Measured {started:%Y-%m-%d %H:%M} UTC, zhijiao at commit {git('rev-parse', '--short', 'HEAD')} (work tree "
         f"as it was); {os.cpu_count()} cores; zhijiao: Python {platform.python_version()}, Polars {pl.__version__}, "
         f"uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}; OpenFisca: Python {bench[0]}, OpenFisca-core "
-        f"{bench[1]}, gunicorn {bench[2]}, Flask {bench[3]}; load generator httpx {httpx.__version__}. 1-minute "
+        f"{bench[1]}, gunicorn {bench[2]}, Flask {bench[3]}; load generator wrk {wrk_load.version()}. 1-minute "
         f"load average {loads[0]:.2f} at start, {loads[1]:.2f} at end."
     )
 
@@ -369,7 +345,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per server")
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--sequential", type=int, default=300, help="requests of the unloaded p50")
+    parser.add_argument("--sequential", type=float, default=3.0, help="seconds of one client for the unloaded p50")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--max-noise", type=float, default=0.10, help="wait for others' CPU share below this")
     parser.add_argument("--quiet-timeout", type=float, default=120.0, help="longest wait for a quiet machine (s)")

@@ -21,8 +21,8 @@ from zhijiao.engine.policy import Policy
 def mount_api(app: FastAPI, policy: Policy) -> None:
     """The API of ``policy``: the calculator and the cost simulation describe their bodies from it."""
     router = APIRouter(prefix="/api/v1")
+    router.include_router(calculate.router_for(policy))  # first: the route most requests take
     router.include_router(auth.router)
-    router.include_router(calculate.router_for(policy))
     router.include_router(plan.router)
     router.include_router(cost.router_for(policy))
     router.include_router(targets.router)

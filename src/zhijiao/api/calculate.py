@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from zhijiao.api.calculate_together import Together
 from zhijiao.api.json_body import JsonRoute, parse_document
 from zhijiao.api.responses import CalcJSON, problem_responses
 from zhijiao.api.situation_schema import result_schema, situation_schema
@@ -21,7 +22,7 @@ from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, PolicyError, Problem
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
-from zhijiao.http.deps import LangDep, public
+from zhijiao.http.deps import public, request_lang
 from zhijiao.http.errors import AppError, InvalidInput
 from zhijiao.language import Lang
 
@@ -86,16 +87,21 @@ def calculate_json(policy: Policy, document: object, *, explain: bool, lang: Lan
     """What ``zhijiao calc`` prints for ``document``; refusals as ``InvalidInput`` naming every problem."""
     try:
         return calculate_situation(policy, document).as_json(explain=explain, lang=lang.value)
-    except InputError as error:
-        raise InvalidInput("输入有误，未进行计算。", "Input refused, nothing calculated.", error.problems) from None
-    except PolicyError as error:
-        problem = Problem(_WHERE, "", error.message("zh"), error.message("en"))
-        raise InvalidInput("无法计算。", "Cannot calculate.", [problem]) from None
+    except (InputError, PolicyError) as error:
+        raise _refused(error) from None
+
+
+def _refused(error: InputError | PolicyError) -> InvalidInput:
+    if isinstance(error, InputError):
+        return InvalidInput("输入有误，未进行计算。", "Input refused, nothing calculated.", error.problems)
+    problem = Problem(_WHERE, "", error.message("zh"), error.message("en"))
+    return InvalidInput("无法计算。", "Cannot calculate.", [problem])
 
 
 def router_for(policy: Policy) -> APIRouter:
     """The calculator of ``policy``: its body and answer are described from that policy's own declarations."""
     router = APIRouter(tags=["calculate"], route_class=JsonRoute)
+    together = Together(policy)
 
     @router.post(
         "/calculate",
@@ -124,12 +130,16 @@ def router_for(policy: Policy) -> APIRouter:
     )
     async def calculate(
         request: Request,
-        lang: LangDep,
         explain: Annotated[bool, Query(description="附计算依据 / include explanations (as --explain)")] = False,
         _: Principal | None = public(),
     ) -> CalcJSON:
         document = parse_document(await _body(request))
-        result = await run_in_threadpool(calculate_json, policy, document, explain=explain, lang=lang)
-        return CalcJSON(result)
+        if explain:  # explained record by record: nothing to share with other requests
+            lang = request_lang(request)
+            return CalcJSON(await run_in_threadpool(calculate_json, policy, document, explain=True, lang=lang))
+        answer = await together.answer(document)
+        if isinstance(answer, InputError | PolicyError):
+            raise _refused(answer)
+        return CalcJSON(answer)
 
     return router

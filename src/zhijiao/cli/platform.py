@@ -77,9 +77,10 @@ def create_app(
     app.add_exception_handler(RequestValidationError, problems.validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, problems.http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, problems.unexpected)
-    mount_pages(app)
+    # The API first: routes are matched one by one in order, and a calculation should not walk past every page.
     mount_api(app, policy)
     app.include_router(docs_router)
+    mount_pages(app)
     return app
 
 

@@ -51,7 +51,8 @@ PolicyDep = Annotated[Policy, Depends(current_policy)]
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    path: str = request.scope["path"]  # not request.url, which builds a URL object on every call
+    return path.startswith("/api/")
 
 
 def request_lang(request: Request) -> Lang:

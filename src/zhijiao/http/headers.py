@@ -35,17 +35,18 @@ def _signed_in(request: Request) -> bool:
 
 
 def _cookies(request: Request, headers: MutableHeaders, secure: bool) -> list[str]:
-    """The Set-Cookie values this response adds: the CSRF token if the browser's differs, the chosen language."""
+    """The Set-Cookie values a page adds (the API signs in by bearer token): the CSRF token if the browser's
+    differs, the chosen language."""
     carrier = Response()  # Starlette's own cookie formatting, read back as header values
     # The cookie follows the token the page handed out: the session's once signed in (checked against the
     # session, the cookie only carries it), the anonymous one before. The API signs in by bearer token.
     token = csrf_token_of(request)
-    if request.cookies.get(CSRF_COOKIE) != token and not is_api(request):
+    if request.cookies.get(CSRF_COOKIE) != token:
         carrier.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
     chosen = parse_lang(request.query_params.get("lang"))
     # Remembered for pages only: an English PDF or workbook downloaded once does not turn the site English.
     is_page = headers.get("content-type", "").startswith("text/html")
-    if chosen is not None and is_page and not is_api(request):
+    if chosen is not None and is_page:
         carrier.set_cookie(LANG_COOKIE, chosen.value, max_age=LANG_COOKIE_SECONDS, samesite="lax", secure=secure)
     return carrier.headers.getlist("set-cookie")
 
@@ -61,7 +62,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        request.state.csrf_token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        if not is_api(request):  # the API signs in by bearer token: no CSRF token, no cookies
+            request.state.csrf_token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -72,8 +74,8 @@ class SecurityHeaders:
 
     @staticmethod
     def _add(request: Request, headers: MutableHeaders) -> None:
-        secure = request.url.scheme == "https"
-        for cookie in _cookies(request, headers, secure):
+        secure = request.scope.get("scheme") == "https"
+        for cookie in () if is_api(request) else _cookies(request, headers, secure):
             headers.append("set-cookie", cookie)
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -81,7 +83,7 @@ class SecurityHeaders:
         headers.setdefault("Content-Language", request_lang(request).html)
         # A signed-in user's pages and data stay out of every cache (a shared computer's back button, a proxy);
         # the static assets are the same for everyone and keep their caching.
-        if _signed_in(request) and not request.url.path.startswith("/static/"):
+        if _signed_in(request) and not request.scope["path"].startswith("/static/"):
             headers["Cache-Control"] = "no-store"
         if secure:
             headers.setdefault("Strict-Transport-Security", HSTS)
