@@ -95,8 +95,8 @@ def _checks(variable: Variable) -> list[tuple[pl.Expr, str]]:
     column, value = pl.col(variable.name), pl.col(CONVERTED + variable.name)
     checks = [(column.is_null(), "is required")] if variable.required else []
     if variable.unit.numeric:
-        fraction = rf"(\.\d{{0,{places(variable)}}}0*)?" if places(variable) else r"(\.0*)?"
-        malformed = column.is_not_null() & ~column.str.contains(rf"^\d+{fraction}$")
+        fraction = rf"(\.[0-9]{{0,{places(variable)}}}0*)?" if places(variable) else r"(\.0*)?"
+        malformed = column.is_not_null() & ~column.str.contains(rf"^[0-9]+{fraction}$")
         message = f"expected a non-negative number with at most {places(variable)} decimal places"
     elif variable.unit.value == "date":
         malformed = column.is_not_null() & value.is_null()

@@ -115,3 +115,37 @@ def test_unknown_and_missing_columns_are_named(policy, tmp_path):
     zh = caught.value.messages("zh")
     assert f"文件 {path} studnets: 未知列" in zh
     assert f"文件 {path} school_type: 缺少必填列" in zh
+
+
+def test_digits_other_than_ascii_are_refused_not_read_as_blank(policy, tmp_path):
+    """Full-width digits (an IME left on) look like a number but do not convert: refused by name, never taken
+    as a blank cell."""
+    path = tmp_path / "schools.csv"
+    path.write_text(
+        "id,county,school_type,ownership,sponsor,students\nS1,瑞安市,secondary,public,county,１２００\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        frames_from_files(policy.entities, {"school": str(path)})
+    assert [m for m in caught.value.messages("en") if "students" in m] == [
+        f"{path} row 1 (S1) students: expected a non-negative number with at most 0 decimal places: '１２００'"
+    ]
+
+
+def test_a_repeated_id_in_a_file_is_named_with_the_value_problems(policy, tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text(
+        "id,county,school_type,ownership,sponsor,students\n"
+        "S1,瑞安市,secondary,public,county,-1\n"
+        "S1,瑞安市,secondary,public,county,5\n"
+        ",瑞安市,secondary,public,county,5\n"
+        ",瑞安市,secondary,public,county,6\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        frames_from_files(policy.entities, {"school": str(path)})
+    messages = caught.value.messages("en")
+    assert "school S1 id: duplicated id" in messages
+    assert any("row 1 (S1) students" in m for m in messages), messages
+    assert sum("id: is required" in m for m in messages) == 2  # blank ids are missing, not repeated
+    assert not any("None" in m for m in messages), messages

@@ -109,16 +109,16 @@ def _population(
         progress.update(task, advance=2, description=say(lang, f"完成：{out}", f"done: {out}"))
 
 
-def _csv_safe(table: pl.DataFrame) -> pl.DataFrame:
+def _csv_safe(table: pl.LazyFrame) -> pl.LazyFrame:
     """Each text column as ``xlsx_text.csv_cell`` writes it: an id or a name from the input file that a
     spreadsheet would run as a formula gets a leading quote (issue 14), without a Python call per row."""
-    text = [name for name, dtype in table.schema.items() if dtype == pl.String]
+    text = [name for name, dtype in table.collect_schema().items() if dtype == pl.String]
     if not text:
         return table
     # One cheap anchored scan says which columns hold anything a spreadsheet could take for a formula at all
     # (ids such as S0001 never do); only those get the full test.
     starts = f"^{re.escape(CSV_QUOTE)}*{CSV_TRIGGER}"
-    suspect = table.select(pl.col(name).str.contains(starts).any() for name in text).row(0)
+    suspect = table.select(pl.col(name).str.contains(starts).any() for name in text).collect().row(0)
     columns = []
     for name, found in zip(text, suspect, strict=True):
         if not found:
@@ -142,13 +142,15 @@ def _write(comparison: Comparison, out: Path, output_format: str) -> None:
             where = {"zh": f"输出目录 {folder}", "en": f"output folder {folder}"}
             problem = Problem(where, "", f"无法创建：{error.strerror}", f"cannot be created: {error.strerror}")
             raise InputError([problem]) from None
+        writes = []
         for entity in result.policy.entities.values():
-            table = result.table(entity.name)
+            table = result.table_query(entity.name)
             path = folder / f"{entity.plural}.{output_format}"
             if output_format == "parquet":
-                table.write_parquet(path)
+                writes.append(table.sink_parquet(path, lazy=True))
             else:
-                _csv_safe(table).write_csv(path)
+                writes.append(_csv_safe(table).sink_csv(path, lazy=True))
+        pl.collect_all(writes)  # the tables written side by side
         totals = {"options": {k: str(v) for k, v in result.options.items()}, **yuan_totals(result.totals)}
         summary[label] = totals
     if comparison.reform_spec is not None:

@@ -36,6 +36,10 @@ class Result:
 
     def table(self, entity_name: str, *, internal: bool = False) -> pl.DataFrame:
         """Key and outputs of one entity, money and rates as exact decimals (for files)."""
+        return self.table_query(entity_name, internal=internal).collect()
+
+    def table_query(self, entity_name: str, *, internal: bool = False) -> pl.LazyFrame:
+        """``table`` as a query, so several entities' tables can be written side by side."""
         entity = self.policy.entities[entity_name]
         formulas = [f for f in self.policy.graph.for_entity(entity_name) if internal or not f.internal]
         columns = [pl.col(entity.key)]
@@ -47,7 +51,7 @@ class Result:
                 places = len(str(f.unit.scale)) - 1
                 column = column.cast(pl.Decimal(38, places)) / pl.lit(f.unit.scale, dtype=pl.Decimal(38, 0))
             columns.append(column.alias(f.output))
-        return self.frames[entity_name].select(columns)
+        return self.frames[entity_name].lazy().select(columns)
 
     def explain(self, entity_name: str, keys: list[object], lang: str = "zh") -> dict[object, list[dict[str, Any]]]:
         return explain_rows(self.policy, self.frames, entity_name, keys, self.options, self.period, lang)

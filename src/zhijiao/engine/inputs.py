@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -187,8 +188,8 @@ def frames_from_situation(entities: Mapping[str, Entity], situation: Mapping[str
 
 def _pattern(unit: Unit) -> str:
     places = len(str(unit.scale)) - 1
-    fraction = rf"(\.\d{{0,{places}}}0*)?" if places else r"(\.0*)?"
-    return rf"^\d+{fraction}$"
+    fraction = rf"(\.[0-9]{{0,{places}}}0*)?" if places else r"(\.0*)?"
+    return rf"^[0-9]+{fraction}$"  # ASCII digits: a full-width １２ matches \d but converts to nothing
 
 
 _TRIMMED, _VALUE = "__text_", "__value_"  # a table's columns trimmed, and converted, beside the raw ones
@@ -304,18 +305,48 @@ def _problems_of(
     bad = numbered.filter(condition).select("__row", key.alias("__key"), pl.col(variable.name).alias("__value"))
     problems = []
     for row_number, ident, value in bad.head(MAX_REPORTED).iter_rows():
-        where = {"zh": f"{source} 第{row_number}行（{ident}）", "en": f"{source} row {row_number} ({ident})"}
-        problems.append(Problem(where, variable.name, f"{text_zh}：{value!r}", f"{text_en}: {value!r}"))
+        named = ident is not None and str(ident).strip() != ""  # a row without an id is named by its number
+        where = {
+            "zh": f"{source} 第{row_number}行" + (f"（{ident}）" if named else ""),
+            "en": f"{source} row {row_number}" + (f" ({ident})" if named else ""),
+        }
+        shown = value is not None and str(value).strip() != ""  # a blank cell has nothing to quote
+        problems.append(
+            Problem(where, variable.name, f"{text_zh}：{value!r}" if shown else text_zh,
+                    f"{text_en}: {value!r}" if shown else text_en)
+        )  # fmt: skip
     return problems
 
 
-def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.DataFrame:
-    """A frame from a population table (text columns, or a Parquet file's typed ones); raises InputError on any
-    bad row.
+@dataclass(frozen=True)
+class _TableQuery:
+    """One population table as lazy queries over its trimmed and converted columns: whether each check fails
+    anywhere (and, for a top-level entity, whether a key repeats), and the frame the engine reads."""
 
-    Each column is trimmed and converted once; every check is then one column of a single pass that says
-    whether any row fails it (reading the trimmed and converted columns), and rows are looked at only for a
-    check that failed, with their values as the file has them."""
+    entity: Entity
+    source: str
+    work: pl.LazyFrame
+    checks: list[tuple[Variable, pl.Expr, str, str]]
+    values: pl.LazyFrame
+
+    def flags(self) -> pl.LazyFrame:
+        found = [condition.any().alias(str(i)) for i, (_, condition, _, _) in enumerate(self.checks)]
+        if self.entity.parent is None:
+            key = pl.col(self.entity.key)  # a missing key is reported as required, not as repeated
+            found.append(key.filter(key.is_not_null()).is_duplicated().any().alias("__duplicated"))
+        return self.work.select(found)
+
+    def problems(self, flags: pl.DataFrame) -> list[Problem]:
+        """The rows behind each failed check; read again only now that one failed."""
+        failed = [check for check, bad in zip(self.checks, flags.row(0), strict=False) if bad]
+        if not failed:
+            return []
+        work = self.work.collect()
+        return [problem for check in failed for problem in _problems_of(self.entity, work, self.source, check)]
+
+
+def _table_query(entity: Entity, table: pl.DataFrame, source: str) -> _TableQuery:
+    """The table's queries; raises InputError for unknown and missing columns (nothing else is read yet)."""
     file_where = {"zh": f"文件 {source}", "en": f"file {source}"}
     unknown = sorted(set(table.columns) - set(entity.input_names))
     problems = [Problem(file_where, name, "未知列", "unknown column") for name in unknown]
@@ -330,26 +361,43 @@ def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.Dat
     typed = {v.name for v in present if _typed(v, table.schema[v.name])}
     # A typed column the variable cannot take as it is (a float, a decimal with more places) is read as text,
     # so one set of checks speaks for every format.
-    table = table.with_columns(
+    lazy = table.lazy().with_columns(
         pl.col(c).cast(pl.String) for c, t in table.schema.items() if t != pl.String and c not in typed
     )
     text = [v for v in present if v.name not in typed]
-    work = table.with_columns(pl.col(v.name).str.strip_chars().alias(_TRIMMED + v.name) for v in text)
+    work = lazy.with_columns(pl.col(v.name).str.strip_chars().alias(_TRIMMED + v.name) for v in text)
     work = work.with_columns(
         (_typed_value(v, table.schema[v.name]) if v.name in typed else _converted(v)).alias(_VALUE + v.name)
         for v in present
     )
-    checks = _checks(entity, typed, table.columns)
-    if checks:
-        failed = work.select(condition.any().alias(str(i)) for i, (_, condition, _, _) in enumerate(checks)).row(0)
-        for check, found in zip(checks, failed, strict=True):
-            if found:
-                problems.extend(_problems_of(entity, work, source, check))
-    if problems:
-        raise InputError(problems[:MAX_REPORTED])
     values = [pl.col(_VALUE + v.name).alias(v.name) for v in present]
     absent = [pl.lit(v.default, dtype=dtype(v.unit)).alias(v.name) for v in entity.inputs if v not in present]
-    return work.select(values + absent).select(entity.input_names)
+    frame = work.select(values + absent).select(entity.input_names)
+    return _TableQuery(entity, source, work, _checks(entity, typed, table.columns), frame)
+
+
+def _collected(query: _TableQuery) -> tuple[pl.DataFrame, list[Problem]]:
+    """The table's frame and its problems from one pass: each column trimmed and converted once for both its
+    checks and its values (a common subplan); rows are read only for a check that failed. (One table at a
+    time: all of them at once took as long on two cores and held every table in memory together.)"""
+    flags, frame = pl.collect_all([query.flags(), query.values])
+    problems = query.problems(flags)
+    if "__duplicated" in flags.columns and flags["__duplicated"].item():
+        problems.extend(_duplicates(query.entity, frame.filter(pl.col(query.entity.key).is_not_null())))
+    return frame, problems
+
+
+def frame_from_table(entity: Entity, table: pl.DataFrame, source: str) -> pl.DataFrame:
+    """A frame from a population table (text columns, or a Parquet file's typed ones); raises InputError on any
+    bad row or repeated key.
+
+    Each column is trimmed and converted once; every check is then one column of a single pass that says
+    whether any row fails it (reading the trimmed and converted columns), and rows are looked at only for a
+    check that failed, with their values as the file has them."""
+    frame, problems = _collected(_table_query(entity, table, source))
+    if problems:
+        raise InputError(problems[:MAX_REPORTED])
+    return frame
 
 
 # --- checks across records -------------------------------------------------------------------------
@@ -411,6 +459,11 @@ def checked(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
     """The frames prepared for the engine, once every key is unique and every reference resolves; raises
     InputError naming every problem. Keys first: a repeated key would multiply the rows that join it."""
     _check_keys(entities, frames)
+    return _resolved(entities, frames)
+
+
+def _resolved(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Frames whose keys are known to be unique, prepared, once every reference resolves."""
     prepared = prepare(entities, frames)
     _check_references(entities, prepared)
     return prepared
@@ -434,17 +487,18 @@ def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) 
             frames[name] = empty_frame(entity)
             continue
         try:
-            frame = frame_from_table(entity, read_table(paths[name]), paths[name])
-        except InputError as error:
+            frame, found = _collected(_table_query(entity, read_table(paths[name]), paths[name]))
+        except InputError as error:  # unreadable, or columns unknown or missing
             problems.extend(error.problems)
             continue
+        problems.extend(found)
         if entity.parent and entity.link and frame[entity.key].null_count():
             numbered = pl.col(entity.link) + "#" + (pl.int_range(pl.len()).over(entity.link) + 1).cast(pl.String)
             frame = frame.with_columns(pl.coalesce(pl.col(entity.key), numbered).alias(entity.key))
         frames[name] = frame
     if problems:
         raise InputError(problems[:MAX_REPORTED])
-    return checked(entities, frames)  # prepared once, at load: run() then works on integer links
+    return _resolved(entities, frames)  # prepared once, at load: run() then works on integer links
 
 
 def check_bounds(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) -> None:
