@@ -293,9 +293,10 @@ def _ended(conn: Any) -> None:  # noqa: ANN401
 
 
 @event.listens_for(Pool, "reset")
-def _reset(_dbapi_connection: Any, record: Any, *_: Any) -> None:  # noqa: ANN401
+def _reset(dbapi_connection: Any, connection_record: Any, reset_state: Any) -> None:  # noqa: ANN401, ARG001
     # A connection handed back without its transaction ended is rolled back by the pool, not by a Connection.
-    if record.info.pop(WROTE, False):
+    # (SQLAlchemy 2 tells the hook's signature by its argument names: these three, or a deprecation warning.)
+    if connection_record.info.pop(WROTE, False):
         _bump()
 
 
