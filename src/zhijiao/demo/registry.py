@@ -352,12 +352,15 @@ class _City:
             ]
             offered = weighted_sample(rng, catalogue, weights, rng.randint(3, 8))
             shares = {j[0]: rng.randint(1, 4) for j in catalogue}
+            fading = {j[0] for j in catalogue if j[0] in names.FADING_MAJORS and rng.random() < names.FADING_ODDS}
             for year in (y for y in YEARS if y >= school.spec.opened):
                 running = {j[0] for j in offered}  # a major opened this year has no graduates yet
                 if year > max(YEARS[0], school.spec.opened):
                     offered = _adjust_majors(rng, offered, catalogue)
                 figures = self.figures[school.id, year]
-                enrolment = split(figures["enrolled"], [shares[j[0]] for j in offered])
+                fade = names.FADE_PPM[year]  # a fading major's share shrinks; the school's total stays as written
+                portions = [shares[j[0]] * (fade if j[0] in fading else PPM) for j in offered]
+                enrolment = split(figures["enrolled"], portions)
                 graduates = split(figures["graduates"], [shares[j[0]] * (j[0] in running) for j in offered])
                 local = figures["graduates_local"] * PPM // max(1, figures["graduates"])
                 for (name, code, group, industry), enrolled, done in zip(offered, enrolment, graduates, strict=True):

@@ -1,9 +1,10 @@
 """Art. 10 (优化职业学校专业结构) read from the registry's ``majors`` table.
 
-"加大'老旧''重复'专业裁撤力度……探索建立专业师资转岗、培训、再分配县域统筹机制": for a county and a year, the
-majors several schools each run small (duplicated), the majors whose enrolment keeps falling or whose graduates
-find no work or leave Wenzhou (old), and the majors shrinking against the majors growing. Every threshold is an
-``art10.*`` parameter of the policy, dated and cited, so the bureau changes it without code.
+"加大'老旧''重复'专业裁撤力度，扶持新兴产业相关专业建设，探索建立专业师资转岗、培训、再分配县域统筹机制": for a
+county and a year, the majors several schools each run small (duplicated), the majors whose enrolment keeps falling
+or whose graduates find no work or leave Wenzhou (old), the majors serving the city's key and emerging industries,
+and the majors shrinking against the majors growing. Every threshold is an ``art10.*`` parameter of the policy and
+the industry list a dated file beside them, both cited, so the bureau changes them without code.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from zhijiao.engine.parameters import ParameterSet
 from zhijiao.engine.units import RATE_ONE
+from zhijiao.majors.industries import KINDS, IndustryList
 from zhijiao.registry.models import Major, School
 
 SMALL, DECLINE, LOW_EMPLOYMENT, LOW_RETENTION = (
@@ -78,6 +80,17 @@ class Movement:
         return "shrinking" if self.change < 0 else "growing" if self.change > 0 else "steady"
 
 
+@dataclass(frozen=True)
+class Serving:
+    """A major of the county serving one or more of the list's industries, with its students this year."""
+
+    major: str
+    national_code: str | None
+    industries: list[str]  # the industries' ids, in the list's order
+    schools: list[str]
+    students: int
+
+
 @dataclass
 class MajorsReport:
     county_code: str
@@ -87,6 +100,17 @@ class MajorsReport:
     declining: list[Flag] = field(default_factory=list)
     redistribution: list[Movement] = field(default_factory=list)
     measure_note: Mapping[str, str] = field(default_factory=lambda: MEASURE_NOTE)
+    industries: IndustryList | None = None
+    serving: list[Serving] = field(default_factory=list)
+    students_other: int = 0  # this year's students in majors serving none of the list's industries
+
+    @property
+    def students_serving(self) -> int:
+        return sum(s.students for s in self.serving)
+
+    def industry_name(self, industry_id: str, lang: str) -> str:
+        found = [i for i in self.industries.industries if i.id == industry_id] if self.industries else []
+        return found[0].name(lang) if found else industry_id
 
     def as_dict(self) -> dict[str, Any]:
         def plain(value: object) -> object:
@@ -105,6 +129,30 @@ class MajorsReport:
                 {**asdict(m), "change": m.change, "direction": m.direction} for m in self.redistribution
             ],
             "measure": dict(self.measure_note),
+            "industries": self._industries_dict(),
+        }
+
+    def _industries_dict(self) -> dict[str, Any] | None:
+        if self.industries is None:
+            return None
+        listed = self.industries
+        return {
+            "effective_from": listed.effective_from.isoformat(),
+            "citation": listed.citation.as_dict(),
+            "list": [
+                {
+                    "id": i.id,
+                    "name": {"zh": i.name_zh, "en": i.name_en},
+                    "kind": i.kind,
+                    "kind_label": dict(zip(("zh", "en"), KINDS[i.kind], strict=True)),
+                    "codes": sorted(i.codes),
+                    "names": sorted(i.names),
+                }
+                for i in listed.industries
+            ],
+            "serving": [asdict(s) for s in self.serving],
+            "students_serving": self.students_serving,
+            "students_other": self.students_other,
         }
 
 
@@ -135,17 +183,19 @@ def analyse(
     county_code: str,
     year: int,
     overrides: Mapping[str, Decimal] | None = None,
+    industries: IndustryList | None = None,
 ) -> MajorsReport:
-    """Duplicated and old majors of ``county_code`` in ``year`` and its redistribution table."""
+    """Duplicated and old majors of ``county_code`` in ``year``, its redistribution table and, given the industry
+    list, the majors serving the city's key and emerging industries."""
     limits = {t.id: t for t in thresholds(parameters, year, overrides)}
     small = int(limits[SMALL].value)
-    years_back = int(limits[DECLINE].value)
+    span = int(limits[DECLINE].value)  # the years of figures, this one included, that must fall one after another
     low_employment = limits[LOW_EMPLOYMENT].value
     low_retention = limits[LOW_RETENTION].value
     rows = session.execute(
         select(Major, School.name)
         .join(School, School.id == Major.school_id)
-        .where(School.county_code == county_code, Major.year.between(year - max(years_back, 1), year))
+        .where(School.county_code == county_code, Major.year.between(year - max(span - 1, 1), year))
         .order_by(School.name, Major.name)
     ).all()
     # One major across schools: the national catalogue code when the registry has it, else the name.
@@ -158,15 +208,16 @@ def analyse(
         by_key[key][major.year][school] = major
         if major.year == year or key not in names:
             names[key] = (major.name, major.national_code or coded.get(major.name))
-    report = MajorsReport(county_code, year, list(limits.values()))
+    report = MajorsReport(county_code, year, list(limits.values()), industries=industries)
     for key in sorted(by_key, key=lambda k: names[k][0]):
         name, code = names[key]
         now = by_key[key].get(year, {})
         if now:
             _duplicated(report, name, code, now, small)
+            _serving(report, name, code, now)
             for school, major in now.items():
-                history = [by_key[key].get(y, {}).get(school) for y in range(year - years_back, year + 1)]
-                _declining(report, name, code, school, history, years_back, year)
+                history = [by_key[key].get(y, {}).get(school) for y in range(year - span + 1, year + 1)]
+                _declining(report, name, code, school, history, span, year)
                 _low(report, name, code, school, major, low_employment, low_retention)
         before = by_key[key].get(year - 1, {})
         if now or before:
@@ -207,23 +258,33 @@ def _duplicated(report: MajorsReport, name: str, code: str | None, now: dict[str
     )
 
 
+def _serving(report: MajorsReport, name: str, code: str | None, now: dict[str, Major]) -> None:
+    students = sum(m.enrolment or 0 for m in now.values())
+    served = report.industries.served_by(name, code) if report.industries else []
+    if served:
+        report.serving.append(Serving(name, code, [i.id for i in served], sorted(now), students))
+    else:
+        report.students_other += students
+
+
 def _declining(
     report: MajorsReport,
     name: str,
     code: str | None,
     school: str,
     history: list[Major | None],
-    years_back: int,
+    span: int,
     year: int,
 ) -> None:
+    # "近N年在校生逐年下降": the last ``span`` years' figures (this year's included), each below the one before.
     counts = [m.enrolment if m is not None else None for m in history]
-    if years_back < 1 or any(c is None for c in counts):
+    if span < 2 or any(c is None for c in counts):  # noqa: PLR2004 -- a fall needs two years' figures
         return
     known = [c for c in counts if c is not None]
     if not all(b < a for a, b in itertools.pairwise(known)):
         return
     trend = " → ".join(str(c) for c in known)
-    first = year - years_back
+    first = year - span + 1
     report.declining.append(
         Flag(
             "declining",
@@ -231,12 +292,11 @@ def _declining(
             code,
             [school],
             DECLINE,
-            Decimal(years_back),
+            Decimal(span),
             {"enrolment": dict(zip(range(first, year + 1), known, strict=True))},
-            f"{school}{name}在校生连续{years_back}年下降（art10.decline_years = {years_back}）："
-            f"{first}—{year}年 {trend}",
-            f"{name} at {school}: enrolment fell {years_back} years in a row (art10.decline_years = {years_back}): "
-            f"{first}–{year} {trend}",
+            f"{school}{name}在校生近{span}年逐年下降（art10.decline_years = {span}）：{first}—{year}年 {trend}",
+            f"{name} at {school}: enrolment fell year on year over the last {span} years "
+            f"(art10.decline_years = {span}): {first}–{year} {trend}",
         )
     )
 
