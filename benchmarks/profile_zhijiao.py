@@ -78,15 +78,15 @@ def _prepare_parts(policy: Policy, frames: Frames) -> Iterator[tuple[str, float]
     """prepare()'s steps one by one (its private helpers: this follows the engine of bef8664)."""
     p = engine_prepare
     entities = policy.entities
-    coded = {name: p._coded(entities[name], frames[name].lazy()).collect() for name in entities}
-    seconds = sum(best_of(lambda n=n: p._coded(entities[n], frames[n].lazy()).collect())[0] for n in entities)
+    coded = {name: p._coded(entities[name], frames[name]) for name in entities}
+    seconds = sum(best_of(lambda n=n: p._coded(entities[n], frames[n]))[0] for n in entities)
     yield "row numbers and enum casts, all entities", seconds
     for entity in entities.values():
         links = [(v.name, v.references, p.ref_row(v.name)) for v in entity.inputs if v.references]
         if entity.parent and entity.link:
             links.append((entity.link, entity.parent, p.PARENT_ROW))
         for column, target, alias in links:
-            rows = p._rows_of(coded[target].lazy(), entities[target].key).collect().rename({"__target_row": alias})
+            rows = p._rows_of(coded[target], entities[target].key).rename({"__target_row": alias})
             frame = coded[entity.name]
             seconds, joined = best_of(
                 lambda f=frame, c=column, r=rows: f.join(

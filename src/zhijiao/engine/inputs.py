@@ -492,6 +492,7 @@ def frames_from_files(entities: Mapping[str, Entity], paths: Mapping[str, str]) 
             problems.extend(error.problems)
             continue
         problems.extend(found)
+        frame = frame.rechunk()  # a file arrives in the reader's pieces: joined and sorted in one, it goes faster
         if entity.parent and entity.link and frame[entity.key].null_count():
             numbered = pl.col(entity.link) + "#" + (pl.int_range(pl.len()).over(entity.link) + 1).cast(pl.String)
             frame = frame.with_columns(pl.coalesce(pl.col(entity.key), numbered).alias(entity.key))

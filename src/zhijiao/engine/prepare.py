@@ -38,17 +38,16 @@ def is_prepared(frames: Mapping[str, pl.DataFrame]) -> bool:
     return all(ROW in frame.columns for frame in frames.values())
 
 
-def _rows_of(frame: pl.LazyFrame, key: str) -> pl.LazyFrame:
+def _rows_of(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     return frame.select(pl.col(key).alias("__key"), pl.col(ROW).alias("__target_row"))
 
 
-def _coded(entity: Entity, frame: pl.LazyFrame) -> pl.LazyFrame:
+def _coded(entity: Entity, frame: pl.DataFrame) -> pl.DataFrame:
     """Row numbers, and codes with declared choices as enums: compared, grouped and gathered as integers."""
-    schema = frame.collect_schema()
     enums = [
         pl.col(v.name).cast(pl.Enum(list(v.choices)))
         for v in entity.inputs
-        if v.choices and v.name in schema and schema[v.name] == pl.String
+        if v.choices and v.name in frame.columns and frame[v.name].dtype == pl.String
     ]
     return frame.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64), *enums)
 
@@ -103,25 +102,23 @@ def prepare(entities: Mapping[str, Entity], frames: Mapping[str, pl.DataFrame]) 
         return dict(frames)
     empty = {name for name in entities if frames[name].is_empty()}
     children = {name: [e.name for e in entities.values() if e.parent == name] for name in entities}
-    # Joined and sorted entity by entity as one set of queries, collected together: a population's entities are
-    # joined side by side.
-    work = {name: _coded(entities[name], frames[name].lazy()) for name in entities if name not in empty}
+    out = {
+        name: _empty(entities[name], frames[name], children[name])
+        if name in empty
+        else _coded(entities[name], frames[name])
+        for name in entities
+    }
     for entity in entities.values():
         if entity.name in empty:
             continue
-        frame = work[entity.name]
+        frame = out[entity.name]
         for column, target, alias in links(entity):
-            known = (
-                work[target] if target in work else _empty(entities[target], frames[target], children[target]).lazy()
-            )
-            rows = _rows_of(known, entities[target].key).rename({"__target_row": alias})
+            rows = _rows_of(out[target], entities[target].key).rename({"__target_row": alias})
             frame = frame.join(rows, left_on=column, right_on="__key", how="left", maintain_order="left")
         if entity.parent:
             frame = frame.sort([pl.col(PARENT_ROW), *_order(entity)], maintain_order=True)
             frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW))
-        work[entity.name] = frame
-    out = dict(zip(work, pl.collect_all(list(work.values())), strict=True))
-    out |= {name: _empty(entities[name], frames[name], children[name]) for name in empty}
+        out[entity.name] = frame
     for entity in entities.values():
         if entity.parent and entity.parent not in empty:  # an empty parent has the column already
             child_rows = out[entity.name][PARENT_ROW]
