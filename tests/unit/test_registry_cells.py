@@ -144,3 +144,14 @@ def test_numbers_with_separators_and_full_width_digits():
     assert cell("school_years", "base_appropriation_per_student", "11,500") == 1_150_000
     assert cell("school_years", "base_appropriation_per_student", "１１，５００") == 1_150_000
     assert cell("school_years", "social_training_person_times", 3200) == 3200
+
+
+def test_the_registry_and_the_policy_name_every_county_alike_in_both_languages():
+    """The registry keeps the counties by code (zh, en) for its files; the policy labels the places its rules
+    name. Two lists for two layers (the registry may not import the policy package): they must agree."""
+    from zhijiao.policies.wenzhou_vet_2023.entities import PLACE_LABELS  # noqa: PLC0415
+    from zhijiao.registry.counties import COUNTY_NAMES  # noqa: PLC0415
+
+    registry = dict(COUNTY_NAMES.values())
+    policy = {label["zh"]: label["en"] for label in PLACE_LABELS.values()}
+    assert registry == policy

@@ -25,6 +25,7 @@ from zhijiao.fulfilment.applications import load, move, now
 from zhijiao.fulfilment.bank_models import PaymentInstruction
 from zhijiao.fulfilment.entities import chunks, payees_of, payer_of
 from zhijiao.fulfilment.models import Application, PayeeAccount, PaymentBatch
+from zhijiao.fulfilment.payees import confirmed_account
 from zhijiao.fulfilment.states import BatchStatus, Status
 from zhijiao.refusals import Invalid, WrongState
 from zhijiao.registry.models import Platform, School
@@ -94,11 +95,8 @@ def accounts_as_of(
 
 
 def current_account(session: Session, holder: Holder, kind: str) -> PayeeAccount | None:
-    column = PayeeAccount.school_id if holder.kind == "school" else PayeeAccount.enterprise_id
-    query = select(PayeeAccount).where(
-        column == holder.entity_id, PayeeAccount.kind == kind, PayeeAccount.status == "confirmed"
-    )
-    return session.scalar(query)
+    """The holder's confirmed account of ``kind`` (the same question the payee pages ask, by the holder's id)."""
+    return confirmed_account(session, holder.kind, holder.entity_id, kind)
 
 
 def purpose(policy: Policy, application: Application) -> str:

@@ -164,17 +164,28 @@ def may_see(user: Principal, payee: Payee) -> bool:
     return scope.enterprise_id == payee.id
 
 
+def _owned_by(payee_kind: str, entity_id: int) -> Any:  # noqa: ANN401 -- a SQL condition
+    column = PayeeAccount.school_id if payee_kind == "school" else PayeeAccount.enterprise_id
+    return column == entity_id
+
+
 def payee_filter(payee: Payee) -> Any:  # noqa: ANN401 -- a SQL condition
-    column = PayeeAccount.school_id if payee.kind == "school" else PayeeAccount.enterprise_id
-    return column == payee.id
+    return _owned_by(payee.kind, payee.id)
+
+
+def confirmed_account(session: Session, payee_kind: str, entity_id: int, kind: str) -> PayeeAccount | None:
+    """The confirmed account of ``kind`` of a school or enterprise: what a payment prepared now is paid into."""
+    query = select(PayeeAccount).where(
+        _owned_by(payee_kind, entity_id),
+        PayeeAccount.kind == kind,
+        PayeeAccount.status == AccountStatus.confirmed.value,
+    )
+    return session.scalar(query)
 
 
 def current_account(session: Session, payee: Payee, kind: str = "bank") -> PayeeAccount | None:
-    """The payee's confirmed account of ``kind``: what a payment prepared now is paid into."""
-    query = select(PayeeAccount).where(
-        payee_filter(payee), PayeeAccount.kind == kind, PayeeAccount.status == AccountStatus.confirmed.value
-    )
-    return session.scalar(query)
+    """The payee's confirmed account of ``kind``."""
+    return confirmed_account(session, payee.kind, payee.id, kind)
 
 
 def waiting_for(session: Session, payee: Payee, kind: str) -> PayeeAccount | None:
