@@ -29,11 +29,11 @@ def today() -> dt.date:
 
 
 @pytest.fixture
-def plan(db, today) -> DraftPlan:
-    loaded = load_2026_demo(db, today)
+def plan(db, today, policy) -> DraftPlan:
+    loaded = load_2026_demo(db, today, policy)
     db.commit()
     records = _audit_records(db)
-    again = load_2026_demo(db, today + dt.timedelta(days=30))  # a later start of the demo finds it there
+    again = load_2026_demo(db, today + dt.timedelta(days=30), policy)  # a later start of the demo finds it there
     db.commit()
     assert again.id == loaded.id
     assert _audit_records(db) == records  # nothing written the second time

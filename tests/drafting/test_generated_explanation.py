@@ -69,8 +69,8 @@ def test_the_2023_round_summaries_agree_with_the_statistics(db):
     assert rows == [("1", "39", "未载明"), ("2", "39", "未载明")]
 
 
-def test_the_2026_plan_in_progress_states_the_stages_it_reached_and_no_more(db):
-    plan = load_2026_demo(db, versions.wenzhou_today())
+def test_the_2026_plan_in_progress_states_the_stages_it_reached_and_no_more(db, policy):
+    plan = load_2026_demo(db, versions.wenzhou_today(), policy)
     text = drafting_explanation(db, plan.id)
     drafts = [f"《{plan.title}（{stage.zh}）》" for stage in (Stage.discussion, Stage.consultation)]
     assert "在初稿基础上，市教育局局长先后两次主持专题会议研究，经过两轮全面修改完善，形成了" + drafts[0] in text

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zhijiao.api import drafting_consult, drafting_out, drafting_write
+from zhijiao.api import drafting_consult, drafting_costs, drafting_out, drafting_write
 from zhijiao.api.drafting_schemas import (
     ChangeOut,
     DiffOut,
@@ -152,4 +152,5 @@ def item(db: Db, item_id: PathId, _: Principal = require(Permission.view_drafts)
 
 router.include_router(read)
 router.include_router(drafting_write.router)
+router.include_router(drafting_costs.router)
 router.include_router(drafting_consult.router)

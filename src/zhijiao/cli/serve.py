@@ -71,7 +71,7 @@ def serve(
             create_demo_accounts(session)
             load_demo_payees(session)  # finance proposes, finance2 confirms: the accounts just made
             load_demo_payments(session, policy)  # a batch the bank answered, one payment failed
-            load_2026_demo(session, wenzhou_today())  # a plan in progress, its actors the demo accounts just made
+            load_2026_demo(session, wenzhou_today(), policy)  # a plan in progress, by the demo accounts just made
     err.print(say(lang, f"数据库：{database_url()}", f"Database: {database_url()}"))
     err.print(say(lang, f"平台地址：http://{host}:{port}/", f"Platform at http://{host}:{port}/"))
     # Forwarded headers are believed only from the proxy named here: from anyone else they would let a client

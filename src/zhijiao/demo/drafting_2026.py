@@ -5,6 +5,12 @@ Built only through the drafting services, with the demo accounts as actors (draf
 the city administrator confirms, the consulted unit's user answers for 市发改委): the audit trail, the frozen
 versions and the two-person rule hold as when officials do it on the pages. Dates count from ``today``, so the
 round is open whenever the demo is first loaded. The texts are the demo's own (``demo_2026_texts``).
+
+Each version carries what it changes in the plan in force (``CHANGES``), set by the drafting staff with the
+article it belongs to, so every version shows its fiscal impact against 温政办〔2023〕32号: the first draft opens the
+one-time awards to the new period's certifications, raises the Art. 3 platform award and the Art. 13 part-time
+cap; the discussion draft trims the award; the consultation draft, after the finance bureau's coordination,
+brings the cap down to 32%.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from zhijiao.accounts.models import User
 from zhijiao.accounts.service import principal_of
 from zhijiao.authz import Principal
 from zhijiao.demo import drafting_2026_texts as words
-from zhijiao.drafting import consultation, dispositions, meetings, versions
+from zhijiao.drafting import changes, consultation, dispositions, meetings, versions
 from zhijiao.drafting.meetings import MeetingKind
 from zhijiao.drafting.models import DraftPlan, DraftVersion
 from zhijiao.drafting.stages import Disposition, Stage, UnitKind
+from zhijiao.engine.policy import Policy
 
 CODE = "wz-vet-2026"
 TITLE = "温州市职业教育高质量发展三年行动计划（2026—2028年）"
@@ -50,6 +57,20 @@ CONSULTED: tuple[tuple[str, UnitKind], ...] = (
 )
 NO_COMMENTS = "市科技局"
 AT_COORDINATION = ("市发改委", "市经信局", "市财政局", "市人力社保局", "温州职业技术学院", "温州职业中等专业学校")
+
+
+# What each version changes in the plan in force, by article number of the first draft (its key stays):
+# (version number, article, parameters, options). A version repeats nothing its base already set: it is copied.
+PLATFORM_WINDOW = {"from": "2026-01-01", "to": "2028-12-31"}  # the new plan's period, for one-time awards
+AWARD = ("art03.platform_award.provincial", "art03.platform_award.national")
+CAP = "art13.part_time_share_cap"
+CHANGES: tuple[tuple[int, int, dict[str, object], dict[str, object]], ...] = (
+    (1, 2, {}, {"plan_window": PLATFORM_WINDOW}),  # 发展目标: the awards follow the plan's own period
+    (1, 3, {AWARD[0]: 500_000, AWARD[1]: 1_000_000}, {}),  # 深化强基扩容工程
+    (1, 12, {CAP: 0.35}, {}),  # 深化专业教师评聘制度改革
+    (2, 3, {AWARD[0]: 400_000, AWARD[1]: 800_000}, {}),  # the second dedicated meeting trimmed the award
+    (3, 12, {CAP: 0.32}, {}),  # the coordination meeting, with the finance bureau: the cap at 32%
+)
 
 
 @dataclass(frozen=True)
@@ -94,11 +115,22 @@ def _actor(session: Session, username: str) -> Principal:
     return principal_of(user)
 
 
+def _set_changes(
+    session: Session, drafter: Principal, policy: Policy, draft: DraftVersion, keys: dict[int, str]
+) -> None:
+    for number, article, parameters, options in CHANGES:
+        if number == draft.number:
+            changes.set_changes(session, drafter, policy, draft.id, keys[article], parameters=parameters,
+                                options=options)  # fmt: skip
+
+
 def _texts() -> list[versions.ArticleText]:
     return [versions.ArticleText(part, words.PARTS[part], title, text) for part, title, text in words.FIRST_DRAFT]
 
 
-def _discussion_draft(session: Session, drafter: Principal, first: DraftVersion, day: dt.date) -> DraftVersion:
+def _discussion_draft(
+    session: Session, drafter: Principal, policy: Policy, first: DraftVersion, day: dt.date
+) -> DraftVersion:
     """What the second dedicated meeting changed: every kind of difference the version diff shows."""
     key = {a.number: a.article_key for a in versions.articles(session, first.id)}
     draft = versions.new_version(session, drafter, first.id, Stage.discussion, dated=day,
@@ -111,11 +143,12 @@ def _discussion_draft(session: Session, drafter: Principal, first: DraftVersion,
     versions.merge_articles(session, drafter, draft.id, key[words.KEEP], key[words.ABSORB], text=words.MERGED_TEXT)
     versions.edit_article(session, drafter, draft.id, key[words.KEEP], title=words.MERGED_TITLE,
                           text=words.MERGED_TEXT)  # fmt: skip
+    _set_changes(session, drafter, policy, draft, key)
     return draft
 
 
 def _meetings(
-    session: Session, drafter: Principal, plan: DraftPlan, first: DraftVersion, today: dt.date
+    session: Session, drafter: Principal, policy: Policy, plan: DraftPlan, first: DraftVersion, today: dt.date
 ) -> DraftVersion:
     """Two dedicated meetings and two revision rounds to the discussion draft, then the coordination meeting
     that produced the consultation draft."""
@@ -125,7 +158,7 @@ def _meetings(
         meetings.record_meeting(session, drafter, plan.id, MeetingKind.revision, held_on=today - dt.timedelta(days),
                                 chair=None, participants=[], note=f"全面修改（第{number}轮）")  # fmt: skip
     discussed = today - dt.timedelta(35)
-    discussion = _discussion_draft(session, drafter, first, discussed)
+    discussion = _discussion_draft(session, drafter, policy, first, discussed)
     meetings.record_meeting(session, drafter, plan.id, MeetingKind.meeting, held_on=discussed, chair=CHAIR,
                             participants=[], produced_version_id=discussion.id)  # fmt: skip
     coordinated = today - dt.timedelta(28)
@@ -133,6 +166,7 @@ def _meetings(
                                  note=f"部门和学校再次讨论修改后形成。{DEMO_NOTE}")  # fmt: skip
     funding = versions.article_by_number(session, draft.id, words.FUNDING_NUMBER)
     versions.edit_article(session, drafter, draft.id, funding.article_key, title=funding.title, text=words.FUNDING)
+    _set_changes(session, drafter, policy, draft, first_keys(session, first))
     meetings.record_meeting(session, drafter, plan.id, MeetingKind.coordination, held_on=coordinated, chair="市教育局",
                             participants=list(AT_COORDINATION), produced_version_id=draft.id,
                             note="发改、经信、财政、人力社保等4个部门和2所职业院校")  # fmt: skip
@@ -148,7 +182,12 @@ def _dispose(session: Session, drafter: Principal, admin: Principal, said: Said,
         dispositions.confirm(session, admin, item_id)
 
 
-def load_2026_demo(session: Session, today: dt.date) -> DraftPlan:
+def first_keys(session: Session, first: DraftVersion) -> dict[int, str]:
+    """The first draft's article keys by number: what ``CHANGES`` names."""
+    return {a.number: a.article_key for a in versions.articles(session, first.id)}
+
+
+def load_2026_demo(session: Session, today: dt.date, policy: Policy) -> DraftPlan:
     """Loads the plan once (found by its code); loading it again returns the plan already there, unchanged."""
     existing = session.scalar(select(DraftPlan).where(DraftPlan.code == CODE))
     if existing is not None:
@@ -156,7 +195,8 @@ def load_2026_demo(session: Session, today: dt.date) -> DraftPlan:
     drafter, admin, unit_user = (_actor(session, name) for name in (DRAFTER, ADMIN, UNIT_USER))
     plan = versions.create_plan(session, drafter, code=CODE, title=TITLE, period=PERIOD)
     first = versions.first_version(session, drafter, plan, Stage.first_draft, _texts(), dated=today - dt.timedelta(63))
-    draft = _meetings(session, drafter, plan, first, today)
+    _set_changes(session, drafter, policy, first, first_keys(session, first))
+    draft = _meetings(session, drafter, policy, plan, first, today)
     units = {name: consultation.add_unit(session, drafter, name, kind).id for name, kind in CONSULTED}
     sent = consultation.send_round(session, drafter, draft.id, list(units.values()), sent_on=today - dt.timedelta(7),
                                    deadline=today + dt.timedelta(14), in_name_of=IN_NAME_OF)  # fmt: skip

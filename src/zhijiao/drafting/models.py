@@ -147,3 +147,24 @@ class FeedbackItem(Base):
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class DraftArticleChange(Base):
+    """One parameter value or option choice that an article of a version changes against the plan in force
+    (温政办〔2023〕32号): the version's reform is the union of its articles' rows. A parameter or option is set by
+    one article of a version at most, so the union never holds two values for it."""
+
+    __tablename__ = "draft_article_changes"
+    __table_args__ = (
+        UniqueConstraint("version_id", "kind", "name", name="uq_draft_article_changes_version_kind_name"),
+        CheckConstraint("kind IN ('parameter', 'option')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"), index=True)
+    article_key: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # parameter | option
+    name: Mapped[str] = mapped_column(String(80))  # a parameter id (art03.platform_award.provincial) or option name
+    value: Mapped[Any] = mapped_column(JSON)  # as a reform document writes it: a number, dated values, a choice
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

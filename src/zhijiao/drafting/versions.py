@@ -8,13 +8,13 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from zhijiao import audit
 from zhijiao.authz import Permission, Principal, require
 from zhijiao.drafting.errors import Invalid, OutOfScope, WrongState
-from zhijiao.drafting.models import DraftArticle, DraftPlan, DraftVersion
+from zhijiao.drafting.models import DraftArticle, DraftArticleChange, DraftPlan, DraftVersion
 from zhijiao.drafting.stages import Stage
 from zhijiao.formatting import WENZHOU_TIME
 
@@ -84,6 +84,11 @@ def check_not_historical(session: Session, actor: Principal | None, plan_id: int
             "This is the record of a past drafting: it is read-only.",
             code="historical_record",
         )
+
+
+def editable(session: Session, actor: Principal | None, version_id: int) -> DraftVersion:
+    """The version, if ``actor`` may change it now: drafting staff, not a past record, not frozen."""
+    return _editable(session, actor, version_id)
 
 
 def _editable(session: Session, actor: Principal | None, version_id: int) -> DraftVersion:
@@ -161,10 +166,19 @@ def new_version(
         session.add(DraftArticle(version_id=draft.id, article_key=article.article_key, part_number=article.part_number,
                                  part_title=article.part_title, number=article.number, title=article.title,
                                  text=article.text, absorbed=list(article.absorbed)))  # fmt: skip
+    _copy_changes(session, base.id, draft.id)
     session.flush()
     audit.record(session, actor, "draft.version.create", "draft_version", f"{draft.plan_id}#{draft.number}",
                  after={"stage": stage.value, "based_on": base.number, "label": stage.zh})  # fmt: skip
     return draft
+
+
+def _copy_changes(session: Session, base_id: int, new_id: int) -> None:
+    """The base's changes to the plan in force, each still naming who set it and when: copying is not setting."""
+    query = select(DraftArticleChange).where(DraftArticleChange.version_id == base_id).order_by(DraftArticleChange.id)
+    for row in session.scalars(query):
+        session.add(DraftArticleChange(version_id=new_id, article_key=row.article_key, kind=row.kind, name=row.name,
+                                       value=row.value, set_by=row.set_by, set_at=row.set_at))  # fmt: skip
 
 
 def _article(session: Session, version_id: int, key: str) -> DraftArticle:
@@ -220,6 +234,12 @@ def remove_article(session: Session, actor: Principal | None, version_id: int, k
     _editable(session, actor, version_id)
     article = _article(session, version_id, key)
     before = {"number": article.number, "title": article.title}
+    # A removed article takes its changes to the plan in force with it: the version no longer makes them.
+    of_article = (DraftArticleChange.version_id == version_id, DraftArticleChange.article_key == key)
+    dropped = {r.name: r.value for r in session.scalars(select(DraftArticleChange).where(*of_article))}
+    if dropped:
+        before["changes"] = dropped
+    session.execute(delete(DraftArticleChange).where(*of_article))
     session.delete(article)
     session.flush()
     _renumber(session, version_id, articles(session, version_id))
@@ -234,6 +254,12 @@ def merge_articles(session: Session, actor: Principal | None, version_id: int, k
     kept, gone = _article(session, version_id, keep), _article(session, version_id, absorb)
     kept.text = text if text is not None else f"{kept.text}\n{gone.text}"
     kept.absorbed = [*kept.absorbed, gone.article_key, *gone.absorbed]
+    # The merged article makes the changes both made (a parameter is set by one article of a version at most).
+    session.execute(
+        update(DraftArticleChange)
+        .where(DraftArticleChange.version_id == version_id, DraftArticleChange.article_key == gone.article_key)
+        .values(article_key=kept.article_key)
+    )
     session.delete(gone)
     session.flush()
     _renumber(session, version_id, articles(session, version_id))

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from zhijiao.web.pages import (
     drafting_consult,
+    drafting_costs,
     drafting_files,
     drafting_plans,
     drafting_rounds,
@@ -16,5 +17,5 @@ from zhijiao.web.pages import (
 )
 
 router = APIRouter()
-for part in (drafting_versions, drafting_rounds, drafting_files, drafting_plans, drafting_consult):
+for part in (drafting_versions, drafting_costs, drafting_rounds, drafting_files, drafting_plans, drafting_consult):
     router.include_router(part.router)

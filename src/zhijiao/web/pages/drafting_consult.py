@@ -13,9 +13,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.drafting import consultation, queries, versions
+from zhijiao.drafting import consultation, costs, queries, versions
 from zhijiao.drafting.models import ConsultationRound, DraftPlan, Unit
-from zhijiao.http.deps import Db, require
+from zhijiao.http.deps import Db, PolicyDep, require
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base
 from zhijiao.web.pages.drafting_rounds import comments_of
 from zhijiao.web.templating import render
@@ -68,7 +68,7 @@ def past_rounds(request: Request, db: Db, user: Principal = require(Permission.s
 
 @router.get("/consultations/{round_id}")
 def round_for_unit(
-    request: Request, db: Db, round_id: Id, user: Principal = require(Permission.submit_feedback)
+    request: Request, db: Db, policy: PolicyDep, round_id: Id, user: Principal = require(Permission.submit_feedback)
 ) -> Response:
     found, mine = queries.round_for_unit(db, user.scope.unit_id, round_id)
     plan = versions.plan(db, found.plan_id)
@@ -83,6 +83,8 @@ def round_for_unit(
         "articles": articles,
         "parts": [(part, list(group)) for part, group in itertools.groupby(articles, key=lambda a: a.part_title)],
         "items": queries.items(db, plan_id=plan.id, round_id=round_id, unit_id=user.scope.unit_id),
+        # What the version the unit is asked about costs against the plan in force (not for a past record).
+        "round_cost": None if plan.historical else costs.version_cost(db, policy, found.version_id, effects=False),
         "open": _is_open(plan, found, today),
         "today": today,
         "rows": range(5),

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.drafting import meetings, queries, versions
+from zhijiao.drafting import cost_explanation, costs, meetings, queries, versions
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.report_pdf import adoption_pdf
 from zhijiao.drafting.sheets_dispositions import adoption_workbook, export_dispositions
 from zhijiao.drafting.stages import Disposition, Stage
 from zhijiao.drafting.statistics import consultation_sentence, drafting_explanation, statistics
-from zhijiao.http.deps import Db, LangDep, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.language import Lang, say
 from zhijiao.web import charts
 from zhijiao.web.pages.drafting_common import (
@@ -87,7 +87,12 @@ def _chart(by_disposition: dict[str, int], lang: Lang) -> dict[str, object]:
 
 @router.get("/drafting/{plan_id}")
 def plan_page(
-    request: Request, db: Db, lang: LangDep, plan_id: Id, user: Principal = require(Permission.view_drafts)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    plan_id: Id,
+    user: Principal = require(Permission.view_drafts),
 ) -> Response:
     plan = versions.plan(db, plan_id)
     stats = statistics(db, plan_id)
@@ -101,6 +106,9 @@ def plan_page(
         "stats": stats,
         "sentence": consultation_sentence(stats) if stats.rounds else "",
         "explanation": drafting_explanation(db, plan_id),
+        "cost_paragraph": cost_explanation.paragraph(db, policy, plan_id),
+        "cost_paragraph_en": cost_explanation.paragraph(db, policy, plan_id, Lang.en) if lang is Lang.en else "",
+        "version_costs": {} if plan.historical else costs.plan_totals(db, policy, plan_id),
         "disposition_chart": _chart(stats.by_disposition, lang),
         "today": versions.wenzhou_today(),
     }
@@ -148,10 +156,15 @@ def adoption_xlsx(
 
 @router.get("/drafting/{plan_id}/adoption.pdf")
 def adoption_pdf_file(
-    db: Db, lang: LangDep, plan_id: Id, round_id: RoundQuery = None, _: Principal = require(Permission.view_drafts)
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    plan_id: Id,
+    round_id: RoundQuery = None,
+    _: Principal = require(Permission.view_drafts),
 ) -> Response:
     stem = _stem(db, plan_id, round_id, "起草说明及意见采纳情况表", "drafting explanation", lang)
-    return download(adoption_pdf(db, plan_id, round_id, lang), PDF, f"{stem}.pdf")
+    return download(adoption_pdf(db, plan_id, round_id, lang, policy=policy), PDF, f"{stem}.pdf")
 
 
 @router.get("/drafting/{plan_id}/dispositions.xlsx")

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from zhijiao.authz import Permission, Principal
-from zhijiao.drafting import consultation, dispositions, queries, versions
+from zhijiao.drafting import consultation, costs, dispositions, queries, versions
 from zhijiao.drafting.dispositions import TEMPLATES
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.stages import Disposition, UnitKind
 from zhijiao.http.deps import Db, LangDep, require
 from zhijiao.language import Lang
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, back, base, form_choice, form_date, ids
+from zhijiao.web.pages.drafting_costs import policy_of
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -101,11 +102,17 @@ def round_context(
     plan = versions.plan(db, found.plan_id)
     latest = queries.latest_version(db, plan.id)
     today = versions.wenzhou_today()
+    items = queries.items(db, plan_id=plan.id, round_id=round_id)
+    policy = policy_of(request)
+    costed = not plan.historical  # a past record is the plan in force's own drafting: nothing to cost against
+    effects = costs.disposition_effects(db, policy, plan.id, items)[1] if costed else {}
     return base(request, user) | {
         "plan": plan,
         "r": summary,
         "replies": consultation.replies(db, round_id, today),
-        "items": queries.items(db, plan_id=plan.id, round_id=round_id),
+        "items": items,
+        "round_cost": costs.version_cost(db, policy, found.version_id, effects=False) if costed else None,
+        "effects": effects,
         "articles": versions.articles(db, found.version_id),
         "latest": latest,
         "templates": {name: (t.disposition.value, t.zh if lang is Lang.zh else t.en) for name, t in TEMPLATES.items()},

@@ -17,8 +17,9 @@ from zhijiao.drafting.diff import compare
 from zhijiao.drafting.errors import Invalid
 from zhijiao.drafting.models import DraftArticle
 from zhijiao.drafting.stages import Stage
-from zhijiao.http.deps import Db, require
+from zhijiao.http.deps import Db, LangDep, PolicyDep, require
 from zhijiao.web.pages.drafting_common import NO_NUL, Id, Key, back, base, form_choice, form_date
+from zhijiao.web.pages.drafting_costs import cost_context
 from zhijiao.web.templating import render
 
 router = APIRouter()
@@ -34,7 +35,12 @@ def _parts(found: list[DraftArticle]) -> list[tuple[tuple[int, str], list[DraftA
 
 @router.get("/drafting/versions/{version_id}")
 def version_page(
-    request: Request, db: Db, version_id: Id, user: Principal = require(Permission.view_drafts)
+    request: Request,
+    db: Db,
+    policy: PolicyDep,
+    lang: LangDep,
+    version_id: Id,
+    user: Principal = require(Permission.view_drafts),
 ) -> Response:
     draft = versions.version(db, version_id)
     plan = versions.plan(db, draft.plan_id)
@@ -53,6 +59,8 @@ def version_page(
         "today": versions.wenzhou_today(),
         "editable": not draft.frozen and not plan.historical,
     }
+    # A past record is the plan in force's own drafting: there is nothing to cost it against.
+    context |= {} if plan.historical else cost_context(db, policy, version_id, lang)
     return render(request, "drafting/version.html", context)
 
 
