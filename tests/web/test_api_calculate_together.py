@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,13 @@ def _documents() -> list[tuple[dict[str, Any], str]]:
     return documents
 
 
-async def _all_at_once(app: FastAPI, documents: list[tuple[dict[str, Any], str]]) -> list[httpx.Response]:
+def _all_at_once(app: FastAPI, documents: list[tuple[dict[str, Any], str]]) -> list[httpx.Response]:
+    """Every request at once, on an event loop of their own (in a thread: the test may run inside another loop)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _gathered(app, documents)).result()
+
+
+async def _gathered(app: FastAPI, documents: list[tuple[dict[str, Any], str]]) -> list[httpx.Response]:
     # As a server does: an unexpected error becomes the app's own 500 answer (and is logged), not an exception here.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -77,7 +84,7 @@ async def _all_at_once(app: FastAPI, documents: list[tuple[dict[str, Any], str]]
 
 def test_concurrent_requests_are_answered_each_as_alone(app: FastAPI, passes: list[int]):
     documents = _documents()
-    together = asyncio.run(_all_at_once(app, documents))
+    together = _all_at_once(app, documents)
     shared = list(passes)
     with TestClient(app) as client:  # one after the other: each request its own pass
         alone = [client.post(f"/api/v1/calculate{query}", json=body) for body, query in documents]
@@ -104,7 +111,7 @@ def test_a_failing_pass_answers_each_of_its_requests_with_a_problem(
 
     monkeypatch.setattr(calculate_together, "answer_together", broken)
     documents = [({"year": 2024, "schools": [{**SCHOOL, "students": 100}]}, "")] * 3
-    answers = asyncio.run(_all_at_once(app, documents))
+    answers = _all_at_once(app, documents)
     assert [r.status_code for r in answers] == [500, 500, 500]
     assert all(r.headers["content-type"] == "application/problem+json" for r in answers)
     assert all("the engine failed" not in r.text for r in answers)  # no internals reach the caller

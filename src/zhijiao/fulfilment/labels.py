@@ -76,6 +76,7 @@ ACTIONS: dict[str, Label] = {
     "draft.plan.create": {"zh": "新建起草方案", "en": "plan drafting opened"},
     "draft.version.create": {"zh": "新建文稿版本", "en": "draft version created"},
     "draft.version.publish": {"zh": "定稿发布文稿版本", "en": "draft version published"},
+    "draft.article.changes": {"zh": "设定条文的参数与口径修改", "en": "article's parameter and option changes set"},
     "draft.article.edit": {"zh": "修改条文", "en": "article edited"},
     "draft.article.insert": {"zh": "新增条文", "en": "article inserted"},
     "draft.article.merge": {"zh": "合并条文", "en": "articles merged"},
