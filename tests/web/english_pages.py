@@ -17,9 +17,9 @@ from sqlalchemy import JSON, Engine, String, Text, inspect, select, text
 CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # A run of Chinese: Chinese characters and punctuation, with the digits and letters between them (学校S1, 2023年).
 RUN = re.compile(rf"[{CJK}](?:[{CJK}0-9A-Za-z.·\-]*[{CJK}])?")
-# Cited sources: document numbers (温政办〔2023〕32号), titles in book-title marks, and the source's own words
-# quoted in an English sentence (The text says "分别给予" …).
-SOURCES = re.compile(rf"[{CJK}]{{1,8}}〔\d{{4}}〕\d+号|《[^》]{{1,80}}》|\"[^\"]{{1,40}}\"|“[^”]{{1,40}}”")
+# Cited sources: document numbers (温政办〔2023〕32号; the demo successor's 温政办〔2026〕演示号), titles in book-title
+# marks, and the source's own words quoted in an English sentence (The text says "分别给予" …).
+SOURCES = re.compile(rf"[{CJK}]{{1,8}}〔\d{{4}}〕(?:\d+|演示)号|《[^》]{{1,80}}》|\"[^\"]{{1,40}}\"|“[^”]{{1,40}}”")
 # Not pages: files, and what changes the session.
 SKIPPED = re.compile(r"/logout|\.(xlsx|csv|pdf|json|js|css|png|svg|woff2?)$|/export|/download|/template|/api/|/static/")
 PER_ACCOUNT = 60  # pages read per account: every kind of page, and several of each

@@ -16,12 +16,14 @@ from zhijiao.api import (
     targets,
 )
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.succession import PlansInTurn
 
 
-def mount_api(app: FastAPI, policy: Policy) -> None:
-    """The API of ``policy``: the calculator and the cost simulation describe their bodies from it."""
+def mount_api(app: FastAPI, policy: Policy, plans: PlansInTurn | None = None) -> None:
+    """The API of ``policy``: the calculator and the cost simulation describe their bodies from it; the calculator
+    applies ``plans`` in turn when given (each situation the plan in force on its date)."""
     router = APIRouter(prefix="/api/v1")
-    router.include_router(calculate.router_for(policy))  # first: the route most requests take
+    router.include_router(calculate.router_for(policy, plans))  # first: the route most requests take
     router.include_router(auth.router)
     router.include_router(plan.router)
     router.include_router(cost.router_for(policy))

@@ -22,6 +22,7 @@ from zhijiao.authz import Principal
 from zhijiao.engine.errors import InputError, PolicyError, Problem
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
+from zhijiao.engine.succession import PlansInTurn, plan_for
 from zhijiao.http.deps import public, request_lang
 from zhijiao.http.errors import AppError, InvalidInput
 from zhijiao.language import Lang
@@ -98,10 +99,13 @@ def _refused(error: InputError | PolicyError) -> InvalidInput:
     return InvalidInput("无法计算。", "Cannot calculate.", [problem])
 
 
-def router_for(policy: Policy) -> APIRouter:
-    """The calculator of ``policy``: its body and answer are described from that policy's own declarations."""
+def router_for(policy: Policy, plans: PlansInTurn | None = None) -> APIRouter:
+    """The calculator of ``policy``: its body and answer are described from that policy's own declarations. With
+    ``plans`` (the same entities, in force one after another) each situation is calculated under the plan in
+    force on its date."""
     router = APIRouter(tags=["calculate"], route_class=JsonRoute)
-    together = Together(policy)
+    applied: Policy | PlansInTurn = plans if plans is not None else policy
+    together = Together(applied)
 
     @router.post(
         "/calculate",
@@ -136,7 +140,8 @@ def router_for(policy: Policy) -> APIRouter:
         document = parse_document(await _body(request))
         if explain:  # explained record by record: nothing to share with other requests
             lang = request_lang(request)
-            return CalcJSON(await run_in_threadpool(calculate_json, policy, document, explain=True, lang=lang))
+            chosen = plan_for(applied, document)
+            return CalcJSON(await run_in_threadpool(calculate_json, chosen, document, explain=True, lang=lang))
         answer = await together.answer(document)
         if isinstance(answer, InputError | PolicyError):
             raise _refused(answer)

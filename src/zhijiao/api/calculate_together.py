@@ -17,6 +17,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.succession import PlansInTurn
 from zhijiao.engine.together import Answer, answer_together
 
 MOST_AT_ONCE = 64  # a pass of a few dozen single-school documents takes milliseconds; more would only wait longer
@@ -34,10 +35,10 @@ class _Waiting:
 
 
 class Together:
-    """The calculator of ``policy`` shared by every request of an app."""
+    """The calculator of ``plans`` (one policy, or plans in force in turn) shared by every request of an app."""
 
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
+    def __init__(self, plans: Policy | PlansInTurn) -> None:
+        self.plans = plans
         # One queue per event loop: a future belongs to the loop that made it (tests run several apps' loops).
         self._waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Waiting] = weakref.WeakKeyDictionary()
 
@@ -61,7 +62,7 @@ class Together:
                 del waiting.documents[:MOST_AT_ONCE]
                 waiting.expected = len(batch)
                 try:
-                    answers = await run_in_threadpool(answer_together, self.policy, [d for d, _ in batch])
+                    answers = await run_in_threadpool(answer_together, self.plans, [d for d, _ in batch])
                 except Exception as error:  # noqa: BLE001 -- every caller is told, none waits forever
                     _settle([f for _, f in batch], error=error)
                     continue

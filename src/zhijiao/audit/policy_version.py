@@ -25,8 +25,14 @@ def _values(policy: Policy) -> dict[str, Any]:
     return {"rule_set": policy.rule_set, "parameters": parameters, "options": options}
 
 
-def _last(session: Session) -> dict[str, Any] | None:
-    query = select(AuditRecord.payload).where(AuditRecord.action == ACTION).order_by(AuditRecord.id.desc()).limit(1)
+def _last(session: Session, name: str) -> dict[str, Any] | None:
+    """The last version recorded of the policy called ``name`` (plans in force in turn are each recorded)."""
+    query = (
+        select(AuditRecord.payload)
+        .where(AuditRecord.action == ACTION, AuditRecord.object_id == name)
+        .order_by(AuditRecord.id.desc())
+        .limit(1)
+    )
     payload = session.scalar(query)
     return None if payload is None else dict(json.loads(payload)["after"])
 
@@ -39,7 +45,7 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[st
 def record_policy_version(session: Session, policy: Policy) -> AuditRecord | None:
     """Records the policy in force if its rule-set version is new to this database; None if already recorded."""
     now = _values(policy)
-    last = _last(session)
+    last = _last(session, policy.name)
     if last is not None and last.get("rule_set") == now["rule_set"]:
         return None
     before = None

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
-from zhijiao.cli.common import err, parse_options, print_json, read_document, read_json, the_policy, user_errors
+from zhijiao.cli.common import err, parse_options, print_json, read_document, read_json, the_plans, user_errors
 from zhijiao.engine.calculate import Comparison, compare, yuan_totals
 from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_files
@@ -41,7 +41,6 @@ def calc(
     output_format: Annotated[str, typer.Option("--format", help="csv | parquet")] = "csv",
 ) -> None:
     """测算待遇与财政成本 / Calculate entitlements and fiscal cost."""
-    policy = the_policy()
     options = parse_options(option, lang)
     files = {
         "school": schools,
@@ -75,6 +74,7 @@ def calc(
         raise typer.Exit(2)
     document = read_json(situation, lang, say(lang, "情形文件", "situation"))
     with user_errors(lang):
+        policy = the_plans().for_situation(document)  # the plan in force on the situation's date
         comparison = calculate_situation(policy, document, options=options, reform=reform_raw)
         print_json(comparison.as_json(explain=explain, lang=lang.value))
 
@@ -91,7 +91,6 @@ def _population(
     # Only the population mode shows progress: one situation does not pay for loading it.
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
-    policy = the_policy()
     with (
         user_errors(lang),
         Progress(
@@ -99,6 +98,7 @@ def _population(
         ) as progress,
     ):
         task = progress.add_task(say(lang, "读取并校验输入", "reading and validating inputs"), total=4)
+        policy = the_plans().on(Period(year).as_of)  # the plan in force at the year's end
         frames = frames_from_files(policy.entities, paths)
         reform = parse_reform(reform_raw, policy) if reform_raw is not None else None
         policy.options.resolve(options)

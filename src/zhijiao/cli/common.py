@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ import typer
 from zhijiao.engine.errors import InputError, PolicyError
 from zhijiao.engine.explain import shown
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.succession import PlansInTurn
 from zhijiao.language import Lang, say
 
 if TYPE_CHECKING:
@@ -54,6 +56,32 @@ def the_policy() -> Policy:
     from zhijiao.policies.wenzhou_vet_2023 import load  # noqa: PLC0415 -- loaded only by the commands that need it
 
     return load()
+
+
+PLANS_VARIABLE = "ZHIJIAO_PLANS"  # the plans in force in turn, by package name, comma-separated
+DEMO_PLANS = ("wenzhou_vet_2023", "wenzhou_vet_2026_demo")  # zhijiao serve --demo: the demo successor adopted
+
+
+def _plan(name: str) -> Policy:
+    if name == "wenzhou_vet_2023":
+        return the_policy()
+    if name == "wenzhou_vet_2026_demo":
+        from zhijiao.policies.wenzhou_vet_2026_demo import load  # noqa: PLC0415 -- only where it is named
+
+        return load()
+    known = "wenzhou_vet_2023, wenzhou_vet_2026_demo"
+    raise PolicyError(
+        f"{PLANS_VARIABLE}: unknown plan {name!r} (known: {known})",
+        f"{PLANS_VARIABLE}：未知方案“{name}”（可用：{known}）",
+    )
+
+
+def the_plans(*, demo: bool = False) -> PlansInTurn:
+    """The plans a calculation applies, each from its start: ``ZHIJIAO_PLANS`` if set, else the plan of 2023
+    alone, or with the demo's adopted successor in the demo. A calculation takes the plan in force on its date."""
+    named = [n.strip() for n in os.environ.get(PLANS_VARIABLE, "").split(",") if n.strip()]
+    names = named or (list(DEMO_PLANS) if demo else ["wenzhou_vet_2023"])
+    return PlansInTurn.of([_plan(name) for name in names])
 
 
 @contextmanager

@@ -14,9 +14,10 @@ from starlette.exceptions import HTTPException
 
 from zhijiao.api import mount_api
 from zhijiao.api.docs import router as docs_router
-from zhijiao.cli.common import the_policy
+from zhijiao.cli.common import the_plans
 from zhijiao.engine.errors import InputError
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.succession import PlansInTurn
 from zhijiao.http import problems
 from zhijiao.http.errors import AppError
 from zhijiao.http.guard import DEFAULT_MAX_BODY_BYTES, RequestGuard
@@ -43,6 +44,7 @@ def create_app(
     *,
     demo: bool = False,
     policy: Policy | None = None,
+    plans: PlansInTurn | None = None,
     max_body_bytes: int | None = None,
     max_upload_bytes: int | None = None,
 ) -> FastAPI:
@@ -51,7 +53,9 @@ def create_app(
     ``max_body_bytes`` (JSON and forms) and ``max_upload_bytes`` (multipart uploads) bound every request body
     before it is read; default from ``ZHIJIAO_MAX_BODY_BYTES`` / ``ZHIJIAO_MAX_UPLOAD_BYTES``, else 1 MiB and
     the upload limit plus 1 MiB."""
-    policy = policy if policy is not None else the_policy()
+    if plans is None:  # the plans in force in turn: ZHIJIAO_PLANS, else 2023's (and the demo's successor in the demo)
+        plans = PlansInTurn.of([policy]) if policy is not None else the_plans(demo=demo)
+    policy = policy if policy is not None else plans.first
     app = FastAPI(
         title="职教政策落实平台 zhijiao API",
         description="温政办〔2023〕32号 — Wenzhou vocational-education plan 2023–2025",
@@ -63,6 +67,7 @@ def create_app(
     app.state.engine = engine or get_engine()
     app.state.demo = demo
     app.state.policy = policy
+    app.state.plans = plans
     # Added first, so it runs inside the headers middleware: its refusals carry the same security headers.
     app.add_middleware(
         RequestGuard,
@@ -78,7 +83,7 @@ def create_app(
     app.add_exception_handler(HTTPException, problems.http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, problems.unexpected)
     # The API first: routes are matched one by one in order, and a calculation should not walk past every page.
-    mount_api(app, policy)
+    mount_api(app, policy, plans)
     app.include_router(docs_router)
     mount_pages(app)
     return app

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from zhijiao.cli.adopt import adopt
 from zhijiao.cli.common import print_json, the_policy
 from zhijiao.engine.cases import check_case, load_cases
 from zhijiao.engine.explain_text import article_name
@@ -78,6 +79,7 @@ def run_cases(lang: Annotated[Lang, typer.Option(help="语言 / language")] = La
 
 text_app = typer.Typer(help="方案正式文本 / the plan's official text", no_args_is_help=True)
 app.add_typer(text_app, name="text")
+app.command("adopt")(adopt)
 
 
 @text_app.command("load")

@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import func, select
 
 from zhijiao.authz import Role
-from zhijiao.cli.common import LangOption, err, the_policy, user_errors
+from zhijiao.cli.common import LangOption, err, the_plans, user_errors
 from zhijiao.language import Lang, say
 from zhijiao.registry.models import School
 from zhijiao.storage.database import database_url, unit_of_work
@@ -51,9 +51,12 @@ def serve(
     engine = ensure_schema()
     from zhijiao.audit.policy_version import record_policy_version  # noqa: PLC0415
 
-    policy = the_policy()
+    with user_errors(lang):  # ZHIJIAO_PLANS naming an unknown plan: said, not a traceback
+        plans = the_plans(demo=demo)
+    policy = plans.first  # the services' plan; a calculation takes the plan in force on its date
     with unit_of_work(engine) as session:
-        record_policy_version(session, policy)  # a new version of the policy starts its own audit record
+        for plan in plans.plans:
+            record_policy_version(session, plan)  # a new version of a policy starts its own audit record
     if demo:
         from zhijiao.demo.accounts import create_demo_accounts  # noqa: PLC0415
         from zhijiao.demo.drafting_2026 import load_2026_demo  # noqa: PLC0415 -- demo mode only
@@ -84,7 +87,7 @@ def serve(
         "forwarded_allow_ips": forwarded_allow_ips or "",
     }
     if workers == 1:
-        uvicorn.run(create_app(engine, demo=demo, policy=policy), **served)  # type: ignore[arg-type]
+        uvicorn.run(create_app(engine, demo=demo, policy=policy, plans=plans), **served)  # type: ignore[arg-type]
         return
     if engine.dialect.name == "sqlite":
         err.print(

@@ -46,6 +46,16 @@ def _period(situation: Mapping[str, Any]) -> Period:
     return Period(year)
 
 
+def period_of(situation: object) -> Period | None:
+    """The period a situation document asks for; None when it names no valid one (its calculation says why)."""
+    if not isinstance(situation, Mapping):
+        return None
+    try:
+        return _period(situation)
+    except InputError:
+        return None
+
+
 def _policy_problem(field: str, error: PolicyError) -> InputError:
     return InputError([Problem(_WHERE, field, error.message("zh"), error.message("en"))])
 

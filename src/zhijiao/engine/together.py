@@ -32,6 +32,7 @@ from zhijiao.engine.inputs import decode
 from zhijiao.engine.model import Entity
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
+from zhijiao.engine.succession import PlansInTurn, plan_for
 from zhijiao.engine.totals import totals_by_part
 
 SEPARATOR = "\x1f"  # ASCII unit separator: the prefix ends at its first occurrence, whatever the ids contain
@@ -40,15 +41,16 @@ PERIOD_FIELDS = ("year", "date")
 Answer = dict[str, Any] | InputError | PolicyError
 
 
-def answer_alone(policy: Policy, document: object) -> Answer:
-    """What ``zhijiao calc`` answers for one document (without explanations), or why it refused."""
+def answer_alone(plans: Policy | PlansInTurn, document: object) -> Answer:
+    """What ``zhijiao calc`` answers for one document (without explanations), or why it refused: under the plan
+    in force on its date when ``plans`` are several in turn."""
     try:
-        return calculate_situation(policy, document).as_json()
+        return calculate_situation(plan_for(plans, document), document).as_json()
     except (InputError, PolicyError) as refusal:
         return refusal
 
 
-def answer_together(policy: Policy, documents: Sequence[object]) -> list[Answer]:
+def answer_together(plans: Policy | PlansInTurn, documents: Sequence[object]) -> list[Answer]:
     """Each document's answer, as ``answer_alone`` gives it, computed with as few passes of the engine as the
     documents allow."""
     answers: list[Answer | None] = [None] * len(documents)
@@ -56,10 +58,11 @@ def answer_together(policy: Policy, documents: Sequence[object]) -> list[Answer]
     for index, document in enumerate(documents):
         key = _group(document)
         if key is None:
-            answers[index] = answer_alone(policy, document)
+            answers[index] = answer_alone(plans, document)
         else:
             groups[key].append(index)
     for members in groups.values():
+        policy = plan_for(plans, documents[members[0]])  # the documents of a group share their period
         together = _together(policy, [documents[i] for i in members]) if len(members) > 1 else None
         for offset, index in enumerate(members):
             answers[index] = together[offset] if together is not None else answer_alone(policy, documents[index])

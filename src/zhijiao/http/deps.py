@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from zhijiao.accounts.service import resume_session
 from zhijiao.authz import Permission, Principal, allows
 from zhijiao.engine.policy import Policy
+from zhijiao.engine.succession import PlansInTurn
 from zhijiao.http.errors import CsrfRejected, Forbidden, NotSignedIn
 from zhijiao.language import Lang, from_accept_language, parse_lang
 from zhijiao.storage.database import unit_of_work
@@ -48,6 +49,15 @@ async def current_policy(request: Request) -> Policy:
 
 
 PolicyDep = Annotated[Policy, Depends(current_policy)]
+
+
+async def current_plans(request: Request) -> PlansInTurn:
+    """The plans in force in turn (decision 0019): a calculation takes the one in force on its date."""
+    plans: PlansInTurn | None = getattr(request.app.state, "plans", None)
+    return plans if plans is not None else PlansInTurn.of([request.app.state.policy])
+
+
+PlansDep = Annotated[PlansInTurn, Depends(current_plans)]
 
 
 def is_api(request: Request) -> bool:

@@ -17,9 +17,10 @@ from zhijiao.engine.errors import InputError, Problem
 from zhijiao.engine.inputs import frames_from_situation
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
-from zhijiao.http.deps import LangDep, PolicyDep, public
+from zhijiao.engine.succession import PlansInTurn
+from zhijiao.http.deps import LangDep, PlansDep, PolicyDep, public
 from zhijiao.language import Lang
-from zhijiao.web.pages.calculator_form import CALCULATE, MAX_VALUE_LENGTH, FormView, build_form, subjects
+from zhijiao.web.pages.calculator_form import CALCULATE, MAX_VALUE_LENGTH, FormView, build_form, plan_years, subjects
 from zhijiao.web.pages.calculator_result import ResultView, result_view
 from zhijiao.web.pages.calculator_situation import Situation, place_problems, situation_from_form
 from zhijiao.web.templating import render
@@ -56,9 +57,10 @@ def _every_problem(policy: Policy, situation: Situation, refused: InputError) ->
 
 
 def _calculate(
-    policy: Policy, form: FormView, raw: Mapping[str, str], lang: Lang
+    plans: PlansInTurn, form: FormView, raw: Mapping[str, str], lang: Lang
 ) -> tuple[ResultView | None, dict[str, str], tuple[str, ...]]:
-    situation = situation_from_form(policy, form, raw, lang)
+    situation = situation_from_form(plans.first, form, raw, lang)
+    policy = plans.for_situation(situation.document)  # the plan in force on the situation's date
     # The options refused are left out so that the engine still names every other problem at once.
     try:
         comparison = calculate_situation(policy, situation.document, options=situation.options)
@@ -72,16 +74,19 @@ def _calculate(
 
 
 @router.get("/calculator")
-def calculator(request: Request, policy: PolicyDep, lang: LangDep, _: Principal | None = public()) -> Response:
+def calculator(
+    request: Request, policy: PolicyDep, plans: PlansDep, lang: LangDep, _: Principal | None = public()
+) -> Response:
     raw = _query(request)
     kinds = {e.name: e for e in subjects(policy)}
     subject = kinds.get(raw.get("entity", ""), next(iter(kinds.values())))
-    form = build_form(policy, subject, raw)
+    years = tuple(sorted({year for plan in plans.plans for year in plan_years(plan)}))  # every plan in turn
+    form = build_form(policy, subject, raw, years=years)
     result, status = None, 200
     if raw.get("action") == CALCULATE:
-        result, errors, general = _calculate(policy, form, raw, lang)
+        result, errors, general = _calculate(plans, form, raw, lang)
         if result is None:
-            form = build_form(policy, subject, raw, errors, general)
+            form = build_form(policy, subject, raw, errors, general, years)
             status = 422
     context = {"form": form, "result": result}
     partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"

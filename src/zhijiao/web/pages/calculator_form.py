@@ -212,7 +212,9 @@ def build_form(
     raw: Mapping[str, str],
     errors: Mapping[str, str] | None = None,
     general: tuple[str, ...] = (),
+    years: tuple[int, ...] = (),
 ) -> FormView:
+    """The form for ``subject``; ``years`` to choose from (default: the plan's years and one either side)."""
     errors = errors or {}
     action = raw.get("action", "")
     main = _row(policy, subject, "", 1, raw, errors, action)
@@ -229,7 +231,7 @@ def build_form(
         name = f"option.{option.name}"
         names = (f"{name}.from", f"{name}.to") if option.kind == "date_range" else (name,)
         options.append(OptionField(option, {n: raw.get(n, "") for n in names}, errors.get(name, "")))
-    years = plan_years(policy)
+    years = years or plan_years(policy)
     today = dt.datetime.now(tz=dt.UTC).date()
     # This year while the plan runs; otherwise its nearest year (the years either side are for boundaries).
     plan = years[1:-1] or years

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from zhijiao.authz import Permission, Principal, allows
-from zhijiao.http.deps import Db, LangDep, PolicyDep, public
+from zhijiao.http.deps import Db, LangDep, PlansDep, PolicyDep, public
 from zhijiao.http.errors import NotFound
 from zhijiao.plan_text.service import current
-from zhijiao.web.pages import plan_official
+from zhijiao.web.pages import plan_official, plan_successor
 from zhijiao.web.pages.plan_cases import article_cases
 from zhijiao.web.pages.plan_changes import changes_between, parse_day
 from zhijiao.web.pages.plan_format import article_key
@@ -22,14 +22,16 @@ from zhijiao.web.templating import render
 
 router = APIRouter()
 router.include_router(plan_official.router)
+router.include_router(plan_successor.router)
 
 
 @router.get("/plan")
 def plan_index(
-    request: Request, db: Db, policy: PolicyDep, lang: LangDep, user: Principal | None = public()
+    request: Request, db: Db, policy: PolicyDep, plans: PlansDep, lang: LangDep, user: Principal | None = public()
 ) -> Response:
     context = overview(policy, lang, current(db, policy.name))
     context["may_load"] = user is not None and allows(user.role, Permission.load_plan_text)
+    context["successors"] = len(plans.plans) - 1
     return render(request, "plan/index.html", context)
 
 
