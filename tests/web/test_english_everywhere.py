@@ -9,7 +9,10 @@ from personas import sign_in
 from sqlalchemy import Engine
 
 from zhijiao.demo.accounts import DEMO_USERS
+from zhijiao.demo.drafting_2026 import load_2026_demo
+from zhijiao.drafting import versions
 from zhijiao.http.deps import LANG_COOKIE
+from zhijiao.storage.database import unit_of_work
 
 START = ["/", "/plan", "/calculator", "/targets", "/dashboard"]
 
@@ -42,3 +45,21 @@ def test_every_page_reads_in_english_for_every_account(sqlite_client: TestClient
     ]
     assert not report, "Chinese left on English pages:\n" + "\n".join(report)
     assert sum(read.values()) >= 400, read  # the walk reaches the platform, not a login page
+
+
+def test_the_plan_in_drafting_reads_in_english(sqlite_client: TestClient, sqlite_engine: Engine, policy):
+    """The 2026—2028 plan in drafting, as ``zhijiao serve --demo`` loads it: its versions, costs, rounds, replies,
+    statistics and generated explanation, walked as the drafting staff and the consulted unit see them."""
+    with unit_of_work(sqlite_engine) as session:
+        load_2026_demo(session, versions.wenzhou_today(), policy)
+    allowed = data_runs(sqlite_engine)
+    left = {}
+    for username in ("drafter", "unit"):
+        sign_in(sqlite_client, username)
+        sqlite_client.cookies.set(LANG_COOKIE, "en")
+        _read, left[username] = walk(sqlite_client, ["/drafting", "/consultations"], allowed)
+        sqlite_client.cookies.clear()
+    report = [
+        f"{who} {path}: {' | '.join(sorted(runs))}" for who, pages in left.items() for path, runs in pages.items()
+    ]
+    assert not report, "Chinese left on English pages:\n" + "\n".join(report)

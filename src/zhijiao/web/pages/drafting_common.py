@@ -5,6 +5,7 @@ redirect back to a page with a note of what was done."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -76,8 +77,19 @@ def may(user: Principal) -> set[str]:
     return {name for name, permission in names.items() if allows(user.role, permission)}
 
 
+_NUMBERED = re.compile(r"第(\d+)条 (.*)", re.DOTALL)
+
+
+def article_heading(label: str, lang: str) -> str:
+    """A statistics label "第3条 标题" in the page's language: "Art. 3 标题" in English (the title is the draft's
+    own text, which stays as written)."""
+    found = _NUMBERED.fullmatch(label)
+    return f"Art. {found.group(1)} {found.group(2)}" if found and lang == "en" else label
+
+
 def labels() -> dict[str, Any]:
     return {
+        "article_heading": article_heading,
         "css": CSS,
         "stage_labels": Stage.label_table(),
         "stages": [stage.value for stage in Stage],
