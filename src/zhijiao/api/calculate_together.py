@@ -1,10 +1,10 @@
 """Concurrent calculations answered together: while one pass of the engine runs, the requests that arrive wait
 for it to finish and then go, all of them, into the next (decision 0018).
 
-Nothing waits for company: a request that finds the engine idle starts at once, so one caller alone is answered
-as fast as before. Under load, a pass takes whatever came in during the previous one, so the engine's fixed cost
-per pass is shared by many requests (``engine.together``). Each request still gets exactly its own answer, or
-its own refusal.
+One caller alone waits for no company: after a pass of one request, the next starts at once. Under load, a pass
+takes whatever came in during the previous one, waiting at most ``GATHER_SECONDS`` for as many as the previous
+pass answered (they are on their way back), so the engine's fixed cost per pass is shared by many requests
+(``engine.together``). Each request still gets exactly its own answer, or its own refusal.
 """
 
 from __future__ import annotations
