@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ import polars as pl
 from zhijiao.engine.evaluate import evaluate
 from zhijiao.engine.explain import explain_rows, shown
 from zhijiao.engine.inputs import decode
+from zhijiao.engine.model import Entity
 from zhijiao.engine.options import OptionValue
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.prepare import prepare
@@ -56,8 +57,8 @@ class Result:
     def explain(self, entity_name: str, keys: list[object], lang: str = "zh") -> dict[object, list[dict[str, Any]]]:
         return explain_rows(self.policy, self.frames, entity_name, keys, self.options, self.period, lang)
 
-    def as_json(self, *, explain: bool = False, lang: str = "zh") -> dict[str, Any]:
-        """The contract of ``zhijiao calc``: outputs by entity and id, money as yuan numbers."""
+    def heading(self) -> dict[str, Any]:
+        """What every answer opens with: the year, the rule set, every option in effect, the date if one was given."""
         out: dict[str, Any] = {
             "year": self.period.year,
             "rule_set": self.rule_set,
@@ -65,15 +66,23 @@ class Result:
         }
         if self.period.day:
             out["date"] = self.period.day.isoformat()
+        return out
+
+    def records(self, entity: Entity) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each record of a top entity: its key, and its outputs as the answer shows them (yuan as numbers)."""
+        names = self.outputs(entity.name)
+        units = {f.output: f.unit for f in self.policy.graph.for_entity(entity.name)}
+        for row in self.frames[entity.name].select(entity.key, *names).iter_rows():
+            yield str(row[0]), {n: shown(decode(value, units[n])) for n, value in zip(names, row[1:], strict=True)}
+
+    def as_json(self, *, explain: bool = False, lang: str = "zh") -> dict[str, Any]:
+        """The contract of ``zhijiao calc``: outputs by entity and id, money as yuan numbers."""
+        out = self.heading()
         for entity in self.policy.top_entities():
-            frame = self.frames[entity.name]
-            names = self.outputs(entity.name)
-            units = {f.output: f.unit for f in self.policy.graph.for_entity(entity.name)}
-            records: dict[str, Any] = {}
-            for row in frame.select(entity.key, *names).iter_rows(named=True):
-                records[str(row[entity.key])] = {n: shown(decode(row[n], units[n])) for n in names}
+            records = dict(self.records(entity))
             if explain and records:
-                for key, steps in self.explain(entity.name, list(frame[entity.key]), lang).items():
+                keys = list(self.frames[entity.name][entity.key])
+                for key, steps in self.explain(entity.name, keys, lang).items():
                     records[str(key)]["explanation"] = steps
             out[entity.plural] = records
         out["totals"] = yuan_totals(self.totals)

@@ -27,8 +27,6 @@ import polars as pl
 
 from zhijiao.engine.calculate import Result, yuan_totals
 from zhijiao.engine.errors import InputError, PolicyError
-from zhijiao.engine.explain import shown
-from zhijiao.engine.inputs import decode
 from zhijiao.engine.model import Entity
 from zhijiao.engine.policy import Policy
 from zhijiao.engine.situation import calculate_situation
@@ -128,25 +126,13 @@ def _prefixed(policy: Policy, entity: Entity, item: object, prefix: str) -> obje
 
 
 def _split(policy: Policy, result: Result, parts: int) -> list[Answer]:
-    head: dict[str, Any] = {
-        "year": result.period.year,
-        "rule_set": result.rule_set,
-        "options": {k: str(v) for k, v in result.options.items()},
-    }
-    if result.period.day:
-        head["date"] = result.period.day.isoformat()
-    answers: list[dict[str, Any]] = [dict(head) for _ in range(parts)]
+    answers = [result.heading() for _ in range(parts)]
     for entity in policy.top_entities():
         for answer in answers:
             answer[entity.plural] = {}
-        frame = result.frames[entity.name]
-        names = result.outputs(entity.name)
-        units = {f.output: f.unit for f in policy.graph.for_entity(entity.name)}
-        for row in frame.select(entity.key, *names).iter_rows():
-            number, key = str(row[0]).split(SEPARATOR, 1)
-            answers[int(number)][entity.plural][key] = {
-                n: shown(decode(value, units[n])) for n, value in zip(names, row[1:], strict=True)
-            }
+        for prefixed, outputs in result.records(entity):
+            number, key = prefixed.split(SEPARATOR, 1)
+            answers[int(number)][entity.plural][key] = outputs
     part = {e.name: _part_of(e) for e in policy.entities.values()}
     for answer, totals in zip(answers, totals_by_part(policy.cost_items, result.frames, part, parts), strict=True):
         answer["totals"] = yuan_totals(totals)
