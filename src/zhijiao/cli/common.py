@@ -7,7 +7,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -62,14 +62,19 @@ PLANS_VARIABLE = "ZHIJIAO_PLANS"  # the plans in force in turn, by package name,
 DEMO_PLANS = ("wenzhou_vet_2023", "wenzhou_vet_2026_demo")  # zhijiao serve --demo: the demo successor adopted
 
 
-def _plan(name: str) -> Policy:
-    if name == "wenzhou_vet_2023":
-        return the_policy()
-    if name == "wenzhou_vet_2026_demo":
-        from zhijiao.policies.wenzhou_vet_2026_demo import load  # noqa: PLC0415 -- only where it is named
+def _demo_successor() -> Policy:
+    from zhijiao.policies.wenzhou_vet_2026_demo import load  # noqa: PLC0415 -- only where it is named
 
-        return load()
-    known = "wenzhou_vet_2023, wenzhou_vet_2026_demo"
+    return load()
+
+
+PLANS: dict[str, Callable[[], Policy]] = {"wenzhou_vet_2023": the_policy, "wenzhou_vet_2026_demo": _demo_successor}
+
+
+def _plan(name: str) -> Policy:
+    if name in PLANS:
+        return PLANS[name]()
+    known = ", ".join(PLANS)
     raise PolicyError(
         f"{PLANS_VARIABLE}: unknown plan {name!r} (known: {known})",
         f"{PLANS_VARIABLE}：未知方案“{name}”（可用：{known}）",
